@@ -1,0 +1,189 @@
+//! `book.yaml`: the book's configuration, typed and validated. Unknown keys are errors with a
+//! did-you-mean hint, like Zola's `deny_unknown_fields`.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Location};
+use crate::yaml::{self, Node, YamlError, YamlErrorKind};
+
+/// The configuration file's name, at the book root.
+pub const FILE: &str = "book.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "authors",
+    "description",
+    "language",
+    "site_url",
+    "chapters",
+    "theme",
+    "output",
+    "datasets",
+];
+
+/// The book's configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub description: String,
+    pub language: String,
+    /// Absolute URL of the published book (for sitemap.xml), always ending in `/`.
+    pub site_url: Option<String>,
+    /// Explicit chapter order (paths relative to `content/`), or None for `content/*.md` by name.
+    pub chapters: Option<Vec<ChapterEntry>>,
+    /// A folder of the book's own templates and static files, overriding the default theme.
+    pub theme: Option<PathBuf>,
+    /// Output folder, relative to the root (default `site`).
+    pub output: PathBuf,
+    /// Folder holding datasets such as MNIST, relative to the root.
+    pub datasets: Option<PathBuf>,
+}
+
+/// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterEntry {
+    pub path: String,
+    pub location: Location,
+}
+
+impl Config {
+    /// Read and validate `root/book.yaml`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(FILE);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error("E001", format!("cannot read {FILE}: {e}"))
+                .at(Location::file(FILE))
+                .hint("run `nnbook init` to create a book, or pass --root DIR")
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Diagnostic::error("E001", format!("{FILE} is not UTF-8 text")).at(Location::file(FILE))
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parse the text of a `book.yaml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let file = Path::new(FILE);
+        let to_diag = |e: YamlError| {
+            let code = match e.kind {
+                YamlErrorKind::Syntax => "E001",
+                YamlErrorKind::UnknownKey => "E002",
+                _ => "E003",
+            };
+            e.into_diagnostic(code, file, 1, text)
+        };
+        let root = yaml::parse(text).map_err(to_diag)?;
+        from_node(&root, file).map_err(to_diag)
+    }
+}
+
+fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
+    let map = root
+        .as_map()
+        .map_err(|e| e.hint("book.yaml is a mapping of keys such as `title:` and `chapters:`"))?;
+    map.check_keys(KEYS)?;
+    let title = map.require("title")?.as_text()?;
+    if title.trim().is_empty() {
+        return Err(YamlError::at(
+            map.require("title")?,
+            YamlErrorKind::Invalid,
+            "the title is empty",
+        ));
+    }
+    let authors = match map.get("authors") {
+        None => Vec::new(),
+        Some(n) if n.as_seq().is_ok() => n
+            .as_seq()?
+            .iter()
+            .map(Node::as_text)
+            .collect::<Result<_, _>>()?,
+        Some(n) => vec![n.as_text()?],
+    };
+    let description = map.opt("description", Node::as_text)?.unwrap_or_default();
+    let language = map
+        .opt("language", Node::as_text)?
+        .unwrap_or_else(|| "en".into());
+    let site_url = map.opt("site_url", |n| {
+        let url = n.as_text()?;
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                "site_url must be an absolute URL",
+            )
+            .hint("for GitHub Pages: https://USER.github.io/REPO/"));
+        }
+        Ok(if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        })
+    })?;
+    let chapters = map.opt("chapters", |n| {
+        let mut out: Vec<ChapterEntry> = Vec::new();
+        for item in n.as_seq()? {
+            let path = item.as_text()?;
+            if out.iter().any(|c| c.path == path) {
+                return Err(YamlError::at(
+                    item,
+                    YamlErrorKind::Invalid,
+                    format!("chapter `{path}` is listed twice"),
+                ));
+            }
+            out.push(ChapterEntry {
+                path,
+                location: Location::at(file, item.line, item.col, item.len),
+            });
+        }
+        Ok(out)
+    })?;
+    let folder = |n: &Node| n.as_text().map(PathBuf::from);
+    Ok(Config {
+        title,
+        authors,
+        description,
+        language,
+        site_url,
+        chapters,
+        theme: map.opt("theme", folder)?,
+        output: map.opt("output", folder)?.unwrap_or_else(|| "site".into()),
+        datasets: map.opt("datasets", folder)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let c = Config::parse(
+            "title: A book\nauthors: [A, B]\nsite_url: https://u.github.io/r\nchapters: [a.md, b.md]\n",
+        )
+        .unwrap();
+        assert_eq!(c.title, "A book");
+        assert_eq!(c.authors, ["A", "B"]);
+        assert_eq!(c.site_url.as_deref(), Some("https://u.github.io/r/"));
+        assert_eq!(c.chapters.unwrap()[1].path, "b.md");
+        assert_eq!(c.output, PathBuf::from("site"));
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn unknown_key_has_location_and_hint() {
+        let d = Config::parse("title: A\nauthor: me\n").unwrap_err();
+        assert_eq!(d.code, "E002");
+        assert_eq!(d.position().as_deref(), Some("book.yaml:2:1"));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `authors`?"));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        assert_eq!(Config::parse("title: [\n").unwrap_err().code, "E001");
+        assert_eq!(Config::parse("authors: [x]\n").unwrap_err().code, "E003");
+        assert_eq!(Config::parse("- a\n").unwrap_err().code, "E003");
+        let d = Config::parse("title: x\nchapters: [a.md, a.md]\n").unwrap_err();
+        assert_eq!(d.position().as_deref(), Some("book.yaml:2:18"));
+    }
+}

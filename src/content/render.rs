@@ -1,0 +1,409 @@
+//! Markdown → HTML for one chapter. nn blocks become placeholders that the site stage fills
+//! with figures and tables; math becomes MathML; `@label` becomes a numbered link.
+
+use std::path::Path;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd,
+};
+
+use super::chapters::is_nn;
+use super::refs::{Labels, Piece, split_refs};
+use super::{Chapter, line_col, markdown_options, math};
+use crate::diag::{Diagnostic, Location, did_you_mean, suggest};
+
+/// A chapter rendered to HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The body HTML, with `block_placeholder(k)` where the k-th nn block goes.
+    pub html: String,
+    /// Headings of level 2 and 3, for the on-page table of contents.
+    pub toc: Vec<TocEntry>,
+}
+
+/// One entry of the on-page table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// The marker standing where the k-th nn block of a chapter is shown.
+pub fn block_placeholder(k: usize) -> String {
+    format!("<!--nnbook:block:{k}-->")
+}
+
+/// Render a chapter. All errors of the chapter are returned together.
+pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut r = Renderer {
+        file: &chapter.source,
+        text: &chapter.text,
+        page: &chapter.page,
+        labels,
+        out: Vec::new(),
+        heading: None,
+        ids: Vec::new(),
+        toc: Vec::new(),
+        errors: Vec::new(),
+    };
+    r.run();
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    Ok(Rendered { html, toc: r.toc })
+}
+
+struct HeadingBuf<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    plain: String,
+}
+
+struct Renderer<'a> {
+    file: &'a Path,
+    text: &'a str,
+    page: &'a str,
+    labels: &'a Labels,
+    out: Vec<Event<'a>>,
+    heading: Option<HeadingBuf<'a>>,
+    ids: Vec<String>,
+    toc: Vec<TocEntry>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> Renderer<'a> {
+    fn run(&mut self) {
+        let mut events = Parser::new_ext(self.text, markdown_options())
+            .into_offset_iter()
+            .peekable();
+        let mut block_index = 0;
+        let mut skip_depth: Option<&'static str> = None;
+        while let Some((event, range)) = events.next() {
+            if let Some(what) = skip_depth {
+                let done = matches!(
+                    (&event, what),
+                    (Event::End(TagEnd::MetadataBlock(_)), "meta")
+                        | (Event::End(TagEnd::CodeBlock), "nn")
+                );
+                if done {
+                    skip_depth = None;
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::MetadataBlock(_)) => skip_depth = Some("meta"),
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_nn(&info) => {
+                    skip_depth = Some("nn");
+                    self.emit(Event::Html(block_placeholder(block_index).into()));
+                    block_index += 1;
+                }
+                Event::Text(t) if self.in_code() => self.emit(Event::Text(t)),
+                Event::Text(t) => {
+                    // pulldown-cmark splits text at would-be delimiters; merge so `@a_b` stays whole.
+                    let mut merged = t.to_string();
+                    while let Some((Event::Text(next), _)) = events.peek() {
+                        merged.push_str(next);
+                        events.next();
+                    }
+                    self.text_with_refs(merged, range.start);
+                }
+                Event::InlineMath(latex) => self.math(&latex, false, range.start),
+                Event::DisplayMath(latex) => self.math(&latex, true, range.start),
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
+                    self.heading = Some(HeadingBuf {
+                        level,
+                        id: id.map(|s| s.to_string()),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                        events: Vec::new(),
+                        plain: String::new(),
+                    });
+                }
+                Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (class, title) = alert(kind);
+                    self.emit(Event::Html(
+                        format!(
+                            "<div class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{title}</p>\n"
+                        )
+                        .into(),
+                    ));
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    self.emit(Event::Html("</div>\n".into()))
+                }
+                Event::Code(c) => {
+                    if let Some(h) = &mut self.heading {
+                        h.plain.push_str(&c);
+                    }
+                    self.emit(Event::Code(c));
+                }
+                other => self.emit(other),
+            }
+        }
+    }
+
+    fn in_code(&self) -> bool {
+        // Text inside fenced/indented code arrives between Start/End(CodeBlock); track by
+        // looking at the last unmatched start in the output.
+        let mut depth = 0i32;
+        for ev in self.out.iter().rev() {
+            match ev {
+                Event::End(TagEnd::CodeBlock) => depth += 1,
+                Event::Start(Tag::CodeBlock(_)) if depth == 0 => return true,
+                Event::Start(Tag::CodeBlock(_)) => depth -= 1,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn emit(&mut self, ev: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(ev),
+            None => self.out.push(ev),
+        }
+    }
+
+    fn at(&self, offset: usize, len: usize) -> Location {
+        let (line, col) = line_col(self.text, offset);
+        Location::at(self.file, line, col, len)
+    }
+
+    fn text_with_refs(&mut self, text: String, start: usize) {
+        if let Some(h) = &mut self.heading {
+            h.plain.push_str(&text);
+        }
+        let pieces: Vec<(bool, String, usize)> = split_refs(&text)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => (false, t.to_string(), 0),
+                Piece::Ref { label, offset } => (true, label.to_string(), offset),
+            })
+            .collect();
+        for (is_ref, s, offset) in pieces {
+            if !is_ref {
+                self.emit(Event::Text(CowStr::from(s)));
+                continue;
+            }
+            match self.labels.get(&s) {
+                Some(label) => {
+                    let href = if label.page == self.page {
+                        format!("#{}", label.anchor)
+                    } else {
+                        format!("{}#{}", label.page, label.anchor)
+                    };
+                    self.emit(Event::InlineHtml(
+                        format!(
+                            "<a class=\"xref\" href=\"{}\">{}</a>",
+                            escape(&href),
+                            escape(&label.text)
+                        )
+                        .into(),
+                    ));
+                }
+                None => {
+                    // Find the reference in the source to point at it exactly.
+                    let needle = format!("@{s}");
+                    let pos = self.text[start..]
+                        .find(&needle)
+                        .map_or(start + offset, |i| start + i);
+                    let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
+                    let hint = if suggest(&s, names.iter().copied()).is_some() {
+                        did_you_mean(&s, &names)
+                    } else {
+                        "labels are the ids of figures and tables; write `&#64;` for a literal @"
+                            .into()
+                    };
+                    self.errors.push(
+                        Diagnostic::error("E020", format!("unknown label `{s}`"))
+                            .at(self.at(pos, needle.chars().count()))
+                            .hint(hint)
+                            .with_source(self.text),
+                    );
+                }
+            }
+        }
+    }
+
+    fn math(&mut self, latex: &str, display: bool, offset: usize) {
+        if let Some(h) = &mut self.heading {
+            h.plain.push_str(latex);
+        }
+        match math::to_mathml(latex, display) {
+            Ok(mathml) => self.emit(Event::InlineHtml(mathml.into())),
+            Err(msg) => self.errors.push(
+                Diagnostic::error("E021", format!("cannot render math: {msg}"))
+                    .at(self.at(offset, latex.chars().count() + 2))
+                    .hint("math is LaTeX between $…$ (inline) or $$…$$ (display)")
+                    .with_source(self.text),
+            ),
+        }
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let base = h.id.clone().unwrap_or_else(|| slugify(&h.plain));
+        let mut id = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base.clone()
+        };
+        let mut k = 1;
+        while self.ids.contains(&id) {
+            id = format!("{base}-{k}");
+            k += 1;
+        }
+        self.ids.push(id.clone());
+        let level = h.level as u8;
+        if (2..=3).contains(&level) {
+            self.toc.push(TocEntry {
+                level,
+                id: id.clone(),
+                title: h.plain.trim().to_string(),
+            });
+        }
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape(&h.classes.join(" ")))
+        };
+        let id = escape(&id);
+        self.out
+            .push(Event::Html(format!("<h{level} id=\"{id}\"{class}>").into()));
+        self.out.extend(h.events);
+        self.out.push(Event::Html(
+            format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n").into(),
+        ));
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// GitHub-style heading ids: lowercase, spaces to dashes, punctuation dropped.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c == ' ' || c == '-' || c == '_') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::refs::Label;
+    use super::*;
+    use std::path::PathBuf;
+
+    fn chapter(text: &str) -> Chapter {
+        Chapter {
+            number: 1,
+            source: PathBuf::from("content/a.md"),
+            text: text.into(),
+            title: "T".into(),
+            page: "a.html".into(),
+            blocks: Vec::new(),
+        }
+    }
+
+    fn labels() -> Labels {
+        let mut l = Labels::new();
+        l.insert(
+            "fig-x".into(),
+            Label {
+                page: "b.html".into(),
+                anchor: "fig-x".into(),
+                text: "Figure 2.1".into(),
+            },
+        );
+        l
+    }
+
+    #[test]
+    fn renders_markdown_features() {
+        let text = "# Title\n\n## Sub *one*\n\nSee @fig-x, and $x^2$.\n\n$$a=b$$\n\n> [!NOTE]\n> careful\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```nn\nid: a\n```\n\nText[^1].\n\n[^1]: foot\n\n- [x] done\n\n~~old~~\n\n```\n@not-a-ref\n```\n";
+        let r = render_chapter(&chapter(text), &labels()).unwrap();
+        let h = &r.html;
+        assert!(
+            h.contains("<h2 id=\"sub-one\">Sub <em>one</em><a class=\"anchor\" href=\"#sub-one\""),
+            "{h}"
+        );
+        assert!(
+            h.contains("<a class=\"xref\" href=\"b.html#fig-x\">Figure 2.1</a>"),
+            "{h}"
+        );
+        assert!(h.contains("<math"), "{h}");
+        assert!(h.contains("display=\"block\""));
+        assert!(h.contains("markdown-alert-note"));
+        assert!(h.contains("<table>"));
+        assert!(h.contains(&block_placeholder(0)));
+        assert!(!h.contains("id: a"));
+        assert!(h.contains("footnote"));
+        assert!(h.contains("checkbox"));
+        assert!(h.contains("<del>"));
+        assert!(h.contains("@not-a-ref"));
+        assert_eq!(
+            r.toc,
+            vec![TocEntry {
+                level: 2,
+                id: "sub-one".into(),
+                title: "Sub one".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn unknown_labels_and_bad_math_are_errors() {
+        let errs = render_chapter(
+            &chapter("# T\n\nSee @fig-y and $\\notacommand x$.\n"),
+            &labels(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].code, "E020");
+        assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:5"));
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `fig-x`?"));
+        assert_eq!(errs[1].code, "E021");
+    }
+
+    #[test]
+    fn duplicate_headings_get_unique_ids() {
+        let r = render_chapter(&chapter("## A\n\n## A\n\n## B {#custom}\n"), &labels()).unwrap();
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "custom"]);
+    }
+}

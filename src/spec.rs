@@ -1,0 +1,850 @@
+//! The experiment-block schema: parse a fenced ```nn block into a typed spec, fill defaults and
+//! validate, with every error pointing at the block's line and column.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Location};
+use crate::yaml::{self, Map, Node, YamlError, YamlErrorKind};
+
+/// A parsed experiment block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    /// The experiment id (for `use:` blocks, the id of the reused experiment).
+    pub id: String,
+    /// Data, model and training; None for a block that reuses an earlier experiment.
+    pub experiment: Option<Experiment>,
+    /// `use: id`: show more of an earlier experiment without retraining.
+    pub uses: bool,
+    pub show: Vec<Show>,
+    /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// What to train: data, model and training settings, defaults filled in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Experiment {
+    pub data: DataSpec,
+    /// None for a data-only block (e.g. a scatter of a dataset).
+    pub model: Option<ModelSpec>,
+    pub train: Option<TrainSpec>,
+}
+
+/// Where the data comes from and how it is prepared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataSpec {
+    pub generator: Generator,
+    /// Sample count for generators that take one.
+    pub n: Option<usize>,
+    pub seed: u64,
+    pub rng: RngKind,
+    pub scale: Scale,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// Random stream used by a generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RngKind {
+    /// NumPy's legacy `np.random.seed` stream, bit for bit (for the articles' own datasets).
+    Numpy,
+    /// ChaCha8 (the default).
+    Chacha,
+}
+
+/// Feature scaling applied after generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scale {
+    None,
+    /// scikit-learn's StandardScaler (population standard deviation).
+    Standard,
+}
+
+macro_rules! named_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+        impl $name {
+            /// Every name an author may write.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// The name as written in a block.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            fn from_name(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Dataset generators (INVENTORY §1.1, §2.1 and the XOR table).
+    Generator {
+        /// Bagheri D1: two separated 2-D clusters, 30 points.
+        TwoClusters = "two-clusters",
+        /// Bagheri D2: two 3-D blobs, 100 points.
+        TwoBlobs3d = "two-blobs-3d",
+        /// Bagheri D3: three 2-D blobs, 150 points, labels 1..3.
+        ThreeBlobs = "three-blobs",
+        /// Bagheri D4: a square nested in an L.
+        CornerSquare = "corner-square",
+        /// Bagheri D5: 100 points of a downward parabola.
+        Parabola = "parabola",
+        /// The four rows of XOR.
+        Xor = "xor",
+        /// Leo's L1: class 1 at (±1, ±1) on the diagonal, class 0 between them.
+        DiagonalGaussians = "diagonal-gaussians",
+    }
+);
+
+named_enum!(
+    /// Layer activations.
+    Activation {
+        Linear = "linear",
+        Relu = "relu",
+        Tanh = "tanh",
+        Sigmoid = "sigmoid",
+        Softmax = "softmax",
+        Step = "step",
+    }
+);
+
+named_enum!(
+    /// Loss functions.
+    Loss {
+        BinaryCrossentropy = "binary-crossentropy",
+        CategoricalCrossentropy = "categorical-crossentropy",
+        Mse = "mse",
+        SquaredError = "squared-error",
+    }
+);
+
+named_enum!(
+    /// Optimizers.
+    OptimizerKind {
+        Adam = "adam",
+        Sgd = "sgd",
+    }
+);
+
+named_enum!(
+    /// Figure kinds.
+    FigureKind {
+        Scatter = "scatter",
+        DecisionRegions = "decision-regions",
+        TrainingCurve = "training-curve",
+    }
+);
+
+named_enum!(
+    /// Table kinds.
+    TableKind {
+        /// Layers, output shapes and parameter counts (as Keras's model.summary()).
+        Summary = "summary",
+        /// Epochs run, final loss and metrics.
+        Metrics = "metrics",
+    }
+);
+
+named_enum!(
+    /// Metrics a training curve can plot.
+    Metric {
+        Loss = "loss",
+        Accuracy = "accuracy",
+        Mse = "mse",
+    }
+);
+
+/// The network: a stack of dense layers (the input size comes from the data).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSpec {
+    pub layers: Vec<LayerSpec>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// One dense layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSpec {
+    pub units: usize,
+    pub activation: Activation,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// Training settings, defaults filled in (Keras's where Keras has one).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainSpec {
+    pub loss: Loss,
+    pub optimizer: OptimizerKind,
+    pub lr: f64,
+    pub momentum: f64,
+    pub epochs: usize,
+    /// None = full batch.
+    pub batch: Option<usize>,
+    pub seed: u64,
+    pub shuffle: bool,
+    /// Stop after the first epoch whose logged loss is below this.
+    pub stop_loss_below: Option<f64>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// One figure or table to show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Show {
+    /// Unique id in the book; also the cross-reference label (`@id`).
+    pub id: String,
+    pub what: ShowKind,
+    pub caption: Option<String>,
+    pub options: FigureOptions,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A figure or a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ShowKind {
+    Figure(FigureKind),
+    Table(TableKind),
+}
+
+impl ShowKind {
+    /// The kind's name, as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShowKind::Figure(k) => k.name(),
+            ShowKind::Table(k) => k.name(),
+        }
+    }
+}
+
+/// Options of a figure; which ones apply depends on the kind.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct FigureOptions {
+    pub x: Option<[f64; 2]>,
+    pub y: Option<[f64; 2]>,
+    pub title: Option<String>,
+    pub x_label: Option<String>,
+    pub y_label: Option<String>,
+    /// Grid resolution per axis for decision regions.
+    pub grid: Option<usize>,
+    pub metric: Option<Metric>,
+    pub equal_aspect: Option<bool>,
+}
+
+const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "show"];
+const DATA_KEYS: &[&str] = &["generator", "n", "seed", "rng", "scale"];
+const LAYER_KEYS: &[&str] = &["dense", "activation"];
+const TRAIN_KEYS: &[&str] = &[
+    "loss",
+    "optimizer",
+    "lr",
+    "momentum",
+    "epochs",
+    "batch",
+    "seed",
+    "shuffle",
+    "stop",
+];
+const STOP_KEYS: &[&str] = &["loss-below"];
+
+/// Upper bounds that keep a block from asking for unbounded work or memory.
+pub const MAX_SAMPLES: usize = 1_000_000;
+pub const MAX_UNITS: usize = 100_000;
+pub const MAX_EPOCHS: usize = 1_000_000;
+pub const MAX_GRID: usize = 1000;
+
+/// Where a block sits in its chapter, for diagnostics.
+pub struct BlockSource<'a> {
+    /// The chapter file, relative to the book root.
+    pub file: &'a Path,
+    /// 1-based line of the block's first YAML line in the chapter.
+    pub first_line: usize,
+    /// The whole chapter text (for caret lines).
+    pub chapter_text: &'a str,
+}
+
+impl BlockSource<'_> {
+    fn loc(&self, node: &Node) -> Location {
+        Location::at(
+            self.file,
+            self.first_line + node.line.max(1) - 1,
+            node.col,
+            node.len.max(1),
+        )
+    }
+}
+
+/// Parse and validate the YAML text of one ```nn block.
+pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnostic> {
+    let to_diag = |e: YamlError| {
+        let code = match e.kind {
+            YamlErrorKind::Syntax => "E010",
+            YamlErrorKind::UnknownKey => "E011",
+            YamlErrorKind::UnknownName => "E012",
+            YamlErrorKind::MissingKey | YamlErrorKind::Invalid => "E013",
+        };
+        e.into_diagnostic(code, src.file, src.first_line, src.chapter_text)
+    };
+    let root = yaml::parse(text).map_err(to_diag)?;
+    block_from(&root, src).map_err(to_diag)
+}
+
+fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
+    let map = root.as_map().map_err(|e| {
+        e.hint("an nn block is a YAML mapping with `id:`, `data:`, `model:`, `train:` and `show:`")
+    })?;
+    map.check_keys(BLOCK_KEYS)?;
+    if let Some(used) = map.get("use") {
+        for key in ["data", "model", "train"] {
+            if let Some(n) = map.get(key) {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("`{key}` cannot be combined with `use`"),
+                )
+                .hint("a `use:` block shows more of an earlier experiment; it cannot change it"));
+            }
+        }
+        if let Some(n) = map.get("id") {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                "`id` cannot be combined with `use`",
+            )
+            .hint("figures of a `use:` block get their own ids under `show:`"));
+        }
+        let id = parse_id(used)?;
+        let show = parse_show(map.require("show")?, &id, src)?;
+        return Ok(Block {
+            id,
+            experiment: None,
+            uses: true,
+            show,
+            location: src.loc(used),
+        });
+    }
+    let id_node = map
+        .require("id")
+        .map_err(|e| e.hint("give the experiment an id, e.g. `id: xor-relu`"))?;
+    let id = parse_id(id_node)?;
+    let data = parse_data(map.require("data")?, src)?;
+    let model = map.opt("model", |n| parse_model(n, src))?;
+    let train = match (&model, map.get("train")) {
+        (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
+        (Some(_), None) => {
+            return Err(
+                YamlError::at(root, YamlErrorKind::MissingKey, "missing key `train`")
+                    .hint("a model needs training settings, e.g. `train: {epochs: 100}`"),
+            );
+        }
+        (None, Some(t)) => {
+            return Err(YamlError::at(
+                t,
+                YamlErrorKind::Invalid,
+                "`train` needs a `model`",
+            ));
+        }
+        (None, None) => None,
+    };
+    let show = match map.get("show") {
+        Some(n) => parse_show(n, &id, src)?,
+        None => Vec::new(),
+    };
+    let block = Block {
+        id,
+        experiment: Some(Experiment { data, model, train }),
+        uses: false,
+        show,
+        location: src.loc(id_node),
+    };
+    check_show_needs(&block, map.get("show"))?;
+    Ok(block)
+}
+
+fn parse_id(node: &Node) -> Result<String, YamlError> {
+    let id = node.as_text()?;
+    let ok = !id.is_empty()
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !id.ends_with('.');
+    if ok {
+        Ok(id)
+    } else {
+        Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            format!("`{id}` is not a valid id"),
+        )
+        .hint("use letters, digits, `-`, `_` and `.`, starting with a letter or digit"))
+    }
+}
+
+fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec, YamlError> {
+    let map = node.as_map()?;
+    map.check_keys(DATA_KEYS)?;
+    let gen_node = map
+        .require("generator")
+        .map_err(|e| e.hint(format!("generators: {}", Generator::NAMES.join(", "))))?;
+    let generator = choice(
+        gen_node,
+        "generator",
+        Generator::NAMES,
+        Generator::from_name,
+    )?;
+    let rng = map
+        .opt("rng", |n| {
+            choice(n, "rng", &["numpy", "chacha"], |s| match s {
+                "numpy" => Some(RngKind::Numpy),
+                _ => Some(RngKind::Chacha),
+            })
+        })?
+        .unwrap_or(RngKind::Chacha);
+    let scale = map
+        .opt("scale", |n| {
+            choice(n, "scale", &["none", "standard"], |s| match s {
+                "standard" => Some(Scale::Standard),
+                _ => Some(Scale::None),
+            })
+        })?
+        .unwrap_or(Scale::None);
+    Ok(DataSpec {
+        generator,
+        n: map.opt("n", |n| n.as_usize(1, MAX_SAMPLES))?,
+        seed: map
+            .opt("seed", |n| n.as_int(0, u32::MAX as i64))?
+            .unwrap_or(0) as u64,
+        rng,
+        scale,
+        location: src.loc(node),
+    })
+}
+
+fn choice<T>(
+    node: &Node,
+    what: &str,
+    names: &[&str],
+    from: impl Fn(&str) -> Option<T>,
+) -> Result<T, YamlError> {
+    let name = node.as_choice(what, names)?;
+    from(name)
+        .ok_or_else(|| YamlError::at(node, YamlErrorKind::UnknownName, format!("unknown {what}")))
+}
+
+fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlError> {
+    let items = node
+        .as_seq()
+        .map_err(|e| e.hint("write the layers as a list, e.g. `[{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]`"))?;
+    if items.is_empty() {
+        return Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "the model has no layers",
+        ));
+    }
+    let mut layers = Vec::new();
+    for item in items {
+        let map = item.as_map()?;
+        map.check_keys(LAYER_KEYS)?;
+        let units = map.require("dense")?.as_usize(1, MAX_UNITS)?;
+        let activation = map
+            .opt("activation", |n| {
+                choice(n, "activation", Activation::NAMES, Activation::from_name)
+            })?
+            .unwrap_or(Activation::Linear);
+        layers.push(LayerSpec {
+            units,
+            activation,
+            location: src.loc(item),
+        });
+    }
+    let last = layers.len() - 1;
+    for (i, (layer, item)) in layers.iter().zip(items).enumerate() {
+        if layer.activation == Activation::Softmax && i != last {
+            return Err(YamlError::at(
+                item,
+                YamlErrorKind::Invalid,
+                "softmax is only supported on the output layer",
+            ));
+        }
+        if layer.activation == Activation::Step {
+            return Err(YamlError::at(
+                item,
+                YamlErrorKind::Invalid,
+                "a step activation has no gradient and cannot be trained",
+            )
+            .hint("use sigmoid for a trainable neuron; the perceptron rule trains step units"));
+        }
+    }
+    Ok(ModelSpec {
+        layers,
+        location: src.loc(node),
+    })
+}
+
+fn parse_train(
+    node: &Node,
+    model: &ModelSpec,
+    src: &BlockSource<'_>,
+) -> Result<TrainSpec, YamlError> {
+    let map = node.as_map()?;
+    map.check_keys(TRAIN_KEYS)?;
+    let out = model
+        .layers
+        .last()
+        .map_or(Activation::Linear, |l| l.activation);
+    let out_units = model.layers.last().map_or(1, |l| l.units);
+    let loss_node = map.get("loss");
+    let loss = match loss_node {
+        Some(n) => choice(n, "loss", Loss::NAMES, Loss::from_name)?,
+        None => match out {
+            Activation::Sigmoid => Loss::BinaryCrossentropy,
+            Activation::Softmax => Loss::CategoricalCrossentropy,
+            _ => Loss::Mse,
+        },
+    };
+    let at = loss_node.unwrap_or(node);
+    match (loss, out) {
+        (Loss::BinaryCrossentropy, Activation::Softmax) => {
+            return Err(YamlError::at(
+                at,
+                YamlErrorKind::Invalid,
+                "binary cross-entropy does not fit a softmax output",
+            )
+            .hint("use `loss: categorical-crossentropy` with softmax, or a sigmoid output"));
+        }
+        (Loss::CategoricalCrossentropy, a) if a != Activation::Softmax => {
+            return Err(YamlError::at(
+                at,
+                YamlErrorKind::Invalid,
+                format!(
+                    "categorical cross-entropy needs a softmax output, not {}",
+                    a.name()
+                ),
+            )
+            .hint("end the model with `{dense: C, activation: softmax}`"));
+        }
+        (Loss::BinaryCrossentropy, a) if a != Activation::Sigmoid || out_units != 1 => {
+            return Err(YamlError::at(
+                at,
+                YamlErrorKind::Invalid,
+                "binary cross-entropy needs one sigmoid output unit",
+            )
+            .hint("end the model with `{dense: 1, activation: sigmoid}`"));
+        }
+        _ => {}
+    }
+    let optimizer = map
+        .opt("optimizer", |n| {
+            choice(
+                n,
+                "optimizer",
+                OptimizerKind::NAMES,
+                OptimizerKind::from_name,
+            )
+        })?
+        .unwrap_or(OptimizerKind::Adam);
+    let lr = map
+        .opt("lr", |n| positive(n, 10.0))?
+        .unwrap_or(if optimizer == OptimizerKind::Adam {
+            0.001
+        } else {
+            0.01
+        });
+    let momentum = map
+        .opt("momentum", |n| {
+            let m = n.as_f64()?;
+            if !(0.0..1.0).contains(&m) {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "momentum must be in [0, 1)",
+                ));
+            }
+            Ok(m)
+        })?
+        .unwrap_or(0.0);
+    if momentum != 0.0 && optimizer != OptimizerKind::Sgd {
+        return Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "momentum applies to `optimizer: sgd` only",
+        ));
+    }
+    let epochs_node = map
+        .require("epochs")
+        .map_err(|e| e.hint("say how long to train, e.g. `epochs: 200`"))?;
+    let batch = match map.get("batch") {
+        None => Some(32),
+        Some(n) if matches!(&n.value, yaml::Value::Str(s) if s == "full") => None,
+        Some(n) => Some(
+            n.as_usize(1, MAX_SAMPLES)
+                .map_err(|e| e.hint("a batch size, or `full`"))?,
+        ),
+    };
+    let stop_loss_below = match map.get("stop") {
+        None => None,
+        Some(n) => {
+            let stop = n.as_map()?;
+            stop.check_keys(STOP_KEYS)?;
+            stop.opt("loss-below", |n| positive(n, 1e6))?
+        }
+    };
+    Ok(TrainSpec {
+        loss,
+        optimizer,
+        lr,
+        momentum,
+        epochs: epochs_node.as_usize(1, MAX_EPOCHS)?,
+        batch,
+        seed: map
+            .opt("seed", |n| n.as_int(0, u32::MAX as i64))?
+            .unwrap_or(0) as u64,
+        shuffle: map.opt("shuffle", Node::as_bool)?.unwrap_or(true),
+        stop_loss_below,
+        location: src.loc(node),
+    })
+}
+
+fn positive(node: &Node, max: f64) -> Result<f64, YamlError> {
+    let v = node.as_f64()?;
+    if v <= 0.0 || v > max {
+        return Err(
+            YamlError::at(node, YamlErrorKind::Invalid, format!("{v} is out of range"))
+                .hint(format!("use a positive value up to {max}")),
+        );
+    }
+    Ok(v)
+}
+
+fn parse_show(node: &Node, exp_id: &str, src: &BlockSource<'_>) -> Result<Vec<Show>, YamlError> {
+    let items = node.as_seq()?;
+    let mut out: Vec<Show> = Vec::new();
+    for item in items {
+        let map = item.as_map()?;
+        let what = if let Some(n) = map.get("figure") {
+            ShowKind::Figure(choice(
+                n,
+                "figure kind",
+                FigureKind::NAMES,
+                FigureKind::from_name,
+            )?)
+        } else if let Some(n) = map.get("table") {
+            ShowKind::Table(choice(
+                n,
+                "table kind",
+                TableKind::NAMES,
+                TableKind::from_name,
+            )?)
+        } else {
+            return Err(YamlError::at(
+                item,
+                YamlErrorKind::MissingKey,
+                "expected `figure:` or `table:`",
+            )
+            .hint(format!(
+                "figures: {}; tables: {}",
+                FigureKind::NAMES.join(", "),
+                TableKind::NAMES.join(", ")
+            )));
+        };
+        map.check_keys(allowed_show_keys(what))?;
+        let id = match map.get("id") {
+            Some(n) => parse_id(n)?,
+            None => {
+                let base = format!("{exp_id}-{}", what.name());
+                let mut id = base.clone();
+                let mut k = 2;
+                while out.iter().any(|s| s.id == id) {
+                    id = format!("{base}-{k}");
+                    k += 1;
+                }
+                id
+            }
+        };
+        if let Some(prev) = out.iter().find(|s| s.id == id) {
+            return Err(YamlError::at(
+                map.get("id").unwrap_or(item),
+                YamlErrorKind::Invalid,
+                format!("duplicate id `{}`", prev.id),
+            ));
+        }
+        out.push(Show {
+            id,
+            what,
+            caption: map.opt("caption", Node::as_text)?,
+            options: parse_options(&map)?,
+            location: src.loc(item),
+        });
+    }
+    Ok(out)
+}
+
+fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
+    match what {
+        ShowKind::Figure(FigureKind::Scatter) => &[
+            "figure",
+            "id",
+            "caption",
+            "x",
+            "y",
+            "title",
+            "x-label",
+            "y-label",
+            "equal-aspect",
+        ],
+        ShowKind::Figure(FigureKind::DecisionRegions) => &[
+            "figure",
+            "id",
+            "caption",
+            "x",
+            "y",
+            "title",
+            "x-label",
+            "y-label",
+            "grid",
+            "equal-aspect",
+        ],
+        ShowKind::Figure(FigureKind::TrainingCurve) => {
+            &["figure", "id", "caption", "metric", "title"]
+        }
+        ShowKind::Table(_) => &["table", "id", "caption"],
+    }
+}
+
+fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
+    Ok(FigureOptions {
+        x: map.opt("x", Node::as_range)?,
+        y: map.opt("y", Node::as_range)?,
+        title: map.opt("title", Node::as_text)?,
+        x_label: map.opt("x-label", Node::as_text)?,
+        y_label: map.opt("y-label", Node::as_text)?,
+        grid: map.opt("grid", |n| n.as_usize(10, MAX_GRID))?,
+        metric: map.opt("metric", |n| {
+            choice(n, "metric", Metric::NAMES, Metric::from_name)
+        })?,
+        equal_aspect: map.opt("equal-aspect", Node::as_bool)?,
+    })
+}
+
+/// Figures that need a trained model cannot come from a data-only block.
+fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlError> {
+    let Some(exp) = &block.experiment else {
+        return Ok(());
+    };
+    let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
+    for (show, node) in block.show.iter().zip(items) {
+        let needs_model = !matches!(show.what, ShowKind::Figure(FigureKind::Scatter));
+        if needs_model && exp.model.is_none() {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                format!("`{}` needs a trained model", show.what.name()),
+            )
+            .hint("add `model:` and `train:` to this block, or show a `scatter`"));
+        }
+        if show.options.metric == Some(Metric::Accuracy)
+            && let Some(t) = &exp.train
+            && t.loss != Loss::BinaryCrossentropy
+            && t.loss != Loss::CategoricalCrossentropy
+        {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                "accuracy is only recorded for classifiers",
+            )
+            .hint("plot `metric: loss` or `metric: mse` for a regressor"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Block, Diagnostic> {
+        let chapter = format!("# T\n\n```nn\n{text}```\n");
+        parse_block(
+            text,
+            &BlockSource {
+                file: Path::new("content/a.md"),
+                first_line: 4,
+                chapter_text: &chapter,
+            },
+        )
+    }
+
+    const GOOD: &str = "id: xor-relu\ndata: {generator: xor}\nmodel: [{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]\ntrain: {epochs: 10, batch: full}\nshow:\n  - {figure: decision-regions, caption: Hi}\n  - {table: summary}\n";
+
+    #[test]
+    fn parses_and_fills_defaults() {
+        let b = parse(GOOD).unwrap();
+        assert_eq!(b.id, "xor-relu");
+        let exp = b.experiment.unwrap();
+        let t = exp.train.unwrap();
+        assert_eq!(t.loss, Loss::BinaryCrossentropy);
+        assert_eq!(t.optimizer, OptimizerKind::Adam);
+        assert_eq!(t.lr, 0.001);
+        assert_eq!(t.batch, None);
+        assert_eq!(b.show[0].id, "xor-relu-decision-regions");
+        assert_eq!(b.show[1].id, "xor-relu-summary");
+        assert_eq!(exp.model.unwrap().layers[0].activation, Activation::Relu);
+    }
+
+    #[test]
+    fn errors_point_into_the_chapter() {
+        let d = parse(&GOOD.replace("activation: relu", "activation: rleu")).unwrap_err();
+        assert_eq!(d.code, "E012");
+        assert_eq!(d.position().as_deref(), Some("content/a.md:6:32"));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `relu`?"));
+        assert!(d.source_line.unwrap().contains("rleu"));
+
+        let d = parse(&GOOD.replace("train:", "trian:")).unwrap_err();
+        assert_eq!(
+            (d.code, d.hint.as_deref()),
+            ("E011", Some("did you mean `train`?"))
+        );
+        assert_eq!(d.position().as_deref(), Some("content/a.md:7:1"));
+
+        let d = parse(&GOOD.replace("dense: 3", "dense: 0")).unwrap_err();
+        assert_eq!(d.code, "E013");
+        assert_eq!(d.position().as_deref(), Some("content/a.md:6:17"));
+
+        assert_eq!(parse("id: [\n").unwrap_err().code, "E010");
+    }
+
+    #[test]
+    fn incompatible_combinations_are_errors() {
+        let d = parse(
+            &GOOD
+                .replace("activation: sigmoid}]", "activation: softmax}]")
+                .replace("epochs: 10", "epochs: 10, loss: binary-crossentropy"),
+        )
+        .unwrap_err();
+        assert!(d.message.contains("softmax"), "{}", d.message);
+        let d = parse("id: a\ndata: {generator: xor}\nshow: [{figure: decision-regions}]\n")
+            .unwrap_err();
+        assert!(d.message.contains("needs a trained model"));
+        let d = parse("use: a\nid: b\nshow: []\n").unwrap_err();
+        assert!(d.message.contains("`id` cannot be combined"));
+    }
+
+    #[test]
+    fn use_blocks_reuse_an_experiment() {
+        let b = parse("use: xor-relu\nshow: [{figure: training-curve, id: curve}]\n").unwrap();
+        assert!(b.uses && b.experiment.is_none());
+        assert_eq!(b.id, "xor-relu");
+        assert_eq!(b.show[0].id, "curve");
+    }
+}
