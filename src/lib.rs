@@ -1,7 +1,10 @@
-//! nnbook: a static-site generator for literate books about neural networks.
-#![allow(clippy::result_large_err)] // diagnostics are cold-path values; boxing them buys nothing
+//! nnbook (partial while integrating).
+#![allow(clippy::result_large_err)]
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod engine;
+pub mod raster;
 pub mod spec;
 pub mod yaml;
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

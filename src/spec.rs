@@ -21,6 +21,9 @@ pub struct Block {
     /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
     #[serde(skip)]
     pub location: Location,
+    /// The block's YAML as the author wrote it (shown under its figures).
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// What to train: data, model and training settings, defaults filled in.
@@ -294,7 +297,9 @@ pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnosti
         e.into_diagnostic(code, src.file, src.first_line, src.chapter_text)
     };
     let root = yaml::parse(text).map_err(to_diag)?;
-    block_from(&root, src).map_err(to_diag)
+    let mut block = block_from(&root, src).map_err(to_diag)?;
+    block.source = text.to_string();
+    Ok(block)
 }
 
 fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
@@ -329,6 +334,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             uses: true,
             show,
             location: src.loc(used),
+            source: String::new(),
         });
     }
     let id_node = map
@@ -364,6 +370,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         uses: false,
         show,
         location: src.loc(id_node),
+        source: String::new(),
     };
     check_show_needs(&block, map.get("show"))?;
     Ok(block)

@@ -9,7 +9,7 @@ mod render;
 
 pub use chapters::{Chapter, load_chapters};
 pub use refs::{Label, Labels};
-pub use render::{Rendered, TocEntry, block_placeholder, render_chapter};
+pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
 
 /// 1-based line and column of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

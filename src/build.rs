@@ -1,0 +1,266 @@
+//! The pipeline driver: config → chapters → blocks → experiments → figures/tables → pages →
+//! site. Each stage lives in its own module; this file only wires them together.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{self, Chapter, Label, Labels};
+use crate::diag::{Diagnostic, Location, display_path, did_you_mean};
+use crate::figures::make::{self, Shown};
+use crate::manifest::Manifest;
+use crate::run::{self, Outcome};
+use crate::site::{self, Files, Page, Theme};
+use crate::spec::{Block, ShowKind};
+
+/// What `nnbook build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder relative to the root (overrides book.yaml's `output`).
+    pub out: Option<PathBuf>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Experiments trained at once (None: one per core).
+    pub jobs: Option<usize>,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub out_dir: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub chapters: usize,
+    pub experiments: usize,
+    pub skipped: usize,
+    pub figures: usize,
+    pub tables: usize,
+}
+
+/// Build the book and write the site atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let (files, mut report) = build_files(opts)?;
+    site::write_site(&report.out_dir, &files).map_err(|d| vec![d])?;
+    report.out_dir = opts.root.join(opts.out.clone().unwrap_or_else(|| report.out_dir.strip_prefix(&opts.root).map(Path::to_path_buf).unwrap_or_default()));
+    Ok(report)
+}
+
+/// Build the book in memory: every file of the site, by relative path.
+pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diagnostic>> {
+    let root = &opts.root;
+    let config = Config::load(root).map_err(|d| vec![d])?;
+    let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
+    check_output(root, &out_rel).map_err(|d| vec![d])?;
+    let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
+    let chapters = content::load_chapters(root, &config)?;
+    let labels = collect_labels(&chapters)?;
+
+    // Render all prose first: a typo in a label fails the build before anything trains.
+    let mut errors = Vec::new();
+    let mut rendered = Vec::new();
+    for ch in &chapters {
+        match content::render_chapter(ch, &labels) {
+            Ok(r) => rendered.push(r),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let data_dirs = data_dirs(root, &config);
+    let blocks: Vec<(&Chapter, &Block)> = chapters
+        .iter()
+        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
+        .collect();
+    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs);
+
+    let mut warnings = Vec::new();
+    let mut files = Files::new();
+    let mut manifest = Manifest::new(&chapters);
+    for (id, outcome) in &outcomes {
+        let chapter = blocks
+            .iter()
+            .find(|(_, b)| !b.uses && &b.id == id)
+            .map(|(c, _)| c.source.clone())
+            .unwrap_or_default();
+        manifest.add_experiment(id, &chapter, outcome);
+        match outcome {
+            Outcome::Failed(d) => errors.push(d.clone()),
+            Outcome::Skipped { warning, .. } => warnings.push(warning.clone()),
+            Outcome::Done(_) => {}
+        }
+    }
+    if opts.strict {
+        for w in warnings.drain(..) {
+            errors.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..w
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut pages = Vec::new();
+    let (mut n_figures, mut n_tables) = (0, 0);
+    for (ch, r) in chapters.iter().zip(rendered) {
+        let mut html = r.html;
+        for (k, block) in ch.blocks.iter().enumerate() {
+            let outcome = outcomes.get(&block.id);
+            let mut block_html = String::new();
+            for show in &block.show {
+                let label = labels.get(&show.id);
+                let number = label.map(|l| l.text.clone()).unwrap_or_default();
+                let shown = make::show(ch, block, show, &number, outcome).map_err(|d| vec![d])?;
+                match &shown {
+                    Shown::Figure { file, svg, .. } => {
+                        n_figures += 1;
+                        manifest.add_figure(show, &number, &block.id, file, svg.len());
+                        files.insert(file.clone(), svg.clone().into_bytes());
+                    }
+                    Shown::Table { .. } => {
+                        n_tables += 1;
+                        manifest.add_table(show, &number, &block.id);
+                    }
+                    Shown::Notice { .. } => {}
+                }
+                block_html.push_str(&shown.html());
+            }
+            html = html.replacen(&content::block_placeholder(k), &block_html, 1);
+        }
+        pages.push(Page {
+            number: ch.number,
+            title: ch.title.clone(),
+            path: ch.page.clone(),
+            html,
+            toc: r.toc,
+        });
+    }
+    files.insert("manifest.json".into(), manifest.to_json().into_bytes());
+    site::assemble(&config, &theme, &pages, &mut files).map_err(|d| vec![d])?;
+    let report = BuildReport {
+        out_dir: root.join(&out_rel),
+        warnings,
+        chapters: chapters.len(),
+        experiments: outcomes.len(),
+        skipped: outcomes.values().filter(|o| matches!(o, Outcome::Skipped { .. })).count(),
+        figures: n_figures,
+        tables: n_tables,
+    };
+    Ok((files, report))
+}
+
+/// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,
+/// `use:` naming a known experiment, show ids unique across the book.
+fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut experiments: BTreeMap<&str, &Location> = BTreeMap::new();
+    for block in chapters.iter().flat_map(|c| &c.blocks).filter(|b| !b.uses) {
+        if let Some(first) = experiments.insert(&block.id, &block.location) {
+            errors.push(
+                Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
+                    .at(block.location.clone())
+                    .hint(format!("`{}` is already defined at {}", block.id, location_text(first))),
+            );
+        }
+    }
+    let known: Vec<&str> = experiments.keys().copied().collect();
+    let mut labels = Labels::new();
+    for ch in chapters {
+        let (mut fig, mut tab) = (0, 0);
+        for block in &ch.blocks {
+            if block.uses && !experiments.contains_key(block.id.as_str()) {
+                errors.push(
+                    Diagnostic::error("E016", format!("`use:` names an unknown experiment `{}`", block.id))
+                        .at(block.location.clone())
+                        .hint(did_you_mean(&block.id, &known)),
+                );
+            }
+            for show in &block.show {
+                let text = match show.what {
+                    ShowKind::Figure(_) => {
+                        fig += 1;
+                        format!("Figure {}.{fig}", ch.number)
+                    }
+                    ShowKind::Table(_) => {
+                        tab += 1;
+                        format!("Table {}.{tab}", ch.number)
+                    }
+                };
+                let label = Label {
+                    page: ch.page.clone(),
+                    anchor: show.id.clone(),
+                    text,
+                };
+                if labels.insert(show.id.clone(), label).is_some() {
+                    errors.push(
+                        Diagnostic::error("E015", format!("duplicate figure or table id `{}`", show.id))
+                            .at(show.location.clone())
+                            .hint("give this figure its own `id:`"),
+                    );
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(labels) } else { Err(errors) }
+}
+
+fn location_text(l: &Location) -> String {
+    format!("{}:{}", display_path(&l.file), l.line)
+}
+
+/// Where datasets such as MNIST are looked for: book.yaml's `datasets`, then NNBOOK_DATA_DIR.
+fn data_dirs(root: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = &config.datasets {
+        dirs.push(root.join(d));
+    }
+    if let Some(d) = std::env::var_os("NNBOOK_DATA_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs
+}
+
+/// The output folder must be a folder of its own inside the book, never the book itself or
+/// its sources.
+fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let bad = out.is_absolute()
+        || out.components().any(|c| matches!(c, std::path::Component::ParentDir))
+        || out.as_os_str().is_empty()
+        || out == Path::new(".")
+        || out.starts_with("content")
+        || out.starts_with("themes");
+    if bad {
+        return Err(Diagnostic::error(
+            "E008",
+            format!("output folder `{}` is not allowed", display_path(out)),
+        )
+        .at(Location::file("book.yaml"))
+        .hint("use a folder of its own inside the book, such as `site`"));
+    }
+    let _ = root;
+    Ok(())
+}
+
+/// `nnbook clean`: remove the output folder, if it looks like one nnbook wrote.
+pub fn clean(root: &Path) -> Result<Option<PathBuf>, Diagnostic> {
+    let config = Config::load(root)?;
+    check_output(root, &config.output)?;
+    let out = root.join(&config.output);
+    if !out.exists() {
+        return Ok(None);
+    }
+    if !out.join("manifest.json").is_file() {
+        return Err(Diagnostic::error(
+            "E008",
+            format!("{} does not look like a site nnbook built (no manifest.json)", display_path(&out)),
+        )
+        .hint("nnbook only deletes folders it wrote; remove it by hand if you are sure"));
+    }
+    std::fs::remove_dir_all(&out).map_err(|e| {
+        Diagnostic::error("E050", format!("cannot remove {}: {e}", display_path(&out)))
+    })?;
+    Ok(Some(out))
+}

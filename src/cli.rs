@@ -1,0 +1,129 @@
+//! Command-line interface: parse arguments (clap), run the command, turn diagnostics into
+//! coloured (TTY only, NO_COLOR respected) messages and exit codes: 0 ok, 1 content errors,
+//! 2 usage errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{BuildOptions, build};
+use crate::diag::Diagnostic;
+
+/// Build literate neural-network books whose figures are computed at build time.
+#[derive(Parser, Debug)]
+#[command(name = "nnbook", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every experiment block and write the static site.
+    Build {
+        /// The book's folder (holding book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: `output` in book.yaml, else `site`), relative to the root.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings (such as a missing dataset) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Number of experiments trained at once (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Create a new book with one chapter and a GitHub Pages workflow.
+    Init {
+        /// Folder to create (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Delete the output folder that `nnbook build` wrote.
+    Clean {
+        /// The book's folder (holding book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Entry point used by the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = use_color();
+    match cli.command {
+        Command::Build { root, out, strict, jobs } => {
+            let started = Instant::now();
+            let opts = BuildOptions {
+                root,
+                out,
+                strict,
+                jobs,
+            };
+            match build(&opts) {
+                Ok(report) => {
+                    print_all(&report.warnings, color);
+                    eprintln!(
+                        "built {} in {:.2}s: {} chapters, {} experiments ({} skipped), {} figures, {} tables",
+                        crate::diag::display_path(&report.out_dir),
+                        started.elapsed().as_secs_f64(),
+                        report.chapters,
+                        report.experiments,
+                        report.skipped,
+                        report.figures,
+                        report.tables
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => fail(&diags, color),
+            }
+        }
+        Command::Init { dir } => match crate::init::init(&dir) {
+            Ok(()) => {
+                eprintln!(
+                    "created a book in {}; build it with `nnbook build --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&[d], color),
+        },
+        Command::Clean { root } => match crate::build::clean(&root) {
+            Ok(Some(p)) => {
+                eprintln!("removed {}", p.display());
+                ExitCode::SUCCESS
+            }
+            Ok(None) => ExitCode::SUCCESS,
+            Err(d) => fail(&[d], color),
+        },
+    }
+}
+
+fn fail(diags: &[Diagnostic], color: bool) -> ExitCode {
+    print_all(diags, color);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("build failed: {errors} error{}", if errors == 1 { "" } else { "s" });
+    ExitCode::from(1)
+}
+
+fn print_all(diags: &[Diagnostic], color: bool) {
+    for d in diags {
+        eprintln!("{}", d.render(color));
+    }
+}
+
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}

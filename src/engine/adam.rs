@@ -1,0 +1,81 @@
+//! Adam exactly as Keras 3 writes it: m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2);
+//! α = lr·√(1 − β2ᵗ)/(1 − β1ᵗ); θ ← θ − α·m/(√v + ε). The ε is added to the uncorrected √v.
+
+use ndarray::{ArrayViewMut, Dimension, Zip};
+
+/// Adam's settings (Keras defaults via [`Adam::keras`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Adam {
+    pub lr: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub epsilon: f32,
+}
+
+impl Adam {
+    /// Keras's defaults with a learning rate.
+    pub fn keras(lr: f32) -> Self {
+        Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-7,
+        }
+    }
+
+    /// The step size α at step `t` (1-based).
+    pub fn alpha(&self, t: u32) -> f32 {
+        let b1t = libm::powf(self.beta1, t as f32);
+        let b2t = libm::powf(self.beta2, t as f32);
+        self.lr * libm::sqrtf(1.0 - b2t) / (1.0 - b1t)
+    }
+
+    /// Update one parameter tensor with its moment estimates.
+    pub fn step<D: Dimension>(
+        &self,
+        alpha: f32,
+        param: ArrayViewMut<f32, D>,
+        grad: ndarray::ArrayView<f32, D>,
+        m: ArrayViewMut<f32, D>,
+        v: ArrayViewMut<f32, D>,
+    ) {
+        let (b1, b2, eps) = (self.beta1, self.beta2, self.epsilon);
+        Zip::from(param)
+            .and(grad)
+            .and(m)
+            .and(v)
+            .for_each(|p, &g, m, v| {
+                *m += (g - *m) * (1.0 - b1);
+                *v += (g * g - *v) * (1.0 - b2);
+                *p -= alpha * *m / (libm::sqrtf(*v) + eps);
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn first_step_by_hand() {
+        // t = 1: m = 0.1·g, v = 0.001·g², α = lr·√0.001/0.1, so the step is
+        // lr·√0.001/0.1 · 0.1g/(√0.001·|g| + ε) ≈ lr·sign(g).
+        let adam = Adam::keras(0.001);
+        let mut p = array![1.0f32, -2.0];
+        let g = array![0.5f32, -4.0];
+        let (mut m, mut v) = (array![0.0f32, 0.0], array![0.0f32, 0.0]);
+        adam.step(
+            adam.alpha(1),
+            p.view_mut(),
+            g.view(),
+            m.view_mut(),
+            v.view_mut(),
+        );
+        assert!((m[0] - 0.05).abs() < 1e-6 && (v[0] - 0.00025).abs() < 1e-7);
+        let expect0 =
+            1.0 - 0.001 * (0.001f64.sqrt() / 0.1 * 0.05 / (0.00025f64.sqrt() + 1e-7)) as f32;
+        assert!((p[0] - expect0).abs() < 1e-6, "{} vs {expect0}", p[0]);
+        assert!((p[1] - (-2.0 + 0.001)).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,111 @@
+//! `nnbook init`: a working book with one chapter holding one experiment block, and a GitHub
+//! Actions workflow that builds it and deploys it to GitHub Pages.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Location, display_path};
+
+const BOOK_YAML: &str = "\
+title: My neural-network book
+authors: [Your Name]
+description: Small networks, trained while the book builds.
+language: en
+# site_url: https://USER.github.io/REPO/
+";
+
+const CHAPTER: &str = r#"# A first network
+
+XOR is the classic problem a single neuron cannot solve: no straight line separates the
+inputs whose output is 1 from those whose output is 0. One hidden layer of three ReLU units is
+enough. The block below trains that network while the book builds; @xor-regions shows how it
+splits the plane and @xor-curve how its loss fell.
+
+```nn
+id: xor
+data: {generator: xor}
+model: [{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]
+train: {loss: binary-crossentropy, optimizer: adam, lr: 0.05, epochs: 300, batch: full, seed: 1}
+show:
+  - {figure: decision-regions, id: xor-regions, caption: "The hidden layer bends the boundary around the two 1s.", x: [-0.5, 1.5], y: [-0.5, 1.5]}
+  - {figure: training-curve, id: xor-curve, metric: loss, caption: "Binary cross-entropy per epoch."}
+  - {table: summary, id: xor-summary, caption: "Layers and parameters."}
+```
+
+The output unit is a sigmoid, so the model gives a probability $p$; a point is classed as 1
+when $p \ge 0.5$, that is where $w_0 + \sum_i w_i a_i \ge 0$.
+"#;
+
+const WORKFLOW: &str = "\
+name: Deploy the book to GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: true
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo
+          key: nnbook-${{ runner.os }}
+      - run: cargo install nnbook --locked
+      - run: nnbook build --strict
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+";
+
+/// Create a new book in `dir` (created if needed). Refuses to overwrite an existing book.
+pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.join("book.yaml").exists() {
+        return Err(Diagnostic::error(
+            "E007",
+            format!("{} already holds a book", display_path(dir)),
+        )
+        .at(Location::file(dir.join("book.yaml")))
+        .hint("choose a new folder, e.g. `nnbook init my-book`"));
+    }
+    let files: [(&str, &str); 4] = [
+        ("book.yaml", BOOK_YAML),
+        ("content/01-first-network.md", CHAPTER),
+        (".github/workflows/pages.yml", WORKFLOW),
+        (".gitignore", "/site\n/.nnbook-cache\n"),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        let write = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, text)
+        };
+        write().map_err(|e| {
+            Diagnostic::error("E007", format!("cannot write {}: {e}", display_path(&path)))
+                .at(Location::file(&path))
+        })?;
+    }
+    Ok(())
+}

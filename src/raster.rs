@@ -1,0 +1,96 @@
+//! Rasterising SVG (PNG now; GIF frames and snapshot diffs later) with resvg and the bundled
+//! DejaVu Sans font, never system fonts, so pixels are the same on every machine.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::{tiny_skia, usvg};
+
+/// The bundled font, registered for every generic family.
+const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+fn fontdb() -> Arc<usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_font_data(FONT.to_vec());
+        for set in [
+            usvg::fontdb::Database::set_sans_serif_family,
+            usvg::fontdb::Database::set_serif_family,
+            usvg::fontdb::Database::set_monospace_family,
+        ] {
+            set(&mut db, "DejaVu Sans");
+        }
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// A rendered image: RGBA pixels, premultiplied as tiny-skia keeps them.
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    pixmap: tiny_skia::Pixmap,
+}
+
+impl Image {
+    /// Encode as PNG.
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        self.pixmap.encode_png().map_err(|e| e.to_string())
+    }
+
+    /// The RGBA bytes (premultiplied alpha).
+    pub fn rgba(&self) -> &[u8] {
+        self.pixmap.data()
+    }
+}
+
+/// Render an SVG at `scale` × its own size on a white background.
+pub fn render(svg: &str, scale: f32) -> Result<Image, String> {
+    let opt = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: fontdb(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| format!("invalid SVG: {e}"))?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).ceil(),
+        (size.height() * scale).ceil(),
+    );
+    if !(1.0..=16384.0).contains(&w) || !(1.0..=16384.0).contains(&h) {
+        return Err(format!("image size {w}×{h} is out of range"));
+    }
+    let (width, height) = (w as u32, h as u32);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or("cannot allocate the image")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    Ok(Image {
+        width,
+        height,
+        pixmap,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn renders_shapes_and_text_with_the_bundled_font() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect x="0" y="0" width="30" height="30" fill="#ff0000"/><text x="32" y="20" font-family="sans-serif" font-size="14">Ag</text></svg>"##;
+        let img = super::render(svg, 2.0).unwrap();
+        assert_eq!((img.width, img.height), (120, 60));
+        let px = |x: usize, y: usize| &img.rgba()[(y * 120 + x) * 4..(y * 120 + x) * 4 + 4];
+        assert_eq!(px(10, 10), [255, 0, 0, 255]);
+        // Text drew something dark right of the square.
+        let dark = (0..60)
+            .flat_map(|y| (64..120).map(move |x| (x, y)))
+            .filter(|&(x, y)| px(x, y)[0] < 128)
+            .count();
+        assert!(dark > 20, "text was not drawn ({dark} dark pixels)");
+        assert!(img.png().unwrap().starts_with(b"\x89PNG"));
+        assert!(super::render("<svg", 1.0).is_err());
+    }
+}

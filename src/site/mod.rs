@@ -1,0 +1,102 @@
+//! The site stage: render pages with the theme, add assets, the 404 page, `.nojekyll` and the
+//! sitemap, and write everything atomically.
+
+mod theme;
+mod write;
+
+pub use theme::Theme;
+pub use write::{Files, write_site};
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::content::TocEntry;
+use crate::diag::Diagnostic;
+
+/// A chapter page ready for the theme.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub number: usize,
+    pub title: String,
+    /// Output path relative to the site root.
+    pub path: String,
+    /// Final body HTML (figures and tables in place).
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// Render every page and add the theme's static files; `files` already holds figures and the
+/// manifest. Paths are relative so the site works under any sub-path (GitHub Pages).
+pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut Files) -> Result<(), Diagnostic> {
+    let book = json!({
+        "title": config.title,
+        "description": config.description,
+        "authors": config.authors,
+        "language": config.language,
+    });
+    let chapters_for = |current: Option<usize>| -> Value {
+        pages
+            .iter()
+            .map(|p| {
+                json!({"number": p.number, "title": p.title, "path": p.path, "current": Some(p.number) == current})
+            })
+            .collect()
+    };
+    let link = |p: Option<&Page>| p.map_or(Value::Null, |p| json!({"title": p.title, "path": p.path}));
+    let base = |page: Value, current: Option<usize>| {
+        json!({
+            "root": "",
+            "nnbook_version": crate::VERSION,
+            "book": book,
+            "chapters": chapters_for(current),
+            "page": page,
+        })
+    };
+
+    let index = base(
+        json!({"kind": "index", "title": config.title, "number": null, "content": "", "toc": [],
+               "prev": null, "next": link(pages.first()), "show_title": true}),
+        None,
+    );
+    files.insert("index.html".into(), theme.render("index.html", &index)?.into_bytes());
+
+    for (i, p) in pages.iter().enumerate() {
+        let prev = if i == 0 { None } else { pages.get(i - 1) };
+        let ctx = base(
+            json!({"kind": "chapter", "title": p.title, "number": p.number, "content": p.html,
+                   "toc": p.toc, "prev": link(prev), "next": link(pages.get(i + 1)),
+                   "show_title": !p.html.contains("<h1")}),
+            Some(p.number),
+        );
+        files.insert(p.path.clone(), theme.render("chapter.html", &ctx)?.into_bytes());
+    }
+
+    let not_found = base(
+        json!({"kind": "404", "title": "Page not found", "number": null, "content": "", "toc": [],
+               "prev": null, "next": null, "show_title": true}),
+        None,
+    );
+    files.insert("404.html".into(), theme.render("404.html", &not_found)?.into_bytes());
+    // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
+    files.insert(".nojekyll".into(), Vec::new());
+    if let Some(url) = &config.site_url {
+        files.insert("sitemap.xml".into(), sitemap(url, pages).into_bytes());
+    }
+    for (name, bytes) in &theme.statics {
+        files.insert(format!("theme/{name}"), bytes.clone());
+    }
+    Ok(())
+}
+
+fn sitemap(url: &str, pages: &[Page]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let esc = crate::content::escape;
+    out.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(url)));
+    for p in pages {
+        out.push_str(&format!("  <url><loc>{}{}</loc></url>\n", esc(url), esc(&p.path)));
+    }
+    out.push_str("</urlset>\n");
+    out
+}

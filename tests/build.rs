@@ -1,0 +1,254 @@
+//! Integration tests: build fixture books with the real binary and check the site.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn builds_a_complete_site() {
+    let book = fixture("basic");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    for f in [
+        "index.html",
+        "01-data.html",
+        "02-train.html",
+        "404.html",
+        ".nojekyll",
+        "sitemap.xml",
+        "manifest.json",
+        "theme/style.css",
+        "figures/xor-points.svg",
+        "figures/xor-regions.svg",
+        "figures/xor-curve.svg",
+    ] {
+        assert!(site.join(f).is_file(), "missing {f}");
+    }
+    let ch1 = read(site.join("01-data.html"));
+    let ch2 = read(site.join("02-train.html"));
+    // Numbered figures with captions; cross-references as links with the number.
+    assert!(
+        ch1.contains("<span class=\"nn-number\">Figure 1.1</span> The four XOR points."),
+        "{ch1}"
+    );
+    assert!(ch1.contains("<a class=\"xref\" href=\"#xor-points\">Figure 1.1</a>"));
+    assert!(ch1.contains("<a class=\"xref\" href=\"02-train.html#xor-regions\">Figure 2.1</a>"));
+    assert!(ch2.contains("<span class=\"nn-number\">Figure 2.1</span> Regions &lt;of&gt; XOR."));
+    assert!(ch2.contains("<a class=\"xref\" href=\"#xor-curve\">Figure 2.2</a>"));
+    assert!(ch2.contains("<a class=\"xref\" href=\"#xor-summary\">Table 2.1</a>"));
+    assert!(ch2.contains("<img src=\"figures/xor-regions.svg\""));
+    // The summary table counts Keras's parameters: 2·4+4 and 4·1+1.
+    assert!(
+        ch2.contains("<td>12</td>") && ch2.contains("<td>5</td>") && ch2.contains("<td>17</td>"),
+        "{ch2}"
+    );
+    // Math rendered to MathML at build time; no MathJax.
+    assert!(ch1.contains("<math") && ch1.contains("display=\"block\""));
+    assert!(!ch1.to_lowercase().contains("mathjax"));
+    // Navigation between chapters.
+    assert!(ch1.contains("href=\"02-train.html\""));
+    assert!(ch2.contains("href=\"01-data.html\""));
+    // SVG figures are accessible.
+    let svg = read(site.join("figures/xor-regions.svg"));
+    assert!(svg.contains("<title") && svg.contains("<desc") && svg.contains("role=\"img\""));
+    assert!(!svg.contains("<of>"));
+    // The sitemap uses site_url.
+    assert!(
+        read(site.join("sitemap.xml"))
+            .contains("<loc>https://example.github.io/fixture/02-train.html</loc>")
+    );
+}
+
+#[test]
+fn links_are_relative() {
+    let book = fixture("basic");
+    build_ok(book.path(), &[]);
+    for (name, bytes) in read_tree(&book.path().join("site")) {
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let url = part.split('"').next().unwrap();
+                // Links to other sites are fine; links into this one must be relative.
+                assert!(
+                    !url.starts_with('/') && !url.starts_with("https://example.github.io"),
+                    "{name}: non-relative link {url}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn manifest_lists_chapters_experiments_figures_and_tables() {
+    let book = fixture("basic");
+    build_ok(book.path(), &[]);
+    let m: serde_json::Value =
+        serde_json::from_str(&read(book.path().join("site/manifest.json"))).unwrap();
+    assert_eq!(m["nnbook_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["chapters"][1]["source"], "content/02-train.md");
+    assert_eq!(m["chapters"][1]["page"], "02-train.html");
+    let exps = m["experiments"].as_array().unwrap();
+    let xor = exps.iter().find(|e| e["id"] == "xor").unwrap();
+    assert_eq!(xor["status"], "ok");
+    assert_eq!(xor["epochs_run"], 400);
+    assert_eq!(xor["parameters"], 17);
+    assert_eq!(xor["final_metrics"]["accuracy"], 1.0, "{xor}");
+    assert!(xor["final_metrics"]["loss"].as_f64().unwrap() < 0.3);
+    let figs = m["figures"].as_array().unwrap();
+    let regions = figs.iter().find(|f| f["id"] == "xor-regions").unwrap();
+    assert_eq!(regions["number"], "Figure 2.1");
+    assert_eq!(regions["kind"], "decision-regions");
+    assert_eq!(regions["experiment"], "xor");
+    assert_eq!(regions["file"], "figures/xor-regions.svg");
+    let bytes = std::fs::metadata(book.path().join("site/figures/xor-regions.svg"))
+        .unwrap()
+        .len();
+    assert_eq!(regions["bytes"], bytes);
+    let tables = m["tables"].as_array().unwrap();
+    assert_eq!(tables[0]["id"], "xor-summary");
+    assert_eq!(tables[0]["number"], "Table 2.1");
+    assert_eq!(tables[1]["experiment"], "xor");
+}
+
+#[test]
+fn two_builds_are_byte_identical_whatever_the_thread_count() {
+    let a = fixture("basic");
+    let b = fixture("basic");
+    build_ok(a.path(), &["--jobs", "1"]);
+    build_ok(b.path(), &["--jobs", "2"]);
+    let (ta, tb) = (
+        read_tree(&a.path().join("site")),
+        read_tree(&b.path().join("site")),
+    );
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &ta {
+        assert!(bytes == &tb[name], "{name} differs between builds");
+    }
+    // And a rebuild in place gives the same bytes again.
+    build_ok(a.path(), &[]);
+    assert!(read_tree(&a.path().join("site")) == ta);
+}
+
+/// Replace text in a chapter of a fixture copy.
+fn edit(book: &TempDir, file: &str, from: &str, to: &str) {
+    let path = book.path().join(file);
+    let text = read(&path);
+    assert!(text.contains(from), "{from} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn malformed_blocks_fail_with_location_and_keep_the_previous_site() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (from, to, expected position, expected text)
+        (
+            "train: {optimizer",
+            "train: {optimizer: [",
+            "content/02-train.md:",
+            "error[E010]",
+        ),
+        (
+            "train: {optimizer",
+            "trian: {optimizer",
+            "content/02-train.md:9:1",
+            "did you mean `train`?",
+        ),
+        (
+            "activation: tanh",
+            "activation: tnah",
+            "content/02-train.md:8:32",
+            "did you mean `tanh`?",
+        ),
+        (
+            "dense: 4",
+            "dense: 0",
+            "content/02-train.md:8:17",
+            "error[E013]",
+        ),
+        (
+            "@xor-curve",
+            "@xor-curev",
+            "content/02-train.md:15:14",
+            "did you mean `xor-curve`?",
+        ),
+        (
+            "use: xor",
+            "use: xro",
+            "content/02-train.md:18:6",
+            "did you mean `xor`?",
+        ),
+    ];
+    let book = fixture("basic");
+    build_ok(book.path(), &[]);
+    let before = read_tree(&book.path().join("site"));
+    for (from, to, pos, text) in cases {
+        let original = read(book.path().join("content/02-train.md"));
+        edit(&book, "content/02-train.md", from, to);
+        let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{to}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(pos),
+            "{to}: expected {pos} in\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(text),
+            "{to}: expected {text} in\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("help:") || text.starts_with("error"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(
+            read_tree(&book.path().join("site")) == before,
+            "{to}: the previous site changed"
+        );
+        std::fs::write(book.path().join("content/02-train.md"), original).unwrap();
+    }
+}
+
+#[test]
+fn init_creates_a_book_that_builds() {
+    let dir = TempDir::new("init");
+    let demo = dir.path().join("demo");
+    let run = nnbook(&["init", demo.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(demo.join(".github/workflows/pages.yml").is_file());
+    build_ok(&demo, &[]);
+    assert!(demo.join("site/01-first-network.html").is_file());
+    assert!(read(demo.join("site/01-first-network.html")).contains("Figure 1.1"));
+    // A second init refuses to overwrite the book.
+    assert_eq!(nnbook(&["init", demo.to_str().unwrap()]).code, 1);
+    // Clean removes only the site.
+    assert_eq!(nnbook(&["clean", "--root", demo.to_str().unwrap()]).code, 0);
+    assert!(!demo.join("site").exists() && demo.join("book.yaml").exists());
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(nnbook(&["build", "--bogus"]).code, 2);
+    assert_eq!(nnbook(&["frobnicate"]).code, 2);
+    let help = nnbook(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("build") && help.stdout.contains("init"));
+    let v = nnbook(&["--version"]);
+    assert!(v.stdout.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn missing_book_yaml_is_a_content_error() {
+    let dir = TempDir::new("empty");
+    let run = nnbook(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E001]") && run.stderr.contains("nnbook init"),
+        "{}",
+        run.stderr
+    );
+}
