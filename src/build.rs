@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::{self, Chapter, Label, Labels};
-use crate::diag::{Diagnostic, Location, display_path, did_you_mean};
+use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
 use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
 use crate::run::{self, Outcome};
@@ -41,7 +41,13 @@ pub struct BuildReport {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let (files, mut report) = build_files(opts)?;
     site::write_site(&report.out_dir, &files).map_err(|d| vec![d])?;
-    report.out_dir = opts.root.join(opts.out.clone().unwrap_or_else(|| report.out_dir.strip_prefix(&opts.root).map(Path::to_path_buf).unwrap_or_default()));
+    report.out_dir = opts.root.join(opts.out.clone().unwrap_or_else(|| {
+        report
+            .out_dir
+            .strip_prefix(&opts.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }));
     Ok(report)
 }
 
@@ -145,7 +151,10 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         warnings,
         chapters: chapters.len(),
         experiments: outcomes.len(),
-        skipped: outcomes.values().filter(|o| matches!(o, Outcome::Skipped { .. })).count(),
+        skipped: outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Skipped { .. }))
+            .count(),
         figures: n_figures,
         tables: n_tables,
     };
@@ -162,7 +171,11 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
             errors.push(
                 Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
                     .at(block.location.clone())
-                    .hint(format!("`{}` is already defined at {}", block.id, location_text(first))),
+                    .hint(format!(
+                        "`{}` is already defined at {}",
+                        block.id,
+                        location_text(first)
+                    )),
             );
         }
     }
@@ -173,9 +186,12 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
         for block in &ch.blocks {
             if block.uses && !experiments.contains_key(block.id.as_str()) {
                 errors.push(
-                    Diagnostic::error("E016", format!("`use:` names an unknown experiment `{}`", block.id))
-                        .at(block.location.clone())
-                        .hint(did_you_mean(&block.id, &known)),
+                    Diagnostic::error(
+                        "E016",
+                        format!("`use:` names an unknown experiment `{}`", block.id),
+                    )
+                    .at(block.location.clone())
+                    .hint(did_you_mean(&block.id, &known)),
                 );
             }
             for show in &block.show {
@@ -196,15 +212,22 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
                 };
                 if labels.insert(show.id.clone(), label).is_some() {
                     errors.push(
-                        Diagnostic::error("E015", format!("duplicate figure or table id `{}`", show.id))
-                            .at(show.location.clone())
-                            .hint("give this figure its own `id:`"),
+                        Diagnostic::error(
+                            "E015",
+                            format!("duplicate figure or table id `{}`", show.id),
+                        )
+                        .at(show.location.clone())
+                        .hint("give this figure its own `id:`"),
                     );
                 }
             }
         }
     }
-    if errors.is_empty() { Ok(labels) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(labels)
+    } else {
+        Err(errors)
+    }
 }
 
 fn location_text(l: &Location) -> String {
@@ -227,7 +250,9 @@ fn data_dirs(root: &Path, config: &Config) -> Vec<PathBuf> {
 /// its sources.
 fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let bad = out.is_absolute()
-        || out.components().any(|c| matches!(c, std::path::Component::ParentDir))
+        || out
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
         || out.as_os_str().is_empty()
         || out == Path::new(".")
         || out.starts_with("content")
@@ -255,7 +280,10 @@ pub fn clean(root: &Path) -> Result<Option<PathBuf>, Diagnostic> {
     if !out.join("manifest.json").is_file() {
         return Err(Diagnostic::error(
             "E008",
-            format!("{} does not look like a site nnbook built (no manifest.json)", display_path(&out)),
+            format!(
+                "{} does not look like a site nnbook built (no manifest.json)",
+                display_path(&out)
+            ),
         )
         .hint("nnbook only deletes folders it wrote; remove it by hand if you are sure"));
     }

@@ -63,7 +63,12 @@ pub fn main() -> ExitCode {
     };
     let color = use_color();
     match cli.command {
-        Command::Build { root, out, strict, jobs } => {
+        Command::Build {
+            root,
+            out,
+            strict,
+            jobs,
+        } => {
             let started = Instant::now();
             let opts = BuildOptions {
                 root,
@@ -114,7 +119,10 @@ pub fn main() -> ExitCode {
 fn fail(diags: &[Diagnostic], color: bool) -> ExitCode {
     print_all(diags, color);
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    eprintln!("build failed: {errors} error{}", if errors == 1 { "" } else { "s" });
+    eprintln!(
+        "build failed: {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    );
     ExitCode::from(1)
 }
 

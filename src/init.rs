@@ -16,15 +16,15 @@ language: en
 const CHAPTER: &str = r#"# A first network
 
 XOR is the classic problem a single neuron cannot solve: no straight line separates the
-inputs whose output is 1 from those whose output is 0. One hidden layer of three ReLU units is
+inputs whose output is 1 from those whose output is 0. One hidden layer of four tanh units is
 enough. The block below trains that network while the book builds; @xor-regions shows how it
 splits the plane and @xor-curve how its loss fell.
 
 ```nn
 id: xor
 data: {generator: xor}
-model: [{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]
-train: {loss: binary-crossentropy, optimizer: adam, lr: 0.05, epochs: 300, batch: full, seed: 1}
+model: [{dense: 4, activation: tanh}, {dense: 1, activation: sigmoid}]
+train: {loss: binary-crossentropy, optimizer: adam, lr: 0.05, epochs: 400, batch: full, seed: 3}
 show:
   - {figure: decision-regions, id: xor-regions, caption: "The hidden layer bends the boundary around the two 1s.", x: [-0.5, 1.5], y: [-0.5, 1.5]}
   - {figure: training-curve, id: xor-curve, metric: loss, caption: "Binary cross-entropy per epoch."}

@@ -120,7 +120,14 @@ impl Manifest {
     }
 
     /// Record a figure written to `file`.
-    pub fn add_figure(&mut self, show: &Show, number: &str, experiment: &str, file: &str, bytes: usize) {
+    pub fn add_figure(
+        &mut self,
+        show: &Show,
+        number: &str,
+        experiment: &str,
+        file: &str,
+        bytes: usize,
+    ) {
         self.figures.push(FigureEntry {
             id: show.id.clone(),
             label: show.id.clone(),

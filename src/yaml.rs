@@ -117,7 +117,9 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             len: 0,
         });
     }
-    serde_saphyr::from_str::<Node>(text).map_err(|e| {
+    // YAML 1.2 booleans only: in YAML 1.1 a key such as `y:` would be read as `true`.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let (line, col) = e
             .location()
             .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
@@ -489,6 +491,15 @@ mod tests {
         let err = parse("id: [a\n").unwrap_err();
         assert_eq!(err.kind, YamlErrorKind::Syntax);
         assert!(err.line >= 1, "{err:?}");
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let n = parse("y: [1, 2]\nn: yes\nok: true\n").unwrap();
+        let m = n.as_map().unwrap();
+        assert!(m.get("y").is_some());
+        assert_eq!(m.get("n").unwrap().value, Value::Str("yes".into()));
+        assert_eq!(m.get("ok").unwrap().value, Value::Bool(true));
     }
 
     #[test]

@@ -223,6 +223,10 @@ fn init_creates_a_book_that_builds() {
     build_ok(&demo, &[]);
     assert!(demo.join("site/01-first-network.html").is_file());
     assert!(read(demo.join("site/01-first-network.html")).contains("Figure 1.1"));
+    // The starter experiment really solves XOR.
+    let m: serde_json::Value =
+        serde_json::from_str(&read(demo.join("site/manifest.json"))).unwrap();
+    assert_eq!(m["experiments"][0]["final_metrics"]["accuracy"], 1.0, "{m}");
     // A second init refuses to overwrite the book.
     assert_eq!(nnbook(&["init", demo.to_str().unwrap()]).code, 1);
     // Clean removes only the site.

@@ -13,23 +13,41 @@ use crate::spec::{Block, FigureKind, Metric, Show, ShowKind, TableKind};
 /// One shown item, ready for the page.
 #[derive(Debug, Clone)]
 pub enum Shown {
-    Figure { id: String, file: String, svg: String, html: String },
-    Table { id: String, html: String },
+    Figure {
+        id: String,
+        file: String,
+        svg: String,
+        html: String,
+    },
+    Table {
+        id: String,
+        html: String,
+    },
     /// A figure or table that could not be made (e.g. a missing dataset).
-    Notice { html: String },
+    Notice {
+        html: String,
+    },
 }
 
 impl Shown {
     /// The HTML placed in the page.
     pub fn html(&self) -> String {
         match self {
-            Shown::Figure { html, .. } | Shown::Table { html, .. } | Shown::Notice { html } => html.clone(),
+            Shown::Figure { html, .. } | Shown::Table { html, .. } | Shown::Notice { html } => {
+                html.clone()
+            }
         }
     }
 }
 
 /// Make one figure or table of a block.
-pub fn show(ch: &Chapter, block: &Block, show: &Show, number: &str, outcome: Option<&Outcome>) -> Result<Shown, Diagnostic> {
+pub fn show(
+    ch: &Chapter,
+    block: &Block,
+    show: &Show,
+    number: &str,
+    outcome: Option<&Outcome>,
+) -> Result<Shown, Diagnostic> {
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
         Some(Outcome::Skipped { reason, help, .. }) => {
@@ -44,8 +62,11 @@ pub fn show(ch: &Chapter, block: &Block, show: &Show, number: &str, outcome: Opt
             });
         }
         _ => {
-            return Err(Diagnostic::error("E030", format!("experiment `{}` has no result", block.id))
-                .at(show.location.clone()));
+            return Err(Diagnostic::error(
+                "E030",
+                format!("experiment `{}` has no result", block.id),
+            )
+            .at(show.location.clone()));
         }
     };
     let fail = |msg: String| {
@@ -56,13 +77,22 @@ pub fn show(ch: &Chapter, block: &Block, show: &Show, number: &str, outcome: Opt
     match show.what {
         ShowKind::Figure(kind) => {
             let meta = Meta {
-                title: show.caption.clone().unwrap_or_else(|| default_title(kind, &block.id)),
+                id: show.id.clone(),
+                title: show
+                    .caption
+                    .clone()
+                    .unwrap_or_else(|| default_title(kind, &block.id)),
                 desc: describe(kind, block, result),
             };
             let svg = draw(kind, show, result, &meta).map_err(fail)?;
             let file = format!("figures/{}.svg", show.id);
             let html = figure_html(ch, block, show, number, &file, &svg, &meta);
-            Ok(Shown::Figure { id: show.id.clone(), file, svg, html })
+            Ok(Shown::Figure {
+                id: show.id.clone(),
+                file,
+                svg,
+                html,
+            })
         }
         ShowKind::Table(kind) => {
             let table = match kind {
@@ -70,7 +100,10 @@ pub fn show(ch: &Chapter, block: &Block, show: &Show, number: &str, outcome: Opt
                 TableKind::Metrics => metrics(result),
             }
             .ok_or_else(|| fail("this table needs a trained model".into()))?;
-            Ok(Shown::Table { id: show.id.clone(), html: table_html(show, number, &table) })
+            Ok(Shown::Table {
+                id: show.id.clone(),
+                html: table_html(show, number, &table),
+            })
         }
     }
 }
@@ -87,30 +120,56 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
     let n = r.data.x.nrows();
     let classes = r.data.classes.len();
     match kind {
-        FigureKind::Scatter => format!("Scatter plot of {n} points in {classes} classes from experiment {}.", block.id),
+        FigureKind::Scatter => format!(
+            "Scatter plot of {n} points in {classes} classes from experiment {}.",
+            block.id
+        ),
         FigureKind::DecisionRegions => format!(
             "The plane coloured by the class experiment {} predicts, with its {n} training points on top.",
             block.id
         ),
         FigureKind::TrainingCurve => {
             let epochs = r.trained.as_ref().map_or(0, |t| t.history.epochs_run);
-            format!("A metric of experiment {} per epoch over {epochs} epochs.", block.id)
+            format!(
+                "A metric of experiment {} per epoch over {epochs} epochs.",
+                block.id
+            )
         }
     }
 }
 
 fn classes(r: &ExperimentResult) -> Vec<Class> {
-    r.data.classes.iter().map(|c| Class { name: format!("y={c}"), color: None }).collect()
+    r.data
+        .classes
+        .iter()
+        .map(|c| Class {
+            name: format!("y={c}"),
+            color: None,
+        })
+        .collect()
 }
 
 fn points2(r: &ExperimentResult) -> Result<Vec<[f64; 2]>, String> {
     if r.data.x.ncols() != 2 {
-        return Err(format!("the data has {} features; this figure needs 2", r.data.x.ncols()));
+        return Err(format!(
+            "the data has {} features; this figure needs 2",
+            r.data.x.ncols()
+        ));
     }
-    Ok(r.data.x.rows().into_iter().map(|row| [f64::from(row[0]), f64::from(row[1])]).collect())
+    Ok(r.data
+        .x
+        .rows()
+        .into_iter()
+        .map(|row| [f64::from(row[0]), f64::from(row[1])])
+        .collect())
 }
 
-fn draw(kind: FigureKind, show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<String, String> {
+fn draw(
+    kind: FigureKind,
+    show: &Show,
+    r: &ExperimentResult,
+    meta: &Meta,
+) -> Result<String, String> {
     let o = &show.options;
     match kind {
         FigureKind::Scatter => {
@@ -123,12 +182,16 @@ fn draw(kind: FigureKind, show: &Show, r: &ExperimentResult, meta: &Meta) -> Res
                 equal_aspect: o.equal_aspect.unwrap_or(true),
                 ..Default::default()
             };
-            super::scatter(&pts, &r.data.class_of, &classes(r), &opts, meta).map_err(|e| e.to_string())
+            super::scatter(&pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
         }
         FigureKind::DecisionRegions => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let pts = points2(r)?;
-            let (x, y) = (o.x.unwrap_or_else(|| extent(&pts, 0)), o.y.unwrap_or_else(|| extent(&pts, 1)));
+            let (x, y) = (
+                o.x.unwrap_or_else(|| extent(&pts, 0)),
+                o.y.unwrap_or_else(|| extent(&pts, 1)),
+            );
             let n = o.grid.unwrap_or(200);
             let grid = class_grid(&t.model, x, y, n);
             let opts = super::RegionOptions {
@@ -137,7 +200,8 @@ fn draw(kind: FigureKind, show: &Show, r: &ExperimentResult, meta: &Meta) -> Res
                 equal_aspect: o.equal_aspect.unwrap_or(true),
                 ..Default::default()
             };
-            super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta).map_err(|e| e.to_string())
+            super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
         }
         FigureKind::TrainingCurve => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
@@ -163,7 +227,9 @@ fn draw(kind: FigureKind, show: &Show, r: &ExperimentResult, meta: &Meta) -> Res
                 title: o.title.clone().or(Some(format!("{label} vs Epochs"))),
                 x_label: Some("Epoch".into()),
                 y_label: Some(label.to_string()),
-                stop_epoch: h.stopped_by_threshold.then_some(h.epochs_run.saturating_sub(1)),
+                stop_epoch: h
+                    .stopped_by_threshold
+                    .then_some(h.epochs_run.saturating_sub(1)),
                 ..Default::default()
             };
             super::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
@@ -173,7 +239,11 @@ fn draw(kind: FigureKind, show: &Show, r: &ExperimentResult, meta: &Meta) -> Res
 
 /// Data extent with a 5% margin on each side.
 fn extent(pts: &[[f64; 2]], axis: usize) -> [f64; 2] {
-    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p[axis]), hi.max(p[axis])));
+    let (lo, hi) = pts
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p[axis]), hi.max(p[axis]))
+        });
     if !lo.is_finite() || !hi.is_finite() || hi <= lo {
         return [lo.min(0.0) - 1.0, hi.max(0.0) + 1.0];
     }
@@ -183,7 +253,12 @@ fn extent(pts: &[[f64; 2]], axis: usize) -> [f64; 2] {
 
 /// Classes on an n × n grid starting at the lower limits with step (hi − lo)/n (INVENTORY §0).
 /// One sigmoid output is thresholded at p ≥ 0.5 (Equation 2), several outputs by arg-max.
-pub fn class_grid(model: &crate::engine::Model, x: [f64; 2], y: [f64; 2], n: usize) -> super::ClassGrid {
+pub fn class_grid(
+    model: &crate::engine::Model,
+    x: [f64; 2],
+    y: [f64; 2],
+    n: usize,
+) -> super::ClassGrid {
     let (dx, dy) = ((x[1] - x[0]) / n as f64, (y[1] - y[0]) / n as f64);
     let mut pts = Array2::<f32>::zeros((n * n, 2));
     for j in 0..n {
@@ -210,7 +285,15 @@ pub fn class_grid(model: &crate::engine::Model, x: [f64; 2], y: [f64; 2], n: usi
             }
         })
         .collect();
-    super::ClassGrid { nx: n, ny: n, x0: x[0], x1: x[1], y0: y[0], y1: y[1], class }
+    super::ClassGrid {
+        nx: n,
+        ny: n,
+        x0: x[0],
+        x1: x[1],
+        y0: y[0],
+        y1: y[1],
+        class,
+    }
 }
 
 /// A table as data: header and rows of cells (already formatted).
@@ -229,7 +312,11 @@ fn summary(r: &ExperimentResult) -> Option<Table> {
         let units = layer.w.ncols();
         let params = fan_in * units + units;
         total += params;
-        let name = if i == 0 { "dense".to_string() } else { format!("dense_{i}") };
+        let name = if i == 0 {
+            "dense".to_string()
+        } else {
+            format!("dense_{i}")
+        };
         rows.push(vec![
             format!("{name} (Dense, {})", activation_name(layer)),
             format!("(None, {units})"),
@@ -239,7 +326,11 @@ fn summary(r: &ExperimentResult) -> Option<Table> {
     }
     rows.push(vec!["Total".into(), String::new(), thousands(total)]);
     Some(Table {
-        header: vec!["Layer (type)".into(), "Output shape".into(), "Param #".into()],
+        header: vec![
+            "Layer (type)".into(),
+            "Output shape".into(),
+            "Param #".into(),
+        ],
         rows,
     })
 }
@@ -257,8 +348,18 @@ fn metrics(r: &ExperimentResult) -> Option<Table> {
         row.push(format!("{v:.4}"));
     }
     header.push("Stopped by threshold".into());
-    row.push(if t.history.stopped_by_threshold { "yes" } else { "no" }.into());
-    Some(Table { header, rows: vec![row] })
+    row.push(
+        if t.history.stopped_by_threshold {
+            "yes"
+        } else {
+            "no"
+        }
+        .into(),
+    );
+    Some(Table {
+        header,
+        rows: vec![row],
+    })
 }
 
 /// 795010 → "795,010".
@@ -266,7 +367,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -293,7 +394,15 @@ fn source_html(ch: &Chapter, block: &Block) -> String {
     )
 }
 
-fn figure_html(ch: &Chapter, block: &Block, show: &Show, number: &str, file: &str, svg: &str, meta: &Meta) -> String {
+fn figure_html(
+    ch: &Chapter,
+    block: &Block,
+    show: &Show,
+    number: &str,
+    file: &str,
+    svg: &str,
+    meta: &Meta,
+) -> String {
     let (w, h) = svg_size(svg);
     let alt = show.caption.as_deref().unwrap_or(&meta.desc);
     format!(

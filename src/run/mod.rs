@@ -22,7 +22,11 @@ use crate::spec::{self, Block, Experiment, Loss, OptimizerKind, TrainSpec};
 pub enum Outcome {
     Done(Box<ExperimentResult>),
     /// Not run, e.g. a dataset that is not on this machine; the build warns.
-    Skipped { reason: String, help: String, warning: Diagnostic },
+    Skipped {
+        reason: String,
+        help: String,
+        warning: Diagnostic,
+    },
     Failed(Diagnostic),
 }
 
@@ -42,25 +46,34 @@ pub struct Trained {
 }
 
 impl Trained {
-    /// The last logged value of each metric, by name.
+    /// The last logged value of each metric, by name, as the shortest decimal that reads back
+    /// as the same f32 (0.948, not 0.9480000138282776).
     pub fn final_metrics(&self) -> BTreeMap<String, f64> {
-        let mut m = BTreeMap::new();
         let h = &self.history;
-        if let Some(v) = h.loss.last() {
-            m.insert("loss".into(), f64::from(*v));
-        }
-        if let Some(v) = h.accuracy.as_ref().and_then(|a| a.last()) {
-            m.insert("accuracy".into(), f64::from(*v));
-        }
-        if let Some(v) = h.mse.as_ref().and_then(|a| a.last()) {
-            m.insert("mse".into(), f64::from(*v));
-        }
-        m
+        let series = [
+            ("loss", Some(&h.loss)),
+            ("accuracy", h.accuracy.as_ref()),
+            ("mse", h.mse.as_ref()),
+        ];
+        series
+            .into_iter()
+            .filter_map(|(name, values)| {
+                let v = *values?.last()?;
+                Some((
+                    name.to_string(),
+                    v.to_string().parse().unwrap_or(f64::from(v)),
+                ))
+            })
+            .collect()
     }
 }
 
 /// Run every experiment of the book (blocks with `use:` reuse results and run nothing).
-pub fn run_all(blocks: &[(&Chapter, &Block)], data_dirs: &[PathBuf], jobs: Option<usize>) -> BTreeMap<String, Outcome> {
+pub fn run_all(
+    blocks: &[(&Chapter, &Block)],
+    data_dirs: &[PathBuf],
+    jobs: Option<usize>,
+) -> BTreeMap<String, Outcome> {
     let todo: Vec<(&Chapter, &Block, &Experiment)> = blocks
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
@@ -70,7 +83,12 @@ pub fn run_all(blocks: &[(&Chapter, &Block)], data_dirs: &[PathBuf], jobs: Optio
             .map(|(ch, block, exp)| (block.id.clone(), run_one(ch, block, exp, data_dirs)))
             .collect()
     };
-    let results = match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
+    let results = match jobs.and_then(|n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .ok()
+    }) {
         Some(pool) => pool.install(work),
         None => work(),
     };
@@ -81,16 +99,26 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
     let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
         Ok(d) => d,
         Err(data::DataProblem::Missing { reason, help }) => {
-            let warning = Diagnostic::warning("W001", format!("experiment `{}` skipped: {reason}", block.id))
-                .at(exp.data.location.clone())
-                .hint(help.clone())
-                .with_source(&ch.text);
-            return Outcome::Skipped { reason, help, warning };
+            let warning = Diagnostic::warning(
+                "W001",
+                format!("experiment `{}` skipped: {reason}", block.id),
+            )
+            .at(exp.data.location.clone())
+            .hint(help.clone())
+            .with_source(&ch.text);
+            return Outcome::Skipped {
+                reason,
+                help,
+                warning,
+            };
         }
         Err(data::DataProblem::Invalid(d)) => return Outcome::Failed(d.with_source(&ch.text)),
     };
     let (Some(model_spec), Some(train)) = (&exp.model, &exp.train) else {
-        return Outcome::Done(Box::new(ExperimentResult { data, trained: None }));
+        return Outcome::Done(Box::new(ExperimentResult {
+            data,
+            trained: None,
+        }));
     };
     let layers: Vec<engine::LayerSpec> = model_spec
         .layers
@@ -110,7 +138,12 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
     };
     let mut model = match Model::new(data.x.ncols(), &layers, train.seed) {
         Ok(m) => m,
-        Err(e) => return fail(format!("experiment `{}`: {e}", block.id), "check the model's layer sizes"),
+        Err(e) => {
+            return fail(
+                format!("experiment `{}`: {e}", block.id),
+                "check the model's layer sizes",
+            );
+        }
     };
     let cfg = TrainConfig {
         loss: loss(train.loss),
@@ -139,7 +172,11 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
             }),
         })),
         Err(e) => fail(
-            format!("experiment `{}` ({}): {e}", block.id, display_path(&ch.source)),
+            format!(
+                "experiment `{}` ({}): {e}",
+                block.id,
+                display_path(&ch.source)
+            ),
             "a smaller learning rate (`lr:`) usually helps a diverging run",
         ),
     }

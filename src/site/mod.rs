@@ -27,7 +27,12 @@ pub struct Page {
 
 /// Render every page and add the theme's static files; `files` already holds figures and the
 /// manifest. Paths are relative so the site works under any sub-path (GitHub Pages).
-pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut Files) -> Result<(), Diagnostic> {
+pub fn assemble(
+    config: &Config,
+    theme: &Theme,
+    pages: &[Page],
+    files: &mut Files,
+) -> Result<(), Diagnostic> {
     let book = json!({
         "title": config.title,
         "description": config.description,
@@ -42,7 +47,8 @@ pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut File
             })
             .collect()
     };
-    let link = |p: Option<&Page>| p.map_or(Value::Null, |p| json!({"title": p.title, "path": p.path}));
+    let link =
+        |p: Option<&Page>| p.map_or(Value::Null, |p| json!({"title": p.title, "path": p.path}));
     let base = |page: Value, current: Option<usize>| {
         json!({
             "root": "",
@@ -58,7 +64,10 @@ pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut File
                "prev": null, "next": link(pages.first()), "show_title": true}),
         None,
     );
-    files.insert("index.html".into(), theme.render("index.html", &index)?.into_bytes());
+    files.insert(
+        "index.html".into(),
+        theme.render("index.html", &index)?.into_bytes(),
+    );
 
     for (i, p) in pages.iter().enumerate() {
         let prev = if i == 0 { None } else { pages.get(i - 1) };
@@ -68,7 +77,10 @@ pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut File
                    "show_title": !p.html.contains("<h1")}),
             Some(p.number),
         );
-        files.insert(p.path.clone(), theme.render("chapter.html", &ctx)?.into_bytes());
+        files.insert(
+            p.path.clone(),
+            theme.render("chapter.html", &ctx)?.into_bytes(),
+        );
     }
 
     let not_found = base(
@@ -76,7 +88,10 @@ pub fn assemble(config: &Config, theme: &Theme, pages: &[Page], files: &mut File
                "prev": null, "next": null, "show_title": true}),
         None,
     );
-    files.insert("404.html".into(), theme.render("404.html", &not_found)?.into_bytes());
+    files.insert(
+        "404.html".into(),
+        theme.render("404.html", &not_found)?.into_bytes(),
+    );
     // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(url) = &config.site_url {
@@ -95,7 +110,11 @@ fn sitemap(url: &str, pages: &[Page]) -> String {
     let esc = crate::content::escape;
     out.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(url)));
     for p in pages {
-        out.push_str(&format!("  <url><loc>{}{}</loc></url>\n", esc(url), esc(&p.path)));
+        out.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            esc(url),
+            esc(&p.path)
+        ));
     }
     out.push_str("</urlset>\n");
     out

@@ -13,15 +13,33 @@ use crate::diag::{Diagnostic, Location, display_path};
 const DEFAULT_PREFIX: &str = "nnbook/";
 
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("chapter.html", include_str!("../../themes/default/templates/chapter.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "chapter.html",
+        include_str!("../../themes/default/templates/chapter.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("book.js", include_bytes!("../../themes/default/static/book.js")),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "book.js",
+        include_bytes!("../../themes/default/static/book.js"),
+    ),
 ];
 
 /// Templates ready to render, and the static files to copy under `theme/`.
@@ -66,16 +84,20 @@ impl Theme {
                     let rel = entry
                         .path()
                         .strip_prefix(abs.join(sub))
-                        .map(|p| display_path(p))
+                        .map(display_path)
                         .unwrap_or_default();
                     let shown = dir.join(sub).join(&rel);
                     let bytes = std::fs::read(entry.path()).map_err(|e| {
-                        Diagnostic::error("E040", format!("cannot read {}: {e}", display_path(&shown)))
-                            .at(Location::file(&shown))
+                        Diagnostic::error(
+                            "E040",
+                            format!("cannot read {}: {e}", display_path(&shown)),
+                        )
+                        .at(Location::file(&shown))
                     })?;
                     if is_template {
                         let text = String::from_utf8(bytes).map_err(|_| {
-                            Diagnostic::error("E040", "template is not UTF-8").at(Location::file(&shown))
+                            Diagnostic::error("E040", "template is not UTF-8")
+                                .at(Location::file(&shown))
                         })?;
                         overrides.push((rel, text, shown));
                     } else {
@@ -93,8 +115,8 @@ impl Theme {
 
     /// Render a template by name (the book's override, else the default).
     pub fn render(&self, name: &str, ctx: &serde_json::Value) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(ctx)
-            .map_err(|e| template_error(Path::new(name), &e))?;
+        let context =
+            Context::from_serialize(ctx).map_err(|e| template_error(Path::new(name), &e))?;
         self.tera
             .render(name, &context)
             .map_err(|e| template_error(Path::new(name), &e))

@@ -16,8 +16,14 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
             .at(Location::file(p))
             .hint("check that the output folder's parent exists and is writable")
     };
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "site".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "site".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     remove_stale(parent, &name);
@@ -54,13 +60,17 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
 
 /// Temporary folders of builds that were killed (their process is gone) are ours to remove.
 fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().to_string();
         for kind in ["tmp", "old"] {
             let prefix = format!(".{name}.{kind}-");
             if let Some(pid) = file.strip_prefix(&prefix)
-                && pid.parse::<u32>().is_ok_and(|p| !Path::new(&format!("/proc/{p}")).exists())
+                && pid
+                    .parse::<u32>()
+                    .is_ok_and(|p| !Path::new(&format!("/proc/{p}")).exists())
             {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
@@ -72,7 +82,12 @@ fn remove_stale(parent: &Path, name: &str) {
 fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
     let mut p = base.to_path_buf();
     for part in rel.split('/') {
-        if part.is_empty() || part == "." || part == ".." || part.contains('\\') || part.contains(':') {
+        if part.is_empty()
+            || part == "."
+            || part == ".."
+            || part.contains('\\')
+            || part.contains(':')
+        {
             return None;
         }
         p.push(part);

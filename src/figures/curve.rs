@@ -1,0 +1,216 @@
+//! Training curves: one value per epoch (epoch 0 first, as the notebook plots), optional legend
+//! and a marker at the epoch where a stop rule fired.
+
+use std::fmt::Write as _;
+
+use super::frame::{Axes, draw_frame};
+use super::scatter::auto_range;
+use super::style::{FONT, LINE, marker};
+use super::svg::{escape_xml, finish, id_of, num};
+use super::{FigureError, Meta};
+
+/// One curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+    pub color: Option<String>,
+}
+
+/// Options of a training curve.
+#[derive(Debug, Clone)]
+pub struct CurveOptions {
+    pub title: Option<String>,
+    pub x_label: Option<String>,
+    pub y_label: Option<String>,
+    /// Epoch index (0-based) where training stopped early, marked with a dashed line.
+    pub stop_epoch: Option<usize>,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for CurveOptions {
+    fn default() -> Self {
+        CurveOptions {
+            title: None,
+            x_label: None,
+            y_label: None,
+            stop_epoch: None,
+            width: 640,
+            height: 480,
+        }
+    }
+}
+
+/// Draw the series against the epoch index.
+pub fn training_curve(
+    series: &[Series],
+    opts: &CurveOptions,
+    meta: &Meta,
+) -> Result<String, FigureError> {
+    let len = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    if len == 0 {
+        return Err(FigureError("there are no values to plot".into()));
+    }
+    if series
+        .iter()
+        .flat_map(|s| &s.values)
+        .any(|v| !v.is_finite())
+    {
+        return Err(FigureError("a value is NaN or infinite".into()));
+    }
+    let y = auto_range(series.iter().flat_map(|s| s.values.iter().copied()));
+    let x = if len == 1 {
+        [-0.5, 0.5]
+    } else {
+        [-(len as f64 - 1.0) * 0.05, (len as f64 - 1.0) * 1.05]
+    };
+    let axes = Axes {
+        title: opts.title.clone(),
+        x_label: opts.x_label.clone(),
+        y_label: opts.y_label.clone(),
+        x,
+        y,
+        width: opts.width,
+        height: opts.height,
+        equal_aspect: false,
+    };
+    let plot = draw_frame(&axes)?;
+    let id = id_of(meta);
+    let mut layers = plot.clip_path(&id);
+    let _ = writeln!(
+        layers,
+        "<g clip-path=\"url(#{id}-clip)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">"
+    );
+    if let Some(e) = opts.stop_epoch {
+        let (sx, _) = plot.map(e as f64, y[0]);
+        let _ = writeln!(
+            layers,
+            "<line x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#777777\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>",
+            num(sx),
+            num(plot.py[0]),
+            num(plot.py[1])
+        );
+    }
+    for (k, s) in series.iter().enumerate() {
+        let color = s.color.clone().unwrap_or_else(|| {
+            if k == 0 {
+                LINE.into()
+            } else {
+                marker(k).into()
+            }
+        });
+        let mut pts = String::new();
+        let mut last: Option<(String, String)> = None;
+        for (i, v) in s.values.iter().enumerate() {
+            let (px, py) = plot.map(i as f64, *v);
+            let p = (one_decimal(px), one_decimal(py));
+            // Consecutive epochs on the same pixel add nothing but bytes.
+            if last.as_ref() != Some(&p) || i + 1 == s.values.len() {
+                let _ = write!(pts, "{},{} ", p.0, p.1);
+                last = Some(p);
+            }
+        }
+        let _ = writeln!(
+            layers,
+            "<polyline stroke=\"{}\" points=\"{}\"/>",
+            escape_xml(&color),
+            pts.trim_end()
+        );
+    }
+    layers.push_str("</g>\n");
+    let mut overlay = String::new();
+    if series.len() > 1 {
+        let (x0, y0) = (plot.px[1] - 150.0, plot.py[1] + 10.0);
+        let _ = writeln!(
+            overlay,
+            "<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\">"
+        );
+        for (k, s) in series.iter().enumerate() {
+            let color = s.color.clone().unwrap_or_else(|| {
+                if k == 0 {
+                    LINE.into()
+                } else {
+                    marker(k).into()
+                }
+            });
+            let cy = y0 + 10.0 + 20.0 * k as f64;
+            let _ = writeln!(
+                overlay,
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"/><text x=\"{4}\" y=\"{2}\" dy=\"0.35em\">{5}</text>",
+                num(x0),
+                num(x0 + 24.0),
+                num(cy),
+                escape_xml(&color),
+                num(x0 + 30.0),
+                escape_xml(&s.name)
+            );
+        }
+        overlay.push_str("</g>\n");
+    }
+    Ok(finish(plot.svg, meta, &layers, &overlay))
+}
+
+fn one_decimal(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    let s = format!("{r:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curves_are_compact_and_checked() {
+        let values: Vec<f64> = (0..4000)
+            .map(|i| 0.7 * (-(i as f64) / 500.0).exp())
+            .collect();
+        let s = [Series {
+            name: "loss".into(),
+            values,
+            color: None,
+        }];
+        let opts = CurveOptions {
+            title: Some("Loss vs Epochs".into()),
+            x_label: Some("Epoch".into()),
+            y_label: Some("Loss".into()),
+            stop_epoch: Some(3999),
+            ..Default::default()
+        };
+        let svg = training_curve(&s, &opts, &Meta::default()).unwrap();
+        assert!(svg.len() < 60_000, "{}", svg.len());
+        assert_eq!(
+            svg.matches("<polyline stroke=").count(),
+            1,
+            "one polyline for the data"
+        );
+        assert!(svg.contains("stroke-dasharray"));
+        assert!(svg.contains("\nLoss vs Epochs\n</text>") && svg.contains("\nEpoch\n</text>"));
+        let nan = [Series {
+            name: "x".into(),
+            values: vec![f64::NAN],
+            color: None,
+        }];
+        assert!(training_curve(&nan, &opts, &Meta::default()).is_err());
+        assert!(training_curve(&[], &opts, &Meta::default()).is_err());
+        let two = [
+            s[0].clone(),
+            Series {
+                name: "val".into(),
+                values: vec![0.5; 10],
+                color: None,
+            },
+        ];
+        assert!(
+            training_curve(&two, &opts, &Meta::default())
+                .unwrap()
+                .contains(">val</text>")
+        );
+        assert!(
+            !svg.contains("font-size=\"14.516"),
+            "font sizes are rounded"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! Figures: each kind in its own file, drawn with plotters' SVG backend (axes, ticks, labels)
+//! plus compact data layers of our own (one path per class, one small circle per point), then
+//! post-processed for accessibility (`<title>`, `<desc>`, `role="img"`) and determinism.
+//! This module takes plain data and returns SVG text; `make` feeds it from experiment results.
+
+mod curve;
+mod frame;
+pub mod make;
+mod regions;
+mod scatter;
+pub mod style;
+mod svg;
+
+pub use curve::{CurveOptions, Series, training_curve};
+pub use regions::{ClassGrid, RegionOptions, decision_regions};
+pub use scatter::{ScatterOptions, scatter};
+pub use svg::escape_xml;
+
+/// The accessible name and description of a figure; `id` makes element ids unique and stable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+}
+
+/// A class of points: its legend name and an optional colour (else the palette's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    pub name: String,
+    pub color: Option<String>,
+}
+
+/// Why a figure cannot be drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureError(pub String);
+
+impl std::fmt::Display for FigureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FigureError {}
+
+impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErrorKind<E>>
+    for FigureError
+{
+    fn from(e: plotters::drawing::DrawingAreaErrorKind<E>) -> Self {
+        FigureError(format!("drawing failed: {e}"))
+    }
+}

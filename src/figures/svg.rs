@@ -1,0 +1,125 @@
+//! SVG text helpers: escaping, fixed-precision numbers, and the accessibility post-process.
+
+use super::Meta;
+
+/// Escape text for SVG/XML content and attributes.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate with at most two decimals, no trailing zeros and no `-0`.
+pub fn num(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    let s = format!("{r:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// A safe id fragment from a figure id.
+pub fn id_of(meta: &Meta) -> String {
+    let id: String = meta
+        .id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "nn-figure".into()
+    } else {
+        format!("nn-{id}")
+    }
+}
+
+/// Put `layers` just above the background (under the axes) and `overlay` on top, and add the
+/// accessible name and description.
+pub fn finish(svg: String, meta: &Meta, layers: &str, overlay: &str) -> String {
+    let id = id_of(meta);
+    let mut svg = round_font_sizes(&svg);
+    // plotters starts with <svg …> and fills the background with one <rect/>.
+    if let Some(bg_end) = svg
+        .find("<rect")
+        .and_then(|i| svg[i..].find("/>").map(|j| i + j + 3))
+    {
+        svg.insert_str(bg_end, layers);
+    }
+    if let Some(end) = svg.rfind("</svg>") {
+        svg.insert_str(end, overlay);
+    }
+    if let Some(open_end) = svg.find('>') {
+        let head = format!(
+            " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc",
+            escape_xml(&meta.title),
+            escape_xml(&meta.desc)
+        );
+        svg.insert_str(open_end, &head);
+    }
+    svg
+}
+
+/// plotters writes font sizes as size/1.24 with every digit; two decimals are plenty.
+fn round_font_sizes(svg: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        rest = &rest[i + KEY.len()..];
+        let end = rest.find('"').unwrap_or(0);
+        match rest[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&num(v)),
+            Err(_) => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_escaping() {
+        assert_eq!(num(1.005), "1");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(num(12.5), "12.5");
+        assert_eq!(num(-2.71928), "-2.72");
+        assert_eq!(
+            escape_xml("</svg><script>\"'&"),
+            "&lt;/svg&gt;&lt;script&gt;&quot;&apos;&amp;"
+        );
+    }
+
+    #[test]
+    fn finish_adds_title_and_desc() {
+        let svg = "<svg width=\"1\" height=\"1\">\n<rect x=\"0\"/>\n</svg>\n".to_string();
+        let meta = Meta {
+            id: "a b".into(),
+            title: "T<".into(),
+            desc: "D".into(),
+        };
+        let out = finish(svg, &meta, "<g id=\"L\"/>", "<g id=\"O\"/>");
+        assert!(out.starts_with("<svg width=\"1\" height=\"1\" role=\"img\" aria-labelledby=\"nn-a-b-title nn-a-b-desc\">\n<title id=\"nn-a-b-title\">T&lt;</title>"), "{out}");
+        assert!(out.find("<g id=\"L\"/>").unwrap() < out.find("<g id=\"O\"/>").unwrap());
+        assert!(out.find("<rect").unwrap() < out.find("<g id=\"L\"/>").unwrap());
+    }
+}
