@@ -256,3 +256,52 @@ fn missing_book_yaml_is_a_content_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_book_theme_overrides_templates_and_files_by_name() {
+    let book = fixture("basic");
+    let theme = book.path().join("mytheme");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("templates/chapter.html"),
+        "{% extends \"nnbook/base.html\" %}{% block content %}<div class=\"custom-chapter\">{{ page.content | safe }}</div>{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(
+        theme.join("static/style.css"),
+        "body { color: rebeccapurple; }",
+    )
+    .unwrap();
+    let yaml = read(book.path().join("book.yaml")) + "theme: mytheme\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let ch = read(site.join("02-train.html"));
+    assert!(ch.contains("<div class=\"custom-chapter\">"), "{ch}");
+    assert!(
+        ch.contains("class=\"sidebar\""),
+        "the default base layout is still used"
+    );
+    assert!(!read(site.join("index.html")).contains("custom-chapter"));
+    assert_eq!(
+        read(site.join("theme/style.css")),
+        "body { color: rebeccapurple; }"
+    );
+    assert!(site.join("theme/book.js").is_file());
+
+    // A broken template is a content error naming the template.
+    std::fs::write(
+        theme.join("templates/chapter.html"),
+        "{% block content %}{{ page.content | safe }",
+    )
+    .unwrap();
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E040]")
+            && run.stderr.contains("mytheme/templates/chapter.html:1:"),
+        "{}",
+        run.stderr
+    );
+}

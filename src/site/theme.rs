@@ -107,7 +107,7 @@ impl Theme {
             }
             for (name, text, shown) in overrides {
                 tera.add_raw_template(&name, &text)
-                    .map_err(|e| template_error(&shown, &e))?;
+                    .map_err(|e| template_error_in(&shown, Some(&text), &e))?;
             }
         }
         Ok(Theme { tera, statics })
@@ -124,15 +124,41 @@ impl Theme {
 }
 
 fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
-    // Tera's report already names the template and line; keep its whole text.
-    let mut msg = e.to_string();
+    template_error_in(file, None, e)
+}
+
+/// Tera reports "error: …" followed by its own snippet with `--> name:line:col`; keep the
+/// sentence, and point our diagnostic at the author's template file and position.
+fn template_error_in(file: &Path, text: Option<&str>, e: &tera::Error) -> Diagnostic {
+    let mut report = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        report.push('\n');
+        report.push_str(&s.to_string());
         source = s.source();
     }
-    Diagnostic::error("E040", format!("template error: {}", msg.trim()))
-        .at(Location::file(file))
-        .hint("check the template's tags; default templates are reachable as `nnbook/<name>`")
+    let message = report
+        .lines()
+        .map(|l| l.trim().trim_start_matches("error:").trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid template")
+        .to_string();
+    let position = report.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("-->")?;
+        let mut parts = rest.trim().rsplitn(3, ':');
+        let col = parts.next()?.parse::<usize>().ok()?;
+        let line = parts.next()?.parse::<usize>().ok()?;
+        Some((line, col))
+    });
+    let location = match position {
+        Some((line, col)) => Location::at(file, line, col, 1),
+        None => Location::file(file),
+    };
+    let d = Diagnostic::error("E040", format!("template error: {message}"))
+        .at(location)
+        .hint("check the template's tags; the default templates are reachable as `nnbook/<name>`");
+    match text {
+        Some(t) => d.with_source(t),
+        None => d,
+    }
 }
