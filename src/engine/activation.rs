@@ -1,7 +1,9 @@
-//! Activations, each forward pass next to its derivative. Transcendentals come from `libm`,
-//! whose results do not depend on the platform.
+//! Activations, each forward pass next to its derivative. Transcendentals come from our own
+//! `math` (exp) and `libm` (tanh), whose results do not depend on the platform.
 
 use ndarray::Array2;
+
+use super::math::exp;
 
 /// A layer's activation function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,9 +21,9 @@ pub enum Activation {
 /// σ(z) = 1 / (1 + e^−z), computed without overflow for large |z|.
 pub fn sigmoid(z: f32) -> f32 {
     if z >= 0.0 {
-        1.0 / (1.0 + libm::expf(-z))
+        1.0 / (1.0 + exp(-z))
     } else {
-        let e = libm::expf(z);
+        let e = exp(z);
         e / (1.0 + e)
     }
 }
@@ -39,7 +41,7 @@ impl Activation {
                 let mut out = z.clone();
                 for mut row in out.rows_mut() {
                     let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                    row.mapv_inplace(|v| libm::expf(v - max));
+                    row.mapv_inplace(|v| exp(v - max));
                     let sum: f32 = row.iter().sum();
                     row.mapv_inplace(|v| v / sum);
                 }

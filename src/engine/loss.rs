@@ -5,6 +5,7 @@
 use ndarray::Array2;
 
 use super::activation::{Activation, sigmoid};
+use super::math::{exp, ln};
 
 /// A training loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +38,13 @@ impl Loss {
         let n = y.nrows().max(1) as f32;
         match (self, out) {
             (Loss::BinaryCrossentropy, Activation::Sigmoid) => {
-                // max(z, 0) − z·y + ln(1 + e^−|z|)
+                // max(z, 0) − z·y + ln(1 + e^−|z|), where ln(1 + e^−|z|) = −ln σ(|z|) and
+                // σ(|z|) = max(a, 1 − a) is already known from the forward pass.
                 let value = ordered_sum(
                     z.iter()
+                        .zip(a.iter())
                         .zip(y.iter())
-                        .map(|(&z, &y)| z.max(0.0) - z * y + libm::log1pf(libm::expf(-z.abs()))),
+                        .map(|((&z, &a), &y)| z.max(0.0) - z * y - ln(a.max(1.0 - a))),
                 ) / (n * z.ncols() as f32);
                 let mut g = a.clone();
                 g.zip_mut_with(y, |g, &y| *g = (*g - y) / (n * z.ncols() as f32));
@@ -51,7 +54,7 @@ impl Loss {
                 let mut total = 0.0f32;
                 for (zr, yr) in z.rows().into_iter().zip(y.rows()) {
                     let max = zr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                    let lse = max + libm::logf(ordered_sum(zr.iter().map(|v| libm::expf(v - max))));
+                    let lse = max + ln(ordered_sum(zr.iter().map(|v| exp(v - max))));
                     total += ordered_sum(zr.iter().zip(yr.iter()).map(|(z, y)| y * (lse - z)));
                 }
                 let mut g = a.clone();
@@ -62,7 +65,7 @@ impl Loss {
                 let cols = a.ncols() as f32;
                 let value = ordered_sum(a.iter().zip(y.iter()).map(|(&p, &y)| {
                     let p = p.clamp(EPS, 1.0 - EPS);
-                    -(y * libm::logf(p) + (1.0 - y) * libm::logf(1.0 - p))
+                    -(y * ln(p) + (1.0 - y) * ln(1.0 - p))
                 })) / (n * cols);
                 let mut da = a.clone();
                 da.zip_mut_with(y, |d, &y| {
@@ -75,7 +78,7 @@ impl Loss {
                 let value = ordered_sum(
                     a.iter()
                         .zip(y.iter())
-                        .map(|(&p, &y)| -y * libm::logf(p.clamp(EPS, 1.0 - EPS))),
+                        .map(|(&p, &y)| -y * ln(p.clamp(EPS, 1.0 - EPS))),
                 ) / n;
                 let mut da = a.clone();
                 da.zip_mut_with(y, |d, &y| *d = -y / d.clamp(EPS, 1.0 - EPS) / n);
@@ -107,7 +110,7 @@ impl Loss {
 
 /// A single-probability BCE, for tests and worked numbers.
 pub fn bce_from_logit(z: f32, y: f32) -> f32 {
-    -(y * libm::logf(sigmoid(z)) + (1.0 - y) * libm::logf(1.0 - sigmoid(z)))
+    -(y * ln(sigmoid(z)) + (1.0 - y) * ln(1.0 - sigmoid(z)))
 }
 
 #[cfg(test)]

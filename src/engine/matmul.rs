@@ -58,7 +58,7 @@ fn detect() -> Path {
 }
 
 /// Work (multiply-adds) above which rows are split across threads.
-const PARALLEL_WORK: usize = 1 << 22;
+const PARALLEL_WORK: usize = 1 << 20;
 /// Rows handled together by the kernels (they share each loaded row of B).
 const MR: usize = 4;
 
@@ -108,6 +108,16 @@ pub fn matmul_path(a: ArrayView2<f32>, b: ArrayView2<f32>, path: Path) -> Array2
 }
 
 fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
+    if n < 8 {
+        // Narrow outputs (small layers, 1-unit outputs): a dot product per element is faster
+        // than any tiling, and is the same sequence of fused multiply-adds.
+        return match path {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the path is only chosen when the CPU reports the features.
+            Path::Avx512 | Path::Avx2 => unsafe { x86::narrow_fma(a, b, c, k, n) },
+            _ => narrow(a, b, c, k, n),
+        };
+    }
     match path {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the path is only chosen when the CPU reports the features.
@@ -120,7 +130,8 @@ fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
 }
 
 /// Columns `j0..n` of every row, one element at a time with `mul_add` (also the edge case of
-/// the SIMD kernels, so all paths share it).
+/// the AVX2 kernel, inlined there so it compiles to FMA instructions).
+#[inline(always)]
 fn portable(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, j0: usize) {
     let m = c.len() / n;
     for i in 0..m {
@@ -135,109 +146,205 @@ fn portable(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, j0: usize) 
     }
 }
 
+/// c[i, j] = Σ_k a[i, k]·b[k, j] for fewer than 8 columns: the row's n sums advance together
+/// (independent chains the CPU overlaps), each the same chain of fused multiply-adds.
+#[inline(always)]
+fn narrow(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
+    match n {
+        1 => narrow_n::<1>(a, b, c, k),
+        2 => narrow_n::<2>(a, b, c, k),
+        3 => narrow_n::<3>(a, b, c, k),
+        4 => narrow_n::<4>(a, b, c, k),
+        5 => narrow_n::<5>(a, b, c, k),
+        6 => narrow_n::<6>(a, b, c, k),
+        _ => narrow_n::<7>(a, b, c, k),
+    }
+}
+
+#[inline(always)]
+fn narrow_n<const N: usize>(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
+    for (a_row, c_row) in a.chunks_exact(k).zip(c.chunks_exact_mut(N)) {
+        let mut acc = [0f32; N];
+        for (&av, b_row) in a_row.iter().zip(b.chunks_exact(N)) {
+            for j in 0..N {
+                acc[j] = av.mul_add(b_row[j], acc[j]);
+            }
+        }
+        c_row.copy_from_slice(&acc);
+    }
+}
+
+/// Rows of k processed before moving to the next column tile, so a panel of B stays in L2.
+const KC: usize = 256;
+
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::needless_range_loop)] // fixed-size register tiles read best with indices
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{MR, portable};
+    use super::{KC, MR, portable};
 
-    /// AVX-512: blocks of 4 rows × 64 columns held in 16 registers across the whole k loop.
+    /// AVX-512: tiles of 4 rows × 64 columns (16 registers) accumulated over a block of k;
+    /// the last columns use masked 16-wide tiles. Column tiles are the outer loop so a panel
+    /// of B is reused by every row block while it is in cache.
     #[target_feature(enable = "avx512f")]
     pub unsafe fn kernel_avx512(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
-        const NR: usize = 64;
         let m = c.len() / n;
-        let full_cols = n / NR * NR;
-        let mut i = 0;
-        while i < m {
-            let rows = (m - i).min(MR);
+        let full = n / 64 * 64;
+        let ap = a.as_ptr();
+        let bp = b.as_ptr();
+        let cp = c.as_mut_ptr();
+        let mut k0 = 0;
+        while k0 < k {
+            let k1 = (k0 + KC).min(k);
             let mut j = 0;
-            while j < full_cols {
-                // SAFETY: all indices stay within the slices (rows ≤ MR, j + NR ≤ n).
-                unsafe {
-                    let mut acc = [[_mm512_setzero_ps(); 4]; MR];
-                    let bp = b.as_ptr();
-                    for kk in 0..k {
-                        let brow = bp.add(kk * n + j);
-                        let bv = [
-                            _mm512_loadu_ps(brow),
-                            _mm512_loadu_ps(brow.add(16)),
-                            _mm512_loadu_ps(brow.add(32)),
-                            _mm512_loadu_ps(brow.add(48)),
-                        ];
+            while j < full {
+                let mut i = 0;
+                while i < m {
+                    let rows = (m - i).min(MR);
+                    // SAFETY: i + rows ≤ m, j + 64 ≤ n and k1 ≤ k keep every access in bounds.
+                    unsafe {
+                        let mut acc = [[_mm512_setzero_ps(); 4]; MR];
+                        if k0 > 0 {
+                            for r in 0..rows {
+                                for q in 0..4 {
+                                    acc[r][q] = _mm512_loadu_ps(cp.add((i + r) * n + j + 16 * q));
+                                }
+                            }
+                        }
+                        for kk in k0..k1 {
+                            let brow = bp.add(kk * n + j);
+                            let bv = [
+                                _mm512_loadu_ps(brow),
+                                _mm512_loadu_ps(brow.add(16)),
+                                _mm512_loadu_ps(brow.add(32)),
+                                _mm512_loadu_ps(brow.add(48)),
+                            ];
+                            for r in 0..rows {
+                                let av = _mm512_set1_ps(*ap.add((i + r) * k + kk));
+                                for q in 0..4 {
+                                    acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
+                                }
+                            }
+                        }
                         for r in 0..rows {
-                            let av = _mm512_set1_ps(*a.get_unchecked((i + r) * k + kk));
                             for q in 0..4 {
-                                acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
+                                _mm512_storeu_ps(cp.add((i + r) * n + j + 16 * q), acc[r][q]);
                             }
                         }
                     }
-                    for r in 0..rows {
-                        let cp = c.as_mut_ptr().add((i + r) * n + j);
-                        for q in 0..4 {
-                            _mm512_storeu_ps(cp.add(16 * q), acc[r][q]);
+                    i += rows;
+                }
+                j += 64;
+            }
+            while j < n {
+                let width = (n - j).min(16);
+                let mask: __mmask16 = if width == 16 {
+                    0xffff
+                } else {
+                    (1u16 << width) - 1
+                };
+                let mut i = 0;
+                while i < m {
+                    let rows = (m - i).min(MR);
+                    // SAFETY: masked loads and stores touch only columns j..j + width ≤ n.
+                    unsafe {
+                        let mut acc = [_mm512_setzero_ps(); MR];
+                        if k0 > 0 {
+                            for r in 0..rows {
+                                acc[r] = _mm512_maskz_loadu_ps(mask, cp.add((i + r) * n + j));
+                            }
+                        }
+                        for kk in k0..k1 {
+                            let bv = _mm512_maskz_loadu_ps(mask, bp.add(kk * n + j));
+                            for r in 0..rows {
+                                let av = _mm512_set1_ps(*ap.add((i + r) * k + kk));
+                                acc[r] = _mm512_fmadd_ps(av, bv, acc[r]);
+                            }
+                        }
+                        for r in 0..rows {
+                            _mm512_mask_storeu_ps(cp.add((i + r) * n + j), mask, acc[r]);
                         }
                     }
+                    i += rows;
                 }
-                j += NR;
+                j += width;
             }
-            if full_cols < n {
-                portable(
-                    &a[i * k..(i + rows) * k],
-                    b,
-                    &mut c[i * n..(i + rows) * n],
-                    k,
-                    n,
-                    full_cols,
-                );
-            }
-            i += rows;
+            k0 = k1;
         }
     }
 
-    /// AVX2 + FMA: blocks of 4 rows × 16 columns in 8 registers.
+    /// The narrow-output product compiled with hardware FMA.
+    #[target_feature(enable = "fma")]
+    pub unsafe fn narrow_fma(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
+        super::narrow(a, b, c, k, n)
+    }
+
+    /// AVX2 + FMA: tiles of 6 rows × 16 columns (12 accumulator registers, the most the 16
+    /// registers allow beside two rows of B and a broadcast); the last columns one at a time
+    /// (fused too, since this function enables FMA for the inlined scalar loop).
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn kernel_avx2(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
         const NR: usize = 16;
+        const MR6: usize = 6;
         let m = c.len() / n;
-        let full_cols = n / NR * NR;
-        let mut i = 0;
-        while i < m {
-            let rows = (m - i).min(MR);
+        let full = n / NR * NR;
+        let ap = a.as_ptr();
+        let bp = b.as_ptr();
+        let cp = c.as_mut_ptr();
+        let mut k0 = 0;
+        while k0 < k {
+            let k1 = (k0 + KC).min(k);
             let mut j = 0;
-            while j < full_cols {
-                // SAFETY: all indices stay within the slices (rows ≤ MR, j + NR ≤ n).
-                unsafe {
-                    let mut acc = [[_mm256_setzero_ps(); 2]; MR];
-                    let bp = b.as_ptr();
-                    for kk in 0..k {
-                        let brow = bp.add(kk * n + j);
-                        let bv = [_mm256_loadu_ps(brow), _mm256_loadu_ps(brow.add(8))];
+            while j < full {
+                let mut i = 0;
+                while i < m {
+                    let rows = (m - i).min(MR6);
+                    // SAFETY: i + rows ≤ m, j + 16 ≤ n and k1 ≤ k keep every access in bounds.
+                    unsafe {
+                        let mut acc = [[_mm256_setzero_ps(); 2]; MR6];
+                        if k0 > 0 {
+                            for r in 0..rows {
+                                acc[r][0] = _mm256_loadu_ps(cp.add((i + r) * n + j));
+                                acc[r][1] = _mm256_loadu_ps(cp.add((i + r) * n + j + 8));
+                            }
+                        }
+                        if rows == MR6 {
+                            for kk in k0..k1 {
+                                let brow = bp.add(kk * n + j);
+                                let b0 = _mm256_loadu_ps(brow);
+                                let b1 = _mm256_loadu_ps(brow.add(8));
+                                for r in 0..MR6 {
+                                    let av = _mm256_broadcast_ss(&*ap.add((i + r) * k + kk));
+                                    acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+                                    acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+                                }
+                            }
+                        } else {
+                            for kk in k0..k1 {
+                                let brow = bp.add(kk * n + j);
+                                let b0 = _mm256_loadu_ps(brow);
+                                let b1 = _mm256_loadu_ps(brow.add(8));
+                                for r in 0..rows {
+                                    let av = _mm256_broadcast_ss(&*ap.add((i + r) * k + kk));
+                                    acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+                                    acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+                                }
+                            }
+                        }
                         for r in 0..rows {
-                            let av = _mm256_set1_ps(*a.get_unchecked((i + r) * k + kk));
-                            acc[r][0] = _mm256_fmadd_ps(av, bv[0], acc[r][0]);
-                            acc[r][1] = _mm256_fmadd_ps(av, bv[1], acc[r][1]);
+                            _mm256_storeu_ps(cp.add((i + r) * n + j), acc[r][0]);
+                            _mm256_storeu_ps(cp.add((i + r) * n + j + 8), acc[r][1]);
                         }
                     }
-                    for r in 0..rows {
-                        let cp = c.as_mut_ptr().add((i + r) * n + j);
-                        _mm256_storeu_ps(cp, acc[r][0]);
-                        _mm256_storeu_ps(cp.add(8), acc[r][1]);
-                    }
+                    i += rows;
                 }
                 j += NR;
             }
-            if full_cols < n {
-                portable(
-                    &a[i * k..(i + rows) * k],
-                    b,
-                    &mut c[i * n..(i + rows) * n],
-                    k,
-                    n,
-                    full_cols,
-                );
-            }
-            i += rows;
+            k0 = k1;
+        }
+        if full < n {
+            portable(a, b, c, k, n, full);
         }
     }
 }

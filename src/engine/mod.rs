@@ -12,6 +12,7 @@ pub mod data;
 pub mod dense;
 pub mod init;
 pub mod loss;
+pub mod math;
 pub mod matmul;
 pub mod metrics;
 pub mod model;

@@ -301,10 +301,11 @@ fn forward_train(model: &Model, x: &Array2<f32>) -> Vec<Cache> {
 fn backward(model: &Model, caches: &[Cache], dz_out: Array2<f32>) -> Vec<Grads> {
     let mut grads = Vec::with_capacity(model.layers.len());
     let last = model.layers.len() - 1;
-    let (g, mut da) = model.layers[last].backward_from_z(&caches[last], &dz_out);
+    let (g, mut da) = model.layers[last].backward_from_z(&caches[last], &dz_out, last > 0);
     grads.push(g);
     for i in (0..last).rev() {
-        let (g, dx) = model.layers[i].backward(&caches[i], &da);
+        let Some(upstream) = da else { break };
+        let (g, dx) = model.layers[i].backward(&caches[i], &upstream, i > 0);
         grads.push(g);
         da = dx;
     }
