@@ -164,13 +164,26 @@ named_enum!(
     }
 );
 
-/// The network: a stack of dense layers (the input size comes from the data).
+/// The network: a stack of dense layers (the input size comes from the data), or one of the
+/// classic models the articles compare with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelSpec {
+    /// Empty for a classic model.
     pub layers: Vec<LayerSpec>,
+    pub classic: Option<Classic>,
     #[serde(skip)]
     pub location: Location,
 }
+
+named_enum!(
+    /// Models trained by their own classic rules rather than by gradient descent.
+    Classic {
+        /// Rosenblatt's rule: online, stored order, weights from zero.
+        Perceptron = "perceptron",
+        /// scikit-learn's LogisticRegression defaults (L2, C = 1), solved to convergence.
+        LogisticRegression = "logistic-regression",
+    }
+);
 
 /// One dense layer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -195,6 +208,8 @@ pub struct TrainSpec {
     pub shuffle: bool,
     /// Stop after the first epoch whose logged loss is below this.
     pub stop_loss_below: Option<f64>,
+    /// Inverse regularisation strength of logistic regression.
+    pub c: f64,
     #[serde(skip)]
     pub location: Location,
 }
@@ -344,6 +359,12 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     let data = parse_data(map.require("data")?, src)?;
     let model = map.opt("model", |n| parse_model(n, src))?;
     let train = match (&model, map.get("train")) {
+        (
+            Some(ModelSpec {
+                classic: Some(c), ..
+            }),
+            t,
+        ) => Some(parse_classic_train(t, *c, map.require("model")?, src)?),
         (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
         (Some(_), None) => {
             return Err(
@@ -449,6 +470,26 @@ fn choice<T>(
 }
 
 fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlError> {
+    if matches!(node.value, yaml::Value::Str(_)) {
+        let classic = choice(node, "model", Classic::NAMES, Classic::from_name).map_err(|e| {
+            if e.hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+            {
+                e
+            } else {
+                e.hint(format!(
+                    "a model is a list of layers, or one of: {}",
+                    Classic::NAMES.join(", ")
+                ))
+            }
+        })?;
+        return Ok(ModelSpec {
+            layers: Vec::new(),
+            classic: Some(classic),
+            location: src.loc(node),
+        });
+    }
     let items = node
         .as_seq()
         .map_err(|e| e.hint("write the layers as a list, e.g. `[{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]`"))?;
@@ -495,8 +536,55 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
     }
     Ok(ModelSpec {
         layers,
+        classic: None,
         location: src.loc(node),
     })
+}
+
+const PERCEPTRON_KEYS: &[&str] = &["epochs", "lr"];
+const LOGISTIC_KEYS: &[&str] = &["c"];
+
+/// Training settings of a classic model: the perceptron's epochs and η, logistic regression's C.
+fn parse_classic_train(
+    node: Option<&Node>,
+    classic: Classic,
+    at: &Node,
+    src: &BlockSource<'_>,
+) -> Result<TrainSpec, YamlError> {
+    let mut spec = TrainSpec {
+        loss: Loss::BinaryCrossentropy,
+        optimizer: OptimizerKind::Sgd,
+        lr: 1.0,
+        momentum: 0.0,
+        epochs: 1,
+        batch: Some(1),
+        seed: 0,
+        shuffle: false,
+        stop_loss_below: None,
+        c: 1.0,
+        location: src.loc(node.unwrap_or(at)),
+    };
+    match (classic, node) {
+        (Classic::Perceptron, None) => {
+            return Err(
+                YamlError::at(at, YamlErrorKind::MissingKey, "missing key `train`")
+                    .hint("the perceptron needs `train: {epochs: 150, lr: 0.05}`"),
+            );
+        }
+        (Classic::Perceptron, Some(n)) => {
+            let map = n.as_map()?;
+            map.check_keys(PERCEPTRON_KEYS)?;
+            spec.epochs = map.require("epochs")?.as_usize(1, MAX_EPOCHS)?;
+            spec.lr = map.opt("lr", |n| positive(n, 1e6))?.unwrap_or(1.0);
+        }
+        (Classic::LogisticRegression, Some(n)) => {
+            let map = n.as_map()?;
+            map.check_keys(LOGISTIC_KEYS)?;
+            spec.c = map.opt("c", |n| positive(n, 1e12))?.unwrap_or(1.0);
+        }
+        (Classic::LogisticRegression, None) => {}
+    }
+    Ok(spec)
 }
 
 fn parse_train(
@@ -619,6 +707,7 @@ fn parse_train(
             .unwrap_or(0) as u64,
         shuffle: map.opt("shuffle", Node::as_bool)?.unwrap_or(true),
         stop_loss_below,
+        c: 1.0,
         location: src.loc(node),
     })
 }
@@ -845,6 +934,29 @@ mod tests {
         assert!(d.message.contains("needs a trained model"));
         let d = parse("use: a\nid: b\nshow: []\n").unwrap_err();
         assert!(d.message.contains("`id` cannot be combined"));
+    }
+
+    #[test]
+    fn classic_models() {
+        let b = parse(
+            "id: p\ndata: {generator: xor}\nmodel: perceptron\ntrain: {epochs: 150, lr: 0.05}\n",
+        )
+        .unwrap();
+        let exp = b.experiment.unwrap();
+        assert_eq!(exp.model.unwrap().classic, Some(Classic::Perceptron));
+        assert_eq!(
+            (exp.train.as_ref().unwrap().epochs, exp.train.unwrap().lr),
+            (150, 0.05)
+        );
+        let b = parse("id: l\ndata: {generator: xor}\nmodel: logistic-regression\n").unwrap();
+        assert_eq!(b.experiment.unwrap().train.unwrap().c, 1.0);
+        let d = parse("id: l\ndata: {generator: xor}\nmodel: logistic-regresion\n").unwrap_err();
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean `logistic-regression`?")
+        );
+        let d = parse("id: p\ndata: {generator: xor}\nmodel: perceptron\ntrain: {epochs: 3, optimizer: adam}\n").unwrap_err();
+        assert_eq!(d.code, "E011");
     }
 
     #[test]

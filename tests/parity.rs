@@ -6,7 +6,9 @@
 use ndarray::Array2;
 use nnbook::engine::data::generators::{Generator, generate};
 use nnbook::engine::data::scaler::Scaler;
-use nnbook::engine::{Activation, Batch, History, LayerSpec, Loss, Model, Optimizer, TrainConfig, train};
+use nnbook::engine::{
+    Activation, Batch, History, LayerSpec, Loss, Model, Optimizer, TrainConfig, train,
+};
 
 struct Data {
     x: Array2<f32>,
@@ -21,15 +23,26 @@ fn data(g: Generator, scale: bool, one_hot: bool) -> Data {
     let x = Array2::from_shape_vec((d.n, d.d), d.x.iter().map(|v| *v as f32).collect()).unwrap();
     let y = if one_hot {
         // Labels 1..3 → one-hot of (label − 1), as the notebook does.
-        Array2::from_shape_fn((d.n, 3), |(i, k)| f32::from(u8::from(d.y[i] as usize - 1 == k)))
+        Array2::from_shape_fn((d.n, 3), |(i, k)| {
+            f32::from(u8::from(d.y[i] as usize - 1 == k))
+        })
     } else {
         Array2::from_shape_vec((d.n, 1), d.y.iter().map(|v| *v as f32).collect()).unwrap()
     };
     Data { x, y }
 }
 
-fn fit(d: &Data, layers: &[(usize, Activation)], loss: Loss, epochs: usize, seed: u64) -> (Model, History) {
-    let spec: Vec<LayerSpec> = layers.iter().map(|&(units, activation)| LayerSpec { units, activation }).collect();
+fn fit(
+    d: &Data,
+    layers: &[(usize, Activation)],
+    loss: Loss,
+    epochs: usize,
+    seed: u64,
+) -> (Model, History) {
+    let spec: Vec<LayerSpec> = layers
+        .iter()
+        .map(|&(units, activation)| LayerSpec { units, activation })
+        .collect();
     let mut model = Model::new(d.x.ncols(), &spec, seed).unwrap();
     let cfg = TrainConfig {
         loss,
@@ -57,14 +70,38 @@ use Activation::{Linear, Relu, Sigmoid, Softmax};
 
 #[test]
 fn m1_m2_m3_m5_separate_their_data() {
-    let (_, h) = fit(&data(Generator::TwoClusters, true, false), &[(1, Sigmoid)], Loss::BinaryCrossentropy, 1500, 0);
+    let (_, h) = fit(
+        &data(Generator::TwoClusters, true, false),
+        &[(1, Sigmoid)],
+        Loss::BinaryCrossentropy,
+        1500,
+        0,
+    );
     assert_eq!(final_accuracy(&h), 1.0, "M1");
-    let (_, h) = fit(&data(Generator::TwoBlobs3d, true, false), &[(1, Sigmoid)], Loss::BinaryCrossentropy, 1500, 0);
+    let (_, h) = fit(
+        &data(Generator::TwoBlobs3d, true, false),
+        &[(1, Sigmoid)],
+        Loss::BinaryCrossentropy,
+        1500,
+        0,
+    );
     assert_eq!(final_accuracy(&h), 1.0, "M2");
-    let (m3, h) = fit(&data(Generator::ThreeBlobs, true, true), &[(3, Softmax)], Loss::CategoricalCrossentropy, 2200, 0);
+    let (m3, h) = fit(
+        &data(Generator::ThreeBlobs, true, true),
+        &[(3, Softmax)],
+        Loss::CategoricalCrossentropy,
+        2200,
+        0,
+    );
     assert_eq!(final_accuracy(&h), 1.0, "M3");
     assert_eq!(m3.param_count(), 9);
-    let (m5, h) = fit(&data(Generator::CornerSquare, true, false), &[(3, Relu), (1, Sigmoid)], Loss::BinaryCrossentropy, 2200, 2);
+    let (m5, h) = fit(
+        &data(Generator::CornerSquare, true, false),
+        &[(3, Relu), (1, Sigmoid)],
+        Loss::BinaryCrossentropy,
+        2200,
+        2,
+    );
     assert!(final_accuracy(&h) >= 0.99, "M5 {}", final_accuracy(&h));
     assert_eq!(m5.param_count(), 13);
 }
@@ -75,7 +112,13 @@ fn m4_and_m6_plateau_like_a_straight_line() {
     let (_, h4) = fit(&d4, &[(1, Sigmoid)], Loss::BinaryCrossentropy, 4000, 0);
     // Our seed 7 starts near the notebook's untrained accuracy (0.81 against 0.836); TF's own
     // initial weights cannot be reproduced.
-    let (m6, h6) = fit(&d4, &[(3, Linear), (1, Sigmoid)], Loss::BinaryCrossentropy, 1000, 7);
+    let (m6, h6) = fit(
+        &d4,
+        &[(3, Linear), (1, Sigmoid)],
+        Loss::BinaryCrossentropy,
+        1000,
+        7,
+    );
     for (name, acc) in [("M4", final_accuracy(&h4)), ("M6", final_accuracy(&h6))] {
         assert!((0.93..=0.96).contains(&acc), "{name} ended at {acc}");
     }
@@ -104,15 +147,37 @@ fn regressors_m7_m8_m9() {
     let (m9, h9) = fit(&d5, &[(400, Relu), (1, Linear)], Loss::Mse, 1500, 15);
     assert_eq!((m8.param_count(), m9.param_count()), (31, 1201));
     // Ten ReLU hinges beat any straight line by far.
-    assert!(final_mse(&h8) < 0.6 * mse7.min(0.005781), "M8 {}", final_mse(&h8));
-    assert!(final_mse(&h9) < final_mse(&h8), "M9 {} vs M8 {}", final_mse(&h9), final_mse(&h8));
+    assert!(
+        final_mse(&h8) < 0.6 * mse7.min(0.005781),
+        "M8 {}",
+        final_mse(&h8)
+    );
+    assert!(
+        final_mse(&h9) < final_mse(&h8),
+        "M9 {} vs M8 {}",
+        final_mse(&h9),
+        final_mse(&h8)
+    );
 }
 
 #[test]
 fn training_is_bit_identical_across_threads_and_kernels() {
     let d4 = data(Generator::CornerSquare, true, false);
-    let run = || fit(&d4, &[(8, Relu), (1, Sigmoid)], Loss::BinaryCrossentropy, 50, 4);
-    let pool = |n: usize| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+    let run = || {
+        fit(
+            &d4,
+            &[(8, Relu), (1, Sigmoid)],
+            Loss::BinaryCrossentropy,
+            50,
+            4,
+        )
+    };
+    let pool = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
     let (a, ha) = pool(1).install(run);
     let (b, hb) = pool(2).install(run);
     nnbook::engine::matmul::set_force_portable(true);
@@ -124,7 +189,6 @@ fn training_is_bit_identical_across_threads_and_kernels() {
     assert_eq!(bits(&ha), bits(&hc));
 }
 
-
 #[test]
 fn m4_and_m6_plateau_whatever_the_seed() {
     // Over a dozen initialisations, the median run ends on the article's plateau.
@@ -133,9 +197,22 @@ fn m4_and_m6_plateau_whatever_the_seed() {
         v.sort_by(f32::total_cmp);
         (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
     };
-    let m4: Vec<f32> = (0..12).map(|s| final_accuracy(&fit(&d4, &[(1, Sigmoid)], Loss::BinaryCrossentropy, 4000, s).1)).collect();
+    let m4: Vec<f32> = (0..12)
+        .map(|s| final_accuracy(&fit(&d4, &[(1, Sigmoid)], Loss::BinaryCrossentropy, 4000, s).1))
+        .collect();
     let m6: Vec<f32> = (0..12)
-        .map(|s| final_accuracy(&fit(&d4, &[(3, Linear), (1, Sigmoid)], Loss::BinaryCrossentropy, 1000, s).1))
+        .map(|s| {
+            final_accuracy(
+                &fit(
+                    &d4,
+                    &[(3, Linear), (1, Sigmoid)],
+                    Loss::BinaryCrossentropy,
+                    1000,
+                    s,
+                )
+                .1,
+            )
+        })
         .collect();
     for (name, v) in [("M4", m4), ("M6", m6)] {
         let m = median(v.clone());

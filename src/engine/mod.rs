@@ -11,11 +11,13 @@ pub mod adam;
 pub mod data;
 pub mod dense;
 pub mod init;
+pub mod logistic;
 pub mod loss;
 pub mod math;
 pub mod matmul;
 pub mod metrics;
 pub mod model;
+pub mod perceptron;
 pub mod sgd;
 pub mod train;
 

@@ -2,6 +2,7 @@
 //! outcomes. Independent experiments run in parallel (rayon); results are keyed by id in a
 //! BTreeMap, so the order of completion never shows in the output.
 
+mod classic;
 mod data;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,19 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
             trained: None,
         }));
     };
+    if let Some(classic) = model_spec.classic {
+        return match classic::train(classic, &data, train) {
+            Ok(trained) => Outcome::Done(Box::new(ExperimentResult {
+                data,
+                trained: Some(trained),
+            })),
+            Err(msg) => Outcome::Failed(
+                Diagnostic::error("E030", format!("experiment `{}`: {msg}", block.id))
+                    .at(model_spec.location.clone())
+                    .with_source(&ch.text),
+            ),
+        };
+    }
     let layers: Vec<engine::LayerSpec> = model_spec
         .layers
         .iter()
