@@ -120,17 +120,22 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
                 let label = labels.get(&show.id);
                 let number = label.map(|l| l.text.clone()).unwrap_or_default();
                 let shown = make::show(ch, block, show, &number, outcome).map_err(|d| vec![d])?;
-                match &shown {
-                    Shown::Figure { file, svg, .. } => {
+                match (&shown, show.what) {
+                    (Shown::Figure { file, svg, .. }, _) => {
                         n_figures += 1;
-                        manifest.add_figure(show, &number, &block.id, file, svg.len());
+                        manifest.add_figure(show, &number, &block.id, Some(file), svg.len());
                         files.insert(file.clone(), svg.clone().into_bytes());
                     }
-                    Shown::Table { .. } => {
+                    (Shown::Table { .. }, _) => {
                         n_tables += 1;
-                        manifest.add_table(show, &number, &block.id);
+                        manifest.add_table(show, &number, &block.id, false);
                     }
-                    Shown::Notice { .. } => {}
+                    (Shown::Notice { .. }, ShowKind::Figure(_)) => {
+                        manifest.add_figure(show, &number, &block.id, None, 0)
+                    }
+                    (Shown::Notice { .. }, ShowKind::Table(_)) => {
+                        manifest.add_table(show, &number, &block.id, true)
+                    }
                 }
                 block_html.push_str(&shown.html());
             }

@@ -52,7 +52,10 @@ struct FigureEntry {
     number: String,
     kind: &'static str,
     experiment: String,
-    file: String,
+    /// `ok`, or `skipped` when its experiment was (no file then).
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
     bytes: usize,
 }
 
@@ -63,6 +66,7 @@ struct TableEntry {
     number: String,
     kind: &'static str,
     experiment: String,
+    status: &'static str,
 }
 
 impl Manifest {
@@ -119,13 +123,13 @@ impl Manifest {
         self.experiments.push(e);
     }
 
-    /// Record a figure written to `file`.
+    /// Record a figure written to `file` (None: skipped with its experiment).
     pub fn add_figure(
         &mut self,
         show: &Show,
         number: &str,
         experiment: &str,
-        file: &str,
+        file: Option<&str>,
         bytes: usize,
     ) {
         self.figures.push(FigureEntry {
@@ -134,19 +138,21 @@ impl Manifest {
             number: number.to_string(),
             kind: show.what.name(),
             experiment: experiment.to_string(),
-            file: file.to_string(),
+            status: if file.is_some() { "ok" } else { "skipped" },
+            file: file.map(str::to_string),
             bytes,
         });
     }
 
-    /// Record a table.
-    pub fn add_table(&mut self, show: &Show, number: &str, experiment: &str) {
+    /// Record a table (skipped when its experiment was).
+    pub fn add_table(&mut self, show: &Show, number: &str, experiment: &str, skipped: bool) {
         self.tables.push(TableEntry {
             id: show.id.clone(),
             label: show.id.clone(),
             number: number.to_string(),
             kind: show.what.name(),
             experiment: experiment.to_string(),
+            status: if skipped { "skipped" } else { "ok" },
         });
     }
 

@@ -44,6 +44,12 @@ pub struct DataSpec {
     pub seed: u64,
     pub rng: RngKind,
     pub scale: Scale,
+    /// MNIST split (`train` or `test`).
+    pub split: Option<String>,
+    /// First row kept (MNIST).
+    pub offset: usize,
+    /// Rows kept (MNIST), all by default.
+    pub limit: Option<usize>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -103,6 +109,8 @@ named_enum!(
         Xor = "xor",
         /// Leo's L1: class 1 at (±1, ±1) on the diagonal, class 0 between them.
         DiagonalGaussians = "diagonal-gaussians",
+        /// The real MNIST digits, read from the book's datasets folder (not generated).
+        Mnist = "mnist",
     }
 );
 
@@ -258,7 +266,16 @@ pub struct FigureOptions {
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "show"];
-const DATA_KEYS: &[&str] = &["generator", "n", "seed", "rng", "scale"];
+const DATA_KEYS: &[&str] = &[
+    "generator",
+    "n",
+    "seed",
+    "rng",
+    "scale",
+    "split",
+    "offset",
+    "limit",
+];
 const LAYER_KEYS: &[&str] = &["dense", "activation"];
 const TRAIN_KEYS: &[&str] = &[
     "loss",
@@ -446,8 +463,34 @@ fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec, YamlError>
             })
         })?
         .unwrap_or(Scale::None);
+    let mnist_only = ["split", "offset", "limit"];
+    if generator != Generator::Mnist
+        && let Some(k) = map
+            .keys()
+            .find(|k| mnist_only.contains(&k.describe().as_str()))
+    {
+        return Err(YamlError::at(
+            k,
+            YamlErrorKind::Invalid,
+            format!("`{}` applies to `generator: mnist` only", k.describe()),
+        ));
+    }
+    let split = map.opt("split", |n| {
+        n.as_choice("split", &["train", "test"]).map(str::to_string)
+    })?;
+    if generator == Generator::Mnist && split.is_none() {
+        return Err(
+            YamlError::at(node, YamlErrorKind::MissingKey, "missing key `split`")
+                .hint("MNIST has a `train` split (60,000 images) and a `test` split (10,000)"),
+        );
+    }
     Ok(DataSpec {
         generator,
+        split,
+        offset: map
+            .opt("offset", |n| n.as_usize(0, MAX_SAMPLES))?
+            .unwrap_or(0),
+        limit: map.opt("limit", |n| n.as_usize(1, MAX_SAMPLES))?,
         n: map.opt("n", |n| n.as_usize(1, MAX_SAMPLES))?,
         seed: map
             .opt("seed", |n| n.as_int(0, u32::MAX as i64))?

@@ -116,6 +116,23 @@ fn solve(a: &mut [f64], v: &mut [f64], p: usize) -> Option<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::data::generators::{Generator, generate};
+    use crate::engine::data::scaler::Scaler;
+
+    #[test]
+    fn matches_scikit_learn_on_d1() {
+        // scikit-learn 1.9.1: LogisticRegression(tol=1e-12, max_iter=10000).fit(D1_X, D1_y).
+        let mut d1 = generate(Generator::TwoClusters, true, 3, None).unwrap();
+        Scaler::fit(&d1).apply(&mut d1);
+        let m = fit(&d1.x, 2, &d1.y, 1.0).unwrap();
+        for (got, want) in [
+            (m.w[0], -1.533_437_17),
+            (m.w[1], 1.564_832_24),
+            (m.b, -0.394_894_82),
+        ] {
+            assert!((got - want).abs() < 1e-7, "{got} vs {want}");
+        }
+    }
 
     #[test]
     fn converges_with_an_unpenalised_intercept() {

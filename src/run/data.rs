@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use ndarray::Array2;
 
 use crate::diag::Diagnostic;
+use crate::engine::data::Dataset;
 use crate::engine::data::generators::{self, Generator as G};
+use crate::engine::data::mnist::{self, MnistError, Split};
 use crate::engine::data::scaler::Scaler;
 use crate::spec::{Activation, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale, TrainSpec};
 
@@ -29,14 +31,15 @@ pub struct Prepared {
 #[derive(Debug, Clone)]
 pub enum DataProblem {
     /// A dataset that is not on this machine (the experiment is skipped with a warning).
-    #[allow(dead_code)] // produced once external datasets (MNIST) are read: the engine issue
     Missing { reason: String, help: String },
     /// A mistake in the block.
     Invalid(Diagnostic),
 }
 
-fn generator(g: Generator) -> G {
-    match g {
+/// The engine's generator for a block's; None for MNIST, which is read rather than generated.
+fn generator(g: Generator) -> Option<G> {
+    Some(match g {
+        Generator::Mnist => return None,
         Generator::TwoClusters => G::TwoClusters,
         Generator::TwoBlobs3d => G::TwoBlobs3d,
         Generator::ThreeBlobs => G::ThreeBlobs,
@@ -44,15 +47,48 @@ fn generator(g: Generator) -> G {
         Generator::Parabola => G::Parabola,
         Generator::Xor => G::Xor,
         Generator::DiagonalGaussians => G::DiagonalGaussians,
+    })
+}
+
+/// Read MNIST rows as a dataset with the ten digit classes.
+fn mnist(spec: &DataSpec, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
+    let split = if spec.split.as_deref() == Some("train") {
+        Split::Train
+    } else {
+        Split::Test
+    };
+    match mnist::load(split, dirs, spec.offset, spec.limit) {
+        Ok(m) => Ok(Dataset {
+            x: m.images.iter().map(|&p| f64::from(p)).collect(),
+            n: m.n,
+            d: 784,
+            y: m.labels.iter().map(|&l| f64::from(l)).collect(),
+            classification: true,
+        }),
+        Err(MnistError::Missing { file, searched }) => {
+            let searched: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
+            Err(DataProblem::Missing {
+                reason: "needs dataset mnist".into(),
+                help: format!(
+                    "put the four MNIST IDX files (raw or .gz, such as {file}.gz) in a `mnist/` folder under the book's `datasets:` folder or under $NNBOOK_DATA_DIR (searched: {})",
+                    if searched.is_empty() { "nothing".into() } else { searched.join(", ") }
+                ),
+            })
+        }
+        Err(e) => Err(DataProblem::Invalid(
+            Diagnostic::error("E032", format!("dataset mnist: {e}"))
+                .at(spec.location.clone())
+                .hint("replace the file with an intact copy; nnbook checks the SHA-256 of the decompressed bytes"),
+        )),
     }
 }
 
-/// Generate and prepare the data of a block.
+/// Generate (or read) and prepare the data of a block.
 pub fn prepare(
     spec: &DataSpec,
     model: Option<&ModelSpec>,
     train: Option<&TrainSpec>,
-    _data_dirs: &[PathBuf],
+    data_dirs: &[PathBuf],
 ) -> Result<Prepared, DataProblem> {
     let invalid = |msg: String, hint: &str| {
         DataProblem::Invalid(
@@ -63,13 +99,11 @@ pub fn prepare(
     };
     let seed = u32::try_from(spec.seed)
         .map_err(|_| invalid("the seed is too large".into(), "use a seed below 2^32"))?;
-    let mut data = generators::generate(
-        generator(spec.generator),
-        spec.rng == RngKind::Numpy,
-        seed,
-        spec.n,
-    )
-    .map_err(|e| invalid(e, "check the generator's settings"))?;
+    let mut data = match generator(spec.generator) {
+        Some(g) => generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
+            .map_err(|e| invalid(e, "check the generator's settings"))?,
+        None => mnist(spec, data_dirs)?,
+    };
     if data.n == 0 {
         return Err(invalid("the dataset is empty".into(), "increase `n`"));
     }
@@ -78,7 +112,11 @@ pub fn prepare(
     }
     let x = Array2::from_shape_vec((data.n, data.d), data.x.iter().map(|v| *v as f32).collect())
         .map_err(|e| invalid(format!("bad data shape: {e}"), "report this as a bug"))?;
-    let (class_of, classes) = if data.classification {
+    let (class_of, classes) = if spec.generator == Generator::Mnist {
+        // All ten digits are classes even when a slice of the data lacks one.
+        let names = (0..10).map(|d| d.to_string()).collect();
+        (data.y.iter().map(|v| *v as usize).collect(), names)
+    } else if data.classification {
         let mut labels: Vec<f64> = data.y.clone();
         labels.sort_by(f64::total_cmp);
         labels.dedup();

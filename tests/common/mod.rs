@@ -114,3 +114,33 @@ pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
 }
+
+/// Run nnbook with extra environment changes (None removes a variable).
+pub fn nnbook_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nnbook"));
+    cmd.args(args).env("NO_COLOR", "1");
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd.output().expect("run nnbook");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The folder holding `mnist/` on this machine, if any (CI always has ../shared).
+pub fn shared_datasets() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("NNBOOK_DATA_DIR").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|d| d.join("mnist").is_dir())
+}

@@ -2,7 +2,9 @@
 //! StandardScaler, and the random streams behind them.
 
 pub mod generators;
+pub mod idx;
 pub mod log;
+pub mod mnist;
 pub mod numpy;
 pub mod scaler;
 

@@ -1,0 +1,80 @@
+//! External datasets: a missing MNIST skips its experiment with a warning (an error with
+//! --strict) and the rest of the book builds; with the files present it trains.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn missing_mnist_is_skipped_with_a_notice_or_fails_with_strict() {
+    let book = fixture("mnist");
+    let root = book.path().to_str().unwrap();
+    let run = nnbook_env(&["build", "--root", root], &[("NNBOOK_DATA_DIR", None)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[W001]") && run.stderr.contains("needs dataset mnist"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/01-digits.md:5:7"),
+        "{}",
+        run.stderr
+    );
+    let page = read(book.path().join("site/01-digits.html"));
+    assert!(
+        page.contains("class=\"nn-notice\"") && page.contains("needs dataset mnist"),
+        "{page}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&read(book.path().join("site/manifest.json"))).unwrap();
+    assert_eq!(m["experiments"][0]["status"], "skipped");
+    assert_eq!(m["figures"][0]["id"], "digits-accuracy");
+    assert_eq!(m["figures"][0]["status"], "skipped");
+    assert_eq!(m["tables"][0]["status"], "skipped");
+
+    let strict = nnbook_env(
+        &["build", "--root", root, "--strict"],
+        &[("NNBOOK_DATA_DIR", None)],
+    );
+    assert_eq!(strict.code, 1);
+    assert!(
+        strict.stderr.contains("error[W001]") || strict.stderr.contains("needs dataset mnist"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
+fn mnist_trains_when_the_files_are_there() {
+    let Some(data) = shared_datasets() else {
+        eprintln!(
+            "skipped: no MNIST folder (set NNBOOK_DATA_DIR or put ../shared beside the repository)"
+        );
+        return;
+    };
+    let book = fixture("mnist");
+    let run = nnbook_env(
+        &["build", "--root", book.path().to_str().unwrap(), "--strict"],
+        &[("NNBOOK_DATA_DIR", Some(data.to_str().unwrap()))],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let m: serde_json::Value =
+        serde_json::from_str(&read(book.path().join("site/manifest.json"))).unwrap();
+    assert_eq!(m["experiments"][0]["status"], "ok");
+    assert_eq!(
+        m["experiments"][0]["parameters"],
+        784 * 64 + 64 + 64 * 10 + 10
+    );
+    assert!(
+        m["experiments"][0]["final_metrics"]["accuracy"]
+            .as_f64()
+            .unwrap()
+            > 0.5
+    );
+    assert!(
+        book.path()
+            .join("site/figures/digits-accuracy.svg")
+            .is_file()
+    );
+}
