@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Experiments trained at once (None: one per core).
     pub jobs: Option<usize>,
+    /// Ignore the experiment cache (neither read nor write it).
+    pub no_cache: bool,
 }
 
 /// What a successful build did.
@@ -33,6 +35,8 @@ pub struct BuildReport {
     pub chapters: usize,
     pub experiments: usize,
     pub skipped: usize,
+    /// Experiments whose results came from the cache.
+    pub cached: usize,
     pub figures: usize,
     pub tables: usize,
 }
@@ -79,7 +83,8 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         .iter()
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs);
+    let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
+    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache);
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
@@ -159,6 +164,10 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         skipped: outcomes
             .values()
             .filter(|o| matches!(o, Outcome::Skipped { .. }))
+            .count(),
+        cached: outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Done(r) if r.cached))
             .count(),
         figures: n_figures,
         tables: n_tables,

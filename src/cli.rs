@@ -36,6 +36,9 @@ enum Command {
         /// Number of experiments trained at once (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Retrain every experiment, ignoring (and not writing) the cache.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Create a new book with one chapter and a GitHub Pages workflow.
     Init {
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
             out,
             strict,
             jobs,
+            no_cache,
         } => {
             let started = Instant::now();
             let opts = BuildOptions {
@@ -75,16 +79,18 @@ pub fn main() -> ExitCode {
                 out,
                 strict,
                 jobs,
+                no_cache,
             };
             match build(&opts) {
                 Ok(report) => {
                     print_all(&report.warnings, color);
                     eprintln!(
-                        "built {} in {:.2}s: {} chapters, {} experiments ({} skipped), {} figures, {} tables",
+                        "built {} in {:.2}s: {} chapters, {} experiments ({} cached, {} skipped), {} figures, {} tables",
                         crate::diag::display_path(&report.out_dir),
                         started.elapsed().as_secs_f64(),
                         report.chapters,
                         report.experiments,
+                        report.cached,
                         report.skipped,
                         report.figures,
                         report.tables

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "theme",
     "output",
     "datasets",
+    "cache",
 ];
 
 /// The book's configuration.
@@ -38,6 +39,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Folder holding datasets such as MNIST, relative to the root.
     pub datasets: Option<PathBuf>,
+    /// Folder of the experiment cache, relative to the root (default `.nnbook-cache`).
+    pub cache: PathBuf,
 }
 
 /// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
@@ -149,6 +152,9 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         theme: map.opt("theme", folder)?,
         output: map.opt("output", folder)?.unwrap_or_else(|| "site".into()),
         datasets: map.opt("datasets", folder)?,
+        cache: map
+            .opt("cache", folder)?
+            .unwrap_or_else(|| ".nnbook-cache".into()),
     })
 }
 

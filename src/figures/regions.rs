@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, draw_frame};
-use super::scatter::{check_points, legend, points_layer};
-use super::style::{marker, region};
-use super::svg::{escape_xml, finish, id_of, num};
+use super::scatter::{check_points, class_legend, points_layer};
+use super::style::region;
+use super::svg::{finish, id_of, num};
 use super::{Class, FigureError, Meta};
 
 /// Predicted classes on a grid: cell (i, j) covers x0 + i·dx … and y0 + j·dy …, row 0 lowest.
@@ -174,15 +174,7 @@ pub fn decision_regions(
         opts.opacity,
     ));
     let overlay = if classes.len() > 1 {
-        legend(&plot, points, classes, |k, x, y| {
-            let color = classes[k].color.as_deref().unwrap_or(marker(k));
-            format!(
-                "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/>\n",
-                num(x),
-                num(y),
-                escape_xml(color)
-            )
-        })
+        class_legend(&plot, points, classes)
     } else {
         String::new()
     };

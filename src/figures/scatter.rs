@@ -188,6 +188,19 @@ pub(super) fn legend(
     out
 }
 
+/// The legend of a class-coloured figure: one marker swatch per class.
+pub(super) fn class_legend(plot: &Plot, points: &[[f64; 2]], classes: &[Class]) -> String {
+    legend(plot, points, classes, |k, x, y| {
+        let color = classes[k].color.as_deref().unwrap_or(marker(k));
+        format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/>\n",
+            num(x),
+            num(y),
+            escape_xml(color)
+        )
+    })
+}
+
 /// A scatter plot of `points` coloured by `class_of`.
 pub fn scatter(
     points: &[[f64; 2]],
@@ -224,15 +237,7 @@ pub fn scatter(
         opts.opacity,
     ));
     let overlay = if opts.legend && classes.len() > 1 {
-        legend(&plot, points, classes, |k, x, y| {
-            let color = classes[k].color.as_deref().unwrap_or(marker(k));
-            format!(
-                "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/>\n",
-                num(x),
-                num(y),
-                escape_xml(color)
-            )
-        })
+        class_legend(&plot, points, classes)
     } else {
         String::new()
     };

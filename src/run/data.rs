@@ -25,6 +25,9 @@ pub struct Prepared {
     pub classes: Vec<String>,
     /// Raw label or target per row.
     pub y: Vec<f64>,
+    /// What the data's bytes are, for the cache key: generated data is fixed by the block
+    /// itself; read data by the digests of its files.
+    pub digest: String,
 }
 
 /// Why data could not be prepared.
@@ -141,7 +144,16 @@ pub fn prepare(
         }
         _ => Array2::zeros((data.n, 0)),
     };
+    // Generated data is fixed by the block; MNIST files must match their pinned SHA-256.
+    let digest = match spec.generator {
+        Generator::Mnist => format!(
+            "mnist {} verified by SHA-256",
+            spec.split.as_deref().unwrap_or("")
+        ),
+        _ => "generated".to_string(),
+    };
     Ok(Prepared {
+        digest,
         x,
         targets,
         class_of,

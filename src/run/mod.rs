@@ -2,6 +2,7 @@
 //! outcomes. Independent experiments run in parallel (rayon); results are keyed by id in a
 //! BTreeMap, so the order of completion never shows in the output.
 
+mod cache;
 mod classic;
 mod data;
 
@@ -11,12 +12,13 @@ use std::path::PathBuf;
 use ndarray::Array2;
 use rayon::prelude::*;
 
+pub use cache::Cache;
 pub use data::Prepared;
 
 use crate::content::Chapter;
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::Diagnostic;
 use crate::engine::{self, Batch, History, Model, Optimizer, TrainConfig};
-use crate::spec::{self, Block, Experiment, Loss, OptimizerKind, TrainSpec};
+use crate::spec::{self, Block, Experiment, Loss, ModelSpec, OptimizerKind, TrainSpec};
 
 /// What became of one experiment.
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ pub enum Outcome {
 pub struct ExperimentResult {
     pub data: Prepared,
     pub trained: Option<Trained>,
+    /// The model came from the cache rather than from training.
+    pub cached: bool,
 }
 
 /// A trained model.
@@ -74,6 +78,7 @@ pub fn run_all(
     blocks: &[(&Chapter, &Block)],
     data_dirs: &[PathBuf],
     jobs: Option<usize>,
+    cache: &Cache,
 ) -> BTreeMap<String, Outcome> {
     let todo: Vec<(&Chapter, &Block, &Experiment)> = blocks
         .iter()
@@ -81,7 +86,7 @@ pub fn run_all(
         .collect();
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
-            .map(|(ch, block, exp)| (block.id.clone(), run_one(ch, block, exp, data_dirs)))
+            .map(|(ch, block, exp)| (block.id.clone(), run_one(ch, block, exp, data_dirs, cache)))
             .collect()
     };
     let results = match jobs.and_then(|n| {
@@ -96,7 +101,13 @@ pub fn run_all(
     results.into_iter().collect()
 }
 
-fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf]) -> Outcome {
+fn run_one(
+    ch: &Chapter,
+    block: &Block,
+    exp: &Experiment,
+    data_dirs: &[PathBuf],
+    cache: &Cache,
+) -> Outcome {
     let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
         Ok(d) => d,
         Err(data::DataProblem::Missing { reason, help }) => {
@@ -119,20 +130,51 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
         return Outcome::Done(Box::new(ExperimentResult {
             data,
             trained: None,
+            cached: false,
         }));
     };
-    if let Some(classic) = model_spec.classic {
-        return match classic::train(classic, &data, train) {
-            Ok(trained) => Outcome::Done(Box::new(ExperimentResult {
+    let key = cache::key(exp, &data.digest);
+    if let Some(trained) = cache.load(&key, train) {
+        return Outcome::Done(Box::new(ExperimentResult {
+            data,
+            trained: Some(trained),
+            cached: true,
+        }));
+    }
+    match fit(block, model_spec, train, &data) {
+        Ok(trained) => {
+            // A cache that cannot be written costs a retrain next time, nothing more.
+            let _ = cache.store(&key, &trained);
+            Outcome::Done(Box::new(ExperimentResult {
                 data,
                 trained: Some(trained),
-            })),
-            Err(msg) => Outcome::Failed(
-                Diagnostic::error("E030", format!("experiment `{}`: {msg}", block.id))
-                    .at(model_spec.location.clone())
-                    .with_source(&ch.text),
-            ),
-        };
+                cached: false,
+            }))
+        }
+        Err(d) => Outcome::Failed(d.with_source(&ch.text)),
+    }
+}
+
+/// Train a block's model on its prepared data.
+fn fit(
+    block: &Block,
+    model_spec: &ModelSpec,
+    train: &TrainSpec,
+    data: &Prepared,
+) -> Result<Trained, Diagnostic> {
+    let fail = |msg: String, hint: &str, at: &crate::diag::Location| {
+        Diagnostic::error("E030", msg)
+            .at(at.clone())
+            .hint(hint.to_string())
+    };
+    if let Some(classic) = model_spec.classic {
+        return classic::train(classic, data, train).map_err(|msg| {
+            fail(
+                format!("experiment `{}`: {msg}", block.id),
+                "the classic models take two classes labelled 0 and 1",
+                &model_spec.location,
+            )
+        });
     }
     let layers: Vec<engine::LayerSpec> = model_spec
         .layers
@@ -142,23 +184,13 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
             activation: activation(l.activation),
         })
         .collect();
-    let fail = |msg: String, hint: &str| {
-        Outcome::Failed(
-            Diagnostic::error("E030", msg)
-                .at(train.location.clone())
-                .hint(hint.to_string())
-                .with_source(&ch.text),
+    let mut model = Model::new(data.x.ncols(), &layers, train.seed).map_err(|e| {
+        fail(
+            format!("experiment `{}`: {e}", block.id),
+            "check the model's layer sizes",
+            &model_spec.location,
         )
-    };
-    let mut model = match Model::new(data.x.ncols(), &layers, train.seed) {
-        Ok(m) => m,
-        Err(e) => {
-            return fail(
-                format!("experiment `{}`: {e}", block.id),
-                "check the model's layer sizes",
-            );
-        }
-    };
+    })?;
     let cfg = TrainConfig {
         loss: loss(train.loss),
         optimizer: match train.optimizer {
@@ -176,24 +208,18 @@ fn run_one(ch: &Chapter, block: &Block, exp: &Experiment, data_dirs: &[PathBuf])
         stop_loss_below: train.stop_loss_below.map(|v| v as f32),
         snapshot_epochs: Vec::new(),
     };
-    match engine::train(&mut model, &data.x, &data.targets, &cfg) {
-        Ok(history) => Outcome::Done(Box::new(ExperimentResult {
-            data,
-            trained: Some(Trained {
-                model,
-                history,
-                train: train.clone(),
-            }),
-        })),
-        Err(e) => fail(
-            format!(
-                "experiment `{}` ({}): {e}",
-                block.id,
-                display_path(&ch.source)
-            ),
+    let history = engine::train(&mut model, &data.x, &data.targets, &cfg).map_err(|e| {
+        fail(
+            format!("experiment `{}`: {e}", block.id),
             "a smaller learning rate (`lr:`) usually helps a diverging run",
-        ),
-    }
+            &train.location,
+        )
+    })?;
+    Ok(Trained {
+        model,
+        history,
+        train: train.clone(),
+    })
 }
 
 fn activation(a: spec::Activation) -> engine::Activation {
