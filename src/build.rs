@@ -39,6 +39,16 @@ pub struct BuildReport {
     pub cached: usize,
     pub figures: usize,
     pub tables: usize,
+    /// Every figure and table with the bytes snapshot tests compare (None: skipped).
+    pub shown: Vec<ShownItem>,
+}
+
+/// A figure (`<id>.svg`) or table (`<id>.html`) as snapshot testing sees it.
+#[derive(Debug, Clone)]
+pub struct ShownItem {
+    pub id: String,
+    pub file: String,
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// Build the book and write the site atomically.
@@ -115,7 +125,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     }
 
     let mut pages = Vec::new();
-    let (mut n_figures, mut n_tables) = (0, 0);
+    let mut shown_items: Vec<ShownItem> = Vec::new();
     for (ch, r) in chapters.iter().zip(rendered) {
         let mut html = r.html;
         for (k, block) in ch.blocks.iter().enumerate() {
@@ -127,14 +137,10 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
                 let shown = make::show(ch, block, show, &number, outcome).map_err(|d| vec![d])?;
                 match (&shown, show.what) {
                     (Shown::Figure { file, svg, .. }, _) => {
-                        n_figures += 1;
                         manifest.add_figure(show, &number, &block.id, Some(file), svg.len());
                         files.insert(file.clone(), svg.clone().into_bytes());
                     }
-                    (Shown::Table { .. }, _) => {
-                        n_tables += 1;
-                        manifest.add_table(show, &number, &block.id, false);
-                    }
+                    (Shown::Table { .. }, _) => manifest.add_table(show, &number, &block.id, false),
                     (Shown::Notice { .. }, ShowKind::Figure(_)) => {
                         manifest.add_figure(show, &number, &block.id, None, 0)
                     }
@@ -142,6 +148,20 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
                         manifest.add_table(show, &number, &block.id, true)
                     }
                 }
+                let ext = if matches!(show.what, ShowKind::Figure(_)) {
+                    "svg"
+                } else {
+                    "html"
+                };
+                shown_items.push(ShownItem {
+                    id: show.id.clone(),
+                    file: format!("{}.{ext}", show.id),
+                    bytes: match &shown {
+                        Shown::Figure { svg, .. } => Some(svg.clone().into_bytes()),
+                        Shown::Table { html, .. } => Some(html.clone().into_bytes()),
+                        Shown::Notice { .. } => None,
+                    },
+                });
                 block_html.push_str(&shown.html());
             }
             html = html.replacen(&content::block_placeholder(k), &block_html, 1);
@@ -169,8 +189,15 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
             .values()
             .filter(|o| matches!(o, Outcome::Done(r) if r.cached))
             .count(),
-        figures: n_figures,
-        tables: n_tables,
+        figures: shown_items
+            .iter()
+            .filter(|s| s.bytes.is_some() && s.file.ends_with(".svg"))
+            .count(),
+        tables: shown_items
+            .iter()
+            .filter(|s| s.bytes.is_some() && s.file.ends_with(".html"))
+            .count(),
+        shown: shown_items,
     };
     Ok((files, report))
 }

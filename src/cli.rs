@@ -40,6 +40,24 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Build in memory and compare every figure and table with its committed snapshot.
+    Test {
+        /// The book's folder (holding book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write missing snapshots and rewrite changed ones.
+        #[arg(long)]
+        update: bool,
+        /// Fail on figures skipped for a missing dataset too.
+        #[arg(long)]
+        strict: bool,
+        /// Number of experiments trained at once (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Retrain every experiment, ignoring (and not writing) the cache.
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Create a new book with one chapter and a GitHub Pages workflow.
     Init {
         /// Folder to create (default: the current folder).
@@ -96,6 +114,66 @@ pub fn main() -> ExitCode {
                         report.tables
                     );
                     ExitCode::SUCCESS
+                }
+                Err(diags) => fail(&diags, color),
+            }
+        }
+        Command::Test {
+            root,
+            update,
+            strict,
+            jobs,
+            no_cache,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out: None,
+                strict: false,
+                jobs,
+                no_cache,
+            };
+            match crate::snapshot::test(&opts, update) {
+                Ok(report) => {
+                    print_all(&report.warnings, color);
+                    for (label, items) in [
+                        ("changed", &report.changed),
+                        ("no snapshot", &report.missing),
+                        ("stale snapshot", &report.stale),
+                        ("skipped", &report.skipped),
+                    ] {
+                        for item in items {
+                            eprintln!("{label}: {item}");
+                        }
+                    }
+                    if let Some(dir) = &report.report {
+                        eprintln!(
+                            "report: {}",
+                            crate::diag::display_path(&dir.join("index.html"))
+                        );
+                    }
+                    let failed = report.changed.len()
+                        + report.missing.len()
+                        + report.stale.len()
+                        + if strict { report.skipped.len() } else { 0 };
+                    if update {
+                        eprintln!("updated {} snapshots", report.written);
+                    }
+                    println!(
+                        "snapshots: {} passed, {} failed, {} skipped",
+                        report
+                            .checked
+                            .saturating_sub(report.changed.len() + report.missing.len()),
+                        failed,
+                        report.skipped.len()
+                    );
+                    if report.failed(strict) && !update {
+                        if report.missing.iter().chain(&report.stale).next().is_some() {
+                            eprintln!("help: run `nnbook test --update` to accept the new figures");
+                        }
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(diags) => fail(&diags, color),
             }

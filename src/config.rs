@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "output",
     "datasets",
     "cache",
+    "snapshots",
 ];
 
 /// The book's configuration.
@@ -41,6 +42,8 @@ pub struct Config {
     pub datasets: Option<PathBuf>,
     /// Folder of the experiment cache, relative to the root (default `.nnbook-cache`).
     pub cache: PathBuf,
+    /// Folder of the figure and table snapshots `nnbook test` compares (default `snapshots`).
+    pub snapshots: PathBuf,
 }
 
 /// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
@@ -155,6 +158,9 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         cache: map
             .opt("cache", folder)?
             .unwrap_or_else(|| ".nnbook-cache".into()),
+        snapshots: map
+            .opt("snapshots", folder)?
+            .unwrap_or_else(|| "snapshots".into()),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod raster;
 pub mod run;
 pub mod site;
+pub mod snapshot;
 pub mod spec;
 pub mod yaml;
 

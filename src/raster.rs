@@ -44,6 +44,48 @@ impl Image {
     }
 }
 
+/// A picture of where two images differ: unchanged pixels faded, changed ones red. Images of
+/// different sizes are compared on the larger canvas (outside one image counts as changed).
+/// Returns the image and the number of changed pixels.
+pub fn diff(old: &Image, new: &Image) -> Result<(Image, usize), String> {
+    let (w, h) = (old.width.max(new.width), old.height.max(new.height));
+    let px = |img: &Image, x: u32, y: u32| -> Option<[u8; 4]> {
+        if x < img.width && y < img.height {
+            let i = ((y * img.width + x) * 4) as usize;
+            let d = img.rgba();
+            Some([d[i], d[i + 1], d[i + 2], d[i + 3]])
+        } else {
+            None
+        }
+    };
+    let mut data = Vec::with_capacity((w * h * 4) as usize);
+    let mut changed = 0;
+    for y in 0..h {
+        for x in 0..w {
+            let (a, b) = (px(old, x, y), px(new, x, y));
+            if a.is_some() && a == b {
+                let [r, g, bl, _] = b.unwrap_or([255; 4]);
+                let grey = ((u32::from(r) + u32::from(g) + u32::from(bl)) / 3) as u8;
+                let faded = 255 - (255 - grey) / 4;
+                data.extend_from_slice(&[faded, faded, faded, 255]);
+            } else {
+                changed += 1;
+                data.extend_from_slice(&[255, 0, 0, 255]);
+            }
+        }
+    }
+    let size = tiny_skia::IntSize::from_wh(w, h).ok_or("empty image")?;
+    let pixmap = tiny_skia::Pixmap::from_vec(data, size).ok_or("cannot build the diff image")?;
+    Ok((
+        Image {
+            width: w,
+            height: h,
+            pixmap,
+        },
+        changed,
+    ))
+}
+
 /// Render an SVG at `scale` × its own size on a white background.
 pub fn render(svg: &str, scale: f32) -> Result<Image, String> {
     let opt = usvg::Options {
@@ -92,5 +134,11 @@ mod tests {
         assert!(dark > 20, "text was not drawn ({dark} dark pixels)");
         assert!(img.png().unwrap().starts_with(b"\x89PNG"));
         assert!(super::render("<svg", 1.0).is_err());
+        let (same, n) = super::diff(&img, &img).unwrap();
+        assert_eq!((n, same.width), (0, 120));
+        let other = super::render(&svg.replace("#ff0000", "#00ff00"), 2.0).unwrap();
+        let (d, n) = super::diff(&img, &other).unwrap();
+        assert_eq!(n, 60 * 60, "the square changed colour");
+        assert_eq!(&d.rgba()[..4], &[255, 0, 0, 255]);
     }
 }
