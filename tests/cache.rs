@@ -58,6 +58,15 @@ fn cache_hits_misses_and_recovery() {
     assert_eq!(cached_count(&build_ok(book.path(), &[])), 0);
     assert_eq!(cached_count(&build_ok(book.path(), &[])), 1);
 
+    // So does a change of the data.
+    edit(
+        &book,
+        "content/02-train.md",
+        "data: {generator: xor}\nmodel",
+        "data: {generator: xor, scale: standard}\nmodel",
+    );
+    assert_eq!(cached_count(&build_ok(book.path(), &[])), 0);
+
     // Corrupt every entry: detected, recomputed, and the site is the same as before.
     let before = read_tree(&book.path().join("site"));
     let entries: Vec<_> = read_tree(&book.path().join(".nnbook-cache"))

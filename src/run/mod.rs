@@ -84,9 +84,15 @@ pub fn run_all(
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
         .collect();
+    let bar = progress_bar(todo.len());
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
-            .map(|(ch, block, exp)| (block.id.clone(), run_one(ch, block, exp, data_dirs, cache)))
+            .map(|(ch, block, exp)| {
+                let outcome = run_one(ch, block, exp, data_dirs, cache);
+                bar.set_message(block.id.clone());
+                bar.inc(1);
+                (block.id.clone(), outcome)
+            })
             .collect()
     };
     let results = match jobs.and_then(|n| {
@@ -98,7 +104,26 @@ pub fn run_all(
         Some(pool) => pool.install(work),
         None => work(),
     };
+    bar.finish_and_clear();
     results.into_iter().collect()
+}
+
+/// A bar counting finished experiments, drawn only when stderr is a terminal (never in CI
+/// logs or pipes); short builds finish before it is first drawn.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let target = if std::io::stderr().is_terminal() {
+        indicatif::ProgressDrawTarget::stderr_with_hz(4)
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), target);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} experiments  {elapsed}  {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn run_one(
