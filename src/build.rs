@@ -71,6 +71,20 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     let config = Config::load(root).map_err(|d| vec![d])?;
     let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
     check_output(root, &out_rel).map_err(|d| vec![d])?;
+    if config.cache.starts_with(&out_rel) || out_rel.starts_with(&config.cache) {
+        return Err(vec![
+            Diagnostic::error(
+                "E008",
+                format!(
+                    "the cache folder `{}` and the output folder `{}` overlap",
+                    display_path(&config.cache),
+                    display_path(&out_rel)
+                ),
+            )
+            .at(Location::file("book.yaml"))
+            .hint("the site is replaced on every build; keep the cache beside it, e.g. `cache: .nnbook-cache`"),
+        ]);
+    }
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
     let chapters = content::load_chapters(root, &config)?;
     let labels = collect_labels(&chapters)?;

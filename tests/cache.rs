@@ -95,3 +95,17 @@ fn cache_hits_misses_and_recovery() {
     assert_eq!(cached_count(&build_ok(book.path(), &["--no-cache"])), 0);
     assert!(!book.path().join(".nnbook-cache").exists());
 }
+
+#[test]
+fn the_cache_may_not_live_inside_the_site() {
+    let book = fixture("basic");
+    let yaml = read(book.path().join("book.yaml")) + "cache: site/cache\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E008]") && run.stderr.contains("overlap"),
+        "{}",
+        run.stderr
+    );
+}

@@ -39,14 +39,17 @@ impl Adam {
         m: ArrayViewMut<f32, D>,
         v: ArrayViewMut<f32, D>,
     ) {
-        let (b1, b2, eps) = (self.beta1, self.beta2, self.epsilon);
+        // Keras computes 1 − β with Python floats (f64) and rounds once to f32.
+        let one_minus_b1 = (1.0 - f64::from(self.beta1)) as f32;
+        let one_minus_b2 = (1.0 - f64::from(self.beta2)) as f32;
+        let eps = self.epsilon;
         Zip::from(param)
             .and(grad)
             .and(m)
             .and(v)
             .for_each(|p, &g, m, v| {
-                *m += (g - *m) * (1.0 - b1);
-                *v += (g * g - *v) * (1.0 - b2);
+                *m += (g - *m) * one_minus_b1;
+                *v += (g * g - *v) * one_minus_b2;
                 *p -= alpha * *m / (libm::sqrtf(*v) + eps);
             });
     }

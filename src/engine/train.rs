@@ -116,6 +116,17 @@ pub fn train(
     y: &Array2<f32>,
     cfg: &TrainConfig,
 ) -> Result<History, EngineError> {
+    train_observed(model, x, y, cfg, &mut |_, _| {})
+}
+
+/// [`train`], calling `on_epoch(epoch, logged loss)` after every epoch (for progress bars).
+pub fn train_observed(
+    model: &mut Model,
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    cfg: &TrainConfig,
+    on_epoch: &mut dyn FnMut(usize, f32),
+) -> Result<History, EngineError> {
     check(model, x, y, cfg)?;
     let n = x.nrows();
     let batch = match cfg.batch {
@@ -210,6 +221,7 @@ pub fn train(
             mse.push(se_sum / n as f32);
         }
         history.epochs_run = epoch;
+        on_epoch(epoch, epoch_loss);
         if cfg.snapshot_epochs.contains(&epoch) {
             history.snapshots.push((epoch, model.clone()));
         }

@@ -5,6 +5,9 @@
 mod cache;
 mod classic;
 mod data;
+mod progress;
+
+use progress::Progress;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -84,13 +87,12 @@ pub fn run_all(
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
         .collect();
-    let bar = progress_bar(todo.len());
+    let progress = Progress::new(todo.len());
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
             .map(|(ch, block, exp)| {
-                let outcome = run_one(ch, block, exp, data_dirs, cache);
-                bar.set_message(block.id.clone());
-                bar.inc(1);
+                let outcome = run_one(ch, block, exp, data_dirs, cache, &progress);
+                progress.done();
                 (block.id.clone(), outcome)
             })
             .collect()
@@ -104,26 +106,8 @@ pub fn run_all(
         Some(pool) => pool.install(work),
         None => work(),
     };
-    bar.finish_and_clear();
+    progress.finish();
     results.into_iter().collect()
-}
-
-/// A bar counting finished experiments, drawn only when stderr is a terminal (never in CI
-/// logs or pipes); short builds finish before it is first drawn.
-fn progress_bar(len: usize) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    let target = if std::io::stderr().is_terminal() {
-        indicatif::ProgressDrawTarget::stderr_with_hz(4)
-    } else {
-        indicatif::ProgressDrawTarget::hidden()
-    };
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), target);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} experiments  {elapsed}  {msg}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 fn run_one(
@@ -132,6 +116,7 @@ fn run_one(
     exp: &Experiment,
     data_dirs: &[PathBuf],
     cache: &Cache,
+    progress: &Progress,
 ) -> Outcome {
     let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
         Ok(d) => d,
@@ -166,7 +151,13 @@ fn run_one(
             cached: true,
         }));
     }
-    match fit(block, model_spec, train, &data) {
+    let bar = progress.training(&block.id, train.epochs);
+    let fitted = fit(block, model_spec, train, &data, &mut |epoch, loss| {
+        bar.set_position(epoch as u64);
+        bar.set_message(format!("{loss:.4}"));
+    });
+    bar.finish_and_clear();
+    match fitted {
         Ok(trained) => {
             // A cache that cannot be written costs a retrain next time, nothing more.
             let _ = cache.store(&key, &trained);
@@ -186,6 +177,7 @@ fn fit(
     model_spec: &ModelSpec,
     train: &TrainSpec,
     data: &Prepared,
+    on_epoch: &mut dyn FnMut(usize, f32),
 ) -> Result<Trained, Diagnostic> {
     let fail = |msg: String, hint: &str, at: &crate::diag::Location| {
         Diagnostic::error("E030", msg)
@@ -233,13 +225,14 @@ fn fit(
         stop_loss_below: train.stop_loss_below.map(|v| v as f32),
         snapshot_epochs: Vec::new(),
     };
-    let history = engine::train(&mut model, &data.x, &data.targets, &cfg).map_err(|e| {
-        fail(
-            format!("experiment `{}`: {e}", block.id),
-            "a smaller learning rate (`lr:`) usually helps a diverging run",
-            &train.location,
-        )
-    })?;
+    let history = engine::train_observed(&mut model, &data.x, &data.targets, &cfg, on_epoch)
+        .map_err(|e| {
+            fail(
+                format!("experiment `{}`: {e}", block.id),
+                "a smaller learning rate (`lr:`) usually helps a diverging run",
+                &train.location,
+            )
+        })?;
     Ok(Trained {
         model,
         history,
