@@ -132,14 +132,6 @@ fn two_builds_are_byte_identical_whatever_the_thread_count() {
     assert!(read_tree(&a.path().join("site")) == ta);
 }
 
-/// Replace text in a chapter of a fixture copy.
-fn edit(book: &TempDir, file: &str, from: &str, to: &str) {
-    let path = book.path().join(file);
-    let text = read(&path);
-    assert!(text.contains(from), "{from} not in {file}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn malformed_blocks_fail_with_location_and_keep_the_previous_site() {
     let cases: &[(&str, &str, &str, &str)] = &[

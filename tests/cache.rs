@@ -12,13 +12,6 @@ fn cached_count(run: &Run) -> usize {
     s[..i].rsplit('(').next().unwrap().trim().parse().unwrap()
 }
 
-fn edit(book: &TempDir, file: &str, from: &str, to: &str) {
-    let path = book.path().join(file);
-    let text = read(&path);
-    assert!(text.contains(from), "{from} not in {file}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn cache_hits_misses_and_recovery() {
     let book = fixture("basic");

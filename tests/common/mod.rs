@@ -144,3 +144,11 @@ pub fn shared_datasets() -> Option<PathBuf> {
         .flatten()
         .find(|d| d.join("mnist").is_dir())
 }
+
+/// Replace the first `from` with `to` in a file of a fixture copy.
+pub fn edit(book: &TempDir, file: &str, from: &str, to: &str) {
+    let path = book.path().join(file);
+    let text = read(&path);
+    assert!(text.contains(from), "{from} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
