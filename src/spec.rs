@@ -150,6 +150,10 @@ named_enum!(
         Scatter = "scatter",
         DecisionRegions = "decision-regions",
         TrainingCurve = "training-curve",
+        /// A trained 1-input regressor's prediction over its training points.
+        RegressionFit = "regression-fit",
+        /// An activation function g(z) (needs no data or model).
+        ActivationCurve = "activation-curve",
     }
 );
 
@@ -263,6 +267,8 @@ pub struct FigureOptions {
     pub grid: Option<usize>,
     pub metric: Option<Metric>,
     pub equal_aspect: Option<bool>,
+    /// The function an activation curve draws.
+    pub activation: Option<Activation>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "show"];
@@ -373,7 +379,10 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         .require("id")
         .map_err(|e| e.hint("give the experiment an id, e.g. `id: xor-relu`"))?;
     let id = parse_id(id_node)?;
-    let data = parse_data(map.require("data")?, src)?;
+    let Some(data_node) = map.get("data") else {
+        return static_block(id, &map, id_node, src);
+    };
+    let data = parse_data(data_node, src)?;
     let model = map.opt("model", |n| parse_model(n, src))?;
     let train = match (&model, map.get("train")) {
         (
@@ -412,6 +421,58 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     };
     check_show_needs(&block, map.get("show"))?;
     Ok(block)
+}
+
+/// A block without data shows only figures that need none (activation curves).
+fn static_block(
+    id: String,
+    map: &Map<'_>,
+    id_node: &Node,
+    src: &BlockSource<'_>,
+) -> Result<Block, YamlError> {
+    for key in ["model", "train"] {
+        if let Some(n) = map.get(key) {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::MissingKey,
+                format!("`{key}` needs `data`"),
+            )
+            .hint("add `data: {generator: …}` to train a model"));
+        }
+    }
+    let show_node = map.require("show").map_err(|e| {
+        e.hint("a block needs `data:` to train, or `show:` with figures that need no data")
+    })?;
+    let show = parse_show(show_node, &id, src)?;
+    for (s, node) in show.iter().zip(show_node.as_seq()?) {
+        match s.what {
+            ShowKind::Figure(FigureKind::ActivationCurve) if s.options.activation.is_none() => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::MissingKey,
+                    "missing key `activation`",
+                )
+                .hint(format!("activations: {}", Activation::NAMES.join(", "))));
+            }
+            ShowKind::Figure(FigureKind::ActivationCurve) => {}
+            other => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::Invalid,
+                    format!("`{}` needs data", other.name()),
+                )
+                .hint("add `data:` to this block"));
+            }
+        }
+    }
+    Ok(Block {
+        id,
+        experiment: None,
+        uses: false,
+        show,
+        location: src.loc(id_node),
+        source: String::new(),
+    })
 }
 
 fn parse_id(node: &Node) -> Result<String, YamlError> {
@@ -857,6 +918,20 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Figure(FigureKind::TrainingCurve) => {
             &["figure", "id", "caption", "metric", "title"]
         }
+        ShowKind::Figure(FigureKind::RegressionFit) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
+        ],
+        ShowKind::Figure(FigureKind::ActivationCurve) => &[
+            "figure",
+            "id",
+            "caption",
+            "activation",
+            "x",
+            "y",
+            "title",
+            "x-label",
+            "y-label",
+        ],
         ShowKind::Table(_) => &["table", "id", "caption"],
     }
 }
@@ -873,6 +948,9 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             choice(n, "metric", Metric::NAMES, Metric::from_name)
         })?,
         equal_aspect: map.opt("equal-aspect", Node::as_bool)?,
+        activation: map.opt("activation", |n| {
+            choice(n, "activation", Activation::NAMES, Activation::from_name)
+        })?,
     })
 }
 
@@ -883,7 +961,10 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     };
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
-        let needs_model = !matches!(show.what, ShowKind::Figure(FigureKind::Scatter));
+        let needs_model = !matches!(
+            show.what,
+            ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve)
+        );
         if needs_model && exp.model.is_none() {
             return Err(YamlError::at(
                 node,

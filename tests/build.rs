@@ -297,3 +297,50 @@ fn a_book_theme_overrides_templates_and_files_by_name() {
         run.stderr
     );
 }
+
+#[test]
+fn activation_curves_and_regression_fits() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let step = read(site.join("figures/step-curve.svg"));
+    assert!(
+        step.contains("\nz\n</text>") && step.contains("\ng(z)\n</text>"),
+        "axis labels"
+    );
+    assert!(read(site.join("figures/sigmoid-curve.svg")).contains("\nσ(z)\n</text>"));
+    let fit = read(site.join("figures/parabola-fit.svg"));
+    assert_eq!(
+        fit.matches("<circle").count(),
+        100 + 1,
+        "100 points and a legend swatch"
+    );
+    assert!(fit.contains(">Train data</text>") && fit.contains(">Prediction</text>"));
+    assert_eq!(
+        read(site.join("figures/parabola-points.svg"))
+            .matches("<circle")
+            .count(),
+        100
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(site.join("manifest.json"))).unwrap();
+    let fit_exp = m["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "fit")
+        .unwrap()
+        .clone();
+    assert!(
+        fit_exp["final_metrics"]["mse"].as_f64().unwrap() < 0.005,
+        "{fit_exp}"
+    );
+    // An activation curve needs its activation; a data-less block cannot train.
+    edit(&book, "content/01-kinds.md", "activation: step, ", "");
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("missing key `activation`")
+            && run.stderr.contains("content/01-kinds.md:6:5"),
+        "{}",
+        run.stderr
+    );
+}

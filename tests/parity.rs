@@ -138,13 +138,14 @@ fn m4_and_m6_plateau_like_a_straight_line() {
 #[test]
 fn regressors_m7_m8_m9() {
     let d5 = data(Generator::Parabola, false, false);
-    let (_, h7) = fit(&d5, &[(1, Linear)], Loss::Mse, 500, 0);
+    // The sample book's seeds (ours, not TensorFlow's: see the Bagheri chapter).
+    let (_, h7) = fit(&d5, &[(1, Linear)], Loss::Mse, 500, 9);
     let mse7 = final_mse(&h7);
     // The least-squares floor is 0.005781; 500 Adam steps get close from above.
-    assert!((0.005781..0.012).contains(&mse7), "M7 {mse7}");
+    assert!((0.005781..0.0065).contains(&mse7), "M7 {mse7}");
     assert!(mse7 < h7.mse.as_ref().unwrap()[0]);
-    let (m8, h8) = fit(&d5, &[(10, Relu), (1, Linear)], Loss::Mse, 1500, 15);
-    let (m9, h9) = fit(&d5, &[(400, Relu), (1, Linear)], Loss::Mse, 1500, 15);
+    let (m8, h8) = fit(&d5, &[(10, Relu), (1, Linear)], Loss::Mse, 1500, 7);
+    let (m9, h9) = fit(&d5, &[(400, Relu), (1, Linear)], Loss::Mse, 1500, 7);
     assert_eq!((m8.param_count(), m9.param_count()), (31, 1201));
     // Ten ReLU hinges beat any straight line by far.
     assert!(

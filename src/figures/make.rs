@@ -48,6 +48,24 @@ pub fn show(
     number: &str,
     outcome: Option<&Outcome>,
 ) -> Result<Shown, Diagnostic> {
+    let fail = |msg: String| {
+        Diagnostic::error("E031", format!("cannot draw `{}`: {msg}", show.id))
+            .at(show.location.clone())
+            .with_source(&ch.text)
+    };
+    if show.what == ShowKind::Figure(FigureKind::ActivationCurve) {
+        let name = show.options.activation.map_or("linear", |a| a.name());
+        let meta = Meta {
+            id: show.id.clone(),
+            title: show
+                .caption
+                .clone()
+                .unwrap_or_else(|| format!("The {name} activation")),
+            desc: format!("The {name} activation function g(z) plotted against z."),
+        };
+        let svg = activation_curve(show, &meta).map_err(fail)?;
+        return Ok(figure(ch, block, show, number, svg, &meta));
+    }
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
         Some(Outcome::Skipped { reason, help, .. }) => {
@@ -69,11 +87,6 @@ pub fn show(
             .at(show.location.clone()));
         }
     };
-    let fail = |msg: String| {
-        Diagnostic::error("E031", format!("cannot draw `{}`: {msg}", show.id))
-            .at(show.location.clone())
-            .with_source(&ch.text)
-    };
     match show.what {
         ShowKind::Figure(kind) => {
             let meta = Meta {
@@ -85,14 +98,7 @@ pub fn show(
                 desc: describe(kind, block, result),
             };
             let svg = draw(kind, show, result, &meta).map_err(fail)?;
-            let file = format!("figures/{}.svg", show.id);
-            let html = figure_html(ch, block, show, number, &file, &svg, &meta);
-            Ok(Shown::Figure {
-                id: show.id.clone(),
-                file,
-                svg,
-                html,
-            })
+            Ok(figure(ch, block, show, number, svg, &meta))
         }
         ShowKind::Table(kind) => {
             let table = match kind {
@@ -108,11 +114,70 @@ pub fn show(
     }
 }
 
+/// A drawn figure with its page HTML.
+fn figure(
+    ch: &Chapter,
+    block: &Block,
+    show: &Show,
+    number: &str,
+    svg: String,
+    meta: &Meta,
+) -> Shown {
+    let file = format!("figures/{}.svg", show.id);
+    let html = figure_html(ch, block, show, number, &file, &svg, meta);
+    Shown::Figure {
+        id: show.id.clone(),
+        file,
+        svg,
+        html,
+    }
+}
+
+/// g(z) over 1,000 evenly spaced z (matplotlib style: blue, width 2).
+fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
+    use crate::spec::Activation as A;
+    let o = &show.options;
+    let act = o.activation.unwrap_or(A::Linear);
+    let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
+    let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
+    let ys: Vec<f64> = xs
+        .iter()
+        .map(|&z| match act {
+            A::Linear => z,
+            A::Relu => z.max(0.0),
+            A::Tanh => libm::tanh(z),
+            A::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
+            A::Step => f64::from(u8::from(z >= 0.0)),
+            // Softmax of the pair (z, 0): the sigmoid again, by another name.
+            A::Softmax => 1.0 / (1.0 + libm::exp(-z)),
+        })
+        .collect();
+    let symbol = if act == A::Sigmoid { "σ(z)" } else { "g(z)" };
+    let opts = super::PlotOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("z".into())),
+        y_label: o.y_label.clone().or(Some(symbol.into())),
+        x: Some([lo, hi]),
+        y: o.y,
+        ..Default::default()
+    };
+    let line = super::Line {
+        name: None,
+        xs,
+        ys,
+        color: None,
+        width: 2.0,
+    };
+    super::line_plot(&[line], &[], &opts, meta).map_err(|e| e.to_string())
+}
+
 fn default_title(kind: FigureKind, id: &str) -> String {
     match kind {
         FigureKind::Scatter => format!("Data of {id}"),
         FigureKind::DecisionRegions => format!("Decision regions of {id}"),
         FigureKind::TrainingCurve => format!("Training curve of {id}"),
+        FigureKind::RegressionFit => format!("Fit of {id}"),
+        FigureKind::ActivationCurve => format!("Activation of {id}"),
     }
 }
 
@@ -134,6 +199,13 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
                 "A metric of experiment {} per epoch over {epochs} epochs.",
                 block.id
             )
+        }
+        FigureKind::RegressionFit => format!(
+            "The {n} training points of experiment {} and the trained model's prediction as a line.",
+            block.id
+        ),
+        FigureKind::ActivationCurve => {
+            format!("An activation function in experiment {}.", block.id)
         }
     }
 }
@@ -172,6 +244,30 @@ fn draw(
 ) -> Result<String, String> {
     let o = &show.options;
     match kind {
+        FigureKind::Scatter if r.data.classes.is_empty() && r.data.x.ncols() == 1 => {
+            // Regression data: the target against the one feature.
+            let pts: Vec<[f64; 2]> = r
+                .data
+                .x
+                .iter()
+                .zip(&r.data.y)
+                .map(|(x, y)| [f64::from(*x), *y])
+                .collect();
+            let opts = super::ScatterOptions {
+                x: o.x,
+                y: o.y,
+                x_label: o.x_label.clone().or(Some("x".into())),
+                y_label: o.y_label.clone().or(Some("y".into())),
+                equal_aspect: o.equal_aspect.unwrap_or(false),
+                legend: false,
+                ..Default::default()
+            };
+            let one = [Class {
+                name: "data".into(),
+                color: Some(super::style::LINE.into()),
+            }];
+            super::scatter(&pts, &vec![0; pts.len()], &one, &opts, meta).map_err(|e| e.to_string())
+        }
         FigureKind::Scatter => {
             let pts = points2(r)?;
             let opts = super::ScatterOptions {
@@ -202,6 +298,59 @@ fn draw(
             };
             super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
                 .map_err(|e| e.to_string())
+        }
+        FigureKind::RegressionFit => {
+            let t = r.trained.as_ref().ok_or("no trained model")?;
+            if r.data.x.ncols() != 1 || t.model.output_dim() != 1 {
+                return Err("a regression fit needs one input and one output".into());
+            }
+            let pts: Vec<[f64; 2]> = r
+                .data
+                .x
+                .iter()
+                .zip(&r.data.y)
+                .map(|(x, y)| [f64::from(*x), *y])
+                .collect();
+            let [lo, hi] = o.x.unwrap_or_else(|| {
+                let (lo, hi) = pts
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                        (a.min(p[0]), b.max(p[0]))
+                    });
+                [lo, hi]
+            });
+            // The notebook's test grid: 1,000 evenly spaced x over the data's range.
+            let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
+            let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i] as f32);
+            let ys: Vec<f64> = run::predict(&t.model, &grid)
+                .iter()
+                .map(|v| f64::from(*v))
+                .collect();
+            let opts = super::PlotOptions {
+                title: o.title.clone(),
+                x_label: o.x_label.clone().or(Some("x".into())),
+                y_label: o.y_label.clone().or(Some("y".into())),
+                x: o.x,
+                y: o.y,
+                ..Default::default()
+            };
+            let dots = super::Dots {
+                name: Some("Train data".into()),
+                points: pts,
+                color: None,
+                opacity: 0.7,
+            };
+            let line = super::Line {
+                name: Some("Prediction".into()),
+                xs,
+                ys,
+                color: Some("#ff0000".into()),
+                width: 2.0,
+            };
+            super::line_plot(&[line], &[dots], &opts, meta).map_err(|e| e.to_string())
+        }
+        FigureKind::ActivationCurve => {
+            Err("activation curves are drawn without an experiment".into())
         }
         FigureKind::TrainingCurve => {
             let t = r.trained.as_ref().ok_or("no trained model")?;

@@ -5,6 +5,7 @@
 
 mod curve;
 mod frame;
+mod lines;
 pub mod make;
 mod regions;
 mod scatter;
@@ -12,6 +13,7 @@ pub mod style;
 mod svg;
 
 pub use curve::{CurveOptions, Series, training_curve};
+pub use lines::{Dots, Line, PlotOptions, line_plot};
 pub use regions::{ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
 pub use svg::escape_xml;
