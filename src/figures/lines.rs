@@ -254,7 +254,7 @@ mod tests {
             opacity: 0.7,
         };
         let svg = line_plot(
-            &[line.clone()],
+            std::slice::from_ref(&line),
             &[dots],
             &PlotOptions::default(),
             &Meta::default(),
