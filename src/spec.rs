@@ -154,6 +154,8 @@ named_enum!(
         RegressionFit = "regression-fit",
         /// An activation function g(z) (needs no data or model).
         ActivationCurve = "activation-curve",
+        /// The network's layers and connections (from the model, or from `layers:`).
+        NetworkDiagram = "network-diagram",
     }
 );
 
@@ -269,6 +271,14 @@ pub struct FigureOptions {
     pub equal_aspect: Option<bool>,
     /// The function an activation curve draws.
     pub activation: Option<Activation>,
+    /// Units per layer of a network diagram, input first.
+    pub layers: Option<Vec<usize>>,
+    /// Captions under the diagram's columns.
+    pub captions: Option<Vec<String>>,
+    /// Text inside the diagram's nodes, one list per column.
+    pub node_labels: Option<Vec<Vec<String>>>,
+    /// Label the diagram's edges with the trained weights.
+    pub weights: Option<bool>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "show"];
@@ -455,6 +465,18 @@ fn static_block(
                 .hint(format!("activations: {}", Activation::NAMES.join(", "))));
             }
             ShowKind::Figure(FigureKind::ActivationCurve) => {}
+            ShowKind::Figure(FigureKind::NetworkDiagram)
+                if s.options.layers.is_some() && s.options.weights != Some(true) => {}
+            ShowKind::Figure(FigureKind::NetworkDiagram) => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::MissingKey,
+                    "a diagram without a model needs `layers:`",
+                )
+                .hint(
+                    "e.g. `layers: [2, 3, 1]`; trained weights need `data`, `model` and `train`",
+                ));
+            }
             other => {
                 return Err(YamlError::at(
                     node,
@@ -921,6 +943,15 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Figure(FigureKind::RegressionFit) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
+        ShowKind::Figure(FigureKind::NetworkDiagram) => &[
+            "figure",
+            "id",
+            "caption",
+            "layers",
+            "captions",
+            "node-labels",
+            "weights",
+        ],
         ShowKind::Figure(FigureKind::ActivationCurve) => &[
             "figure",
             "id",
@@ -951,6 +982,27 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         activation: map.opt("activation", |n| {
             choice(n, "activation", Activation::NAMES, Activation::from_name)
         })?,
+        layers: map.opt("layers", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 12 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "a diagram has 1 to 12 layers",
+                ));
+            }
+            items.iter().map(|i| i.as_usize(1, MAX_UNITS)).collect()
+        })?,
+        captions: map.opt("captions", |n| {
+            n.as_seq()?.iter().map(Node::as_text).collect()
+        })?,
+        node_labels: map.opt("node-labels", |n| {
+            n.as_seq()?
+                .iter()
+                .map(|col| col.as_seq()?.iter().map(Node::as_text).collect())
+                .collect()
+        })?,
+        weights: map.opt("weights", Node::as_bool)?,
     })
 }
 
@@ -964,7 +1016,8 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
         let needs_model = !matches!(
             show.what,
             ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve)
-        );
+        ) && !(show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
+            && show.options.layers.is_some());
         if needs_model && exp.model.is_none() {
             return Err(YamlError::at(
                 node,

@@ -344,3 +344,39 @@ fn activation_curves_and_regression_fits() {
         run.stderr
     );
 }
+
+#[test]
+fn network_diagrams() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let ann = read(figs.join("ann-like.svg"));
+    assert_eq!(ann.matches("<circle").count(), 3 + 4 + 4 + 2);
+    assert_eq!(ann.matches("<line").count(), 3 * 4 + 4 * 4 + 4 * 2);
+    assert!(ann.contains(">Hidden 2</text>"));
+    let mnist = read(figs.join("mnist-like.svg"));
+    assert!(mnist.contains("784 units") && mnist.contains("1000 units") && mnist.contains("⋮"));
+    // From the trained model: activations under the columns and one label per weight.
+    let fit = read(figs.join("fit-net.svg"));
+    assert!(
+        fit.contains(">10 units, ReLU</text>") && fit.contains(">linear</text>"),
+        "{fit}"
+    );
+    assert_eq!(
+        fit.matches("fill=\"#b00000\"").count(),
+        1,
+        "one group of edge labels"
+    );
+    let labels = fit.split("fill=\"#b00000\"").nth(1).unwrap();
+    assert_eq!(
+        labels
+            .split("</g>")
+            .next()
+            .unwrap()
+            .matches("<text")
+            .count(),
+        6 + 6,
+        "edges to and from the drawn hidden nodes"
+    );
+    assert!(fit.contains(">x</text>"));
+}

@@ -66,6 +66,15 @@ pub fn show(
         let svg = activation_curve(show, &meta).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
+    let o = &show.options;
+    if show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
+        && o.layers.is_some()
+        && o.weights != Some(true)
+    {
+        let meta = diagram_meta(show, o.layers.as_deref().unwrap_or(&[]));
+        let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
+        return Ok(figure(ch, block, show, number, svg, &meta));
+    }
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
         Some(Outcome::Skipped { reason, help, .. }) => {
@@ -112,6 +121,91 @@ pub fn show(
             })
         }
     }
+}
+
+fn diagram_meta(show: &Show, units: &[usize]) -> Meta {
+    let sizes: Vec<String> = units.iter().map(usize::to_string).collect();
+    Meta {
+        id: show.id.clone(),
+        title: show
+            .caption
+            .clone()
+            .unwrap_or_else(|| format!("A {} network", sizes.join("-"))),
+        desc: format!(
+            "A fully connected network with layers of {} units.",
+            sizes.join(", ")
+        ),
+    }
+}
+
+/// A network diagram of `units` per layer, with the trained model's activations and weights
+/// when there is one.
+fn diagram(
+    show: &Show,
+    units: Vec<usize>,
+    model: Option<&crate::engine::Model>,
+) -> Result<String, String> {
+    let o = &show.options;
+    let n = units.len();
+    let columns: Vec<super::Column> = units
+        .iter()
+        .enumerate()
+        .map(|(c, &u)| super::Column {
+            units: u,
+            caption: o
+                .captions
+                .as_ref()
+                .and_then(|v| v.get(c).cloned())
+                .unwrap_or_else(|| match c {
+                    0 => "Input".into(),
+                    c if c + 1 == n => "Output".into(),
+                    _ if n == 3 => "Hidden".into(),
+                    c => format!("Hidden {c}"),
+                }),
+            activation: if c == 0 {
+                None
+            } else {
+                model
+                    .and_then(|m| m.layers.get(c - 1))
+                    .map(|l| activation_label(l.activation))
+            },
+            node_labels: o
+                .node_labels
+                .as_ref()
+                .and_then(|v| v.get(c).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let edges: Option<super::EdgeLabels> = match (o.weights, model) {
+        (Some(true), Some(m)) => Some(
+            m.layers
+                .iter()
+                .map(|l| {
+                    l.w.rows()
+                        .into_iter()
+                        .map(|row| row.iter().map(|w| format!("{w:.2}")).collect())
+                        .collect()
+                })
+                .collect(),
+        ),
+        (Some(true), None) => return Err("edge weights need a trained model".into()),
+        _ => None,
+    };
+    let meta = diagram_meta(show, &units);
+    super::network(&columns, edges.as_ref(), &meta).map_err(|e| e.to_string())
+}
+
+fn activation_label(a: crate::engine::Activation) -> String {
+    use crate::engine::Activation as A;
+    match a {
+        A::Linear => "linear",
+        A::Relu => "ReLU",
+        A::Tanh => "tanh",
+        A::Sigmoid => "sigmoid",
+        A::Softmax => "softmax",
+        A::Step => "step",
+    }
+    .into()
 }
 
 /// A drawn figure with its page HTML.
@@ -178,6 +272,7 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::TrainingCurve => format!("Training curve of {id}"),
         FigureKind::RegressionFit => format!("Fit of {id}"),
         FigureKind::ActivationCurve => format!("Activation of {id}"),
+        FigureKind::NetworkDiagram => format!("The network of {id}"),
     }
 }
 
@@ -206,6 +301,9 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         ),
         FigureKind::ActivationCurve => {
             format!("An activation function in experiment {}.", block.id)
+        }
+        FigureKind::NetworkDiagram => {
+            format!("The layers and connections of experiment {}.", block.id)
         }
     }
 }
@@ -351,6 +449,16 @@ fn draw(
         }
         FigureKind::ActivationCurve => {
             Err("activation curves are drawn without an experiment".into())
+        }
+        FigureKind::NetworkDiagram => {
+            let t = r.trained.as_ref().ok_or("no trained model")?;
+            let units = match &o.layers {
+                Some(l) => l.clone(),
+                None => std::iter::once(r.data.x.ncols())
+                    .chain(t.model.layers.iter().map(|l| l.w.ncols()))
+                    .collect(),
+            };
+            diagram(show, units, Some(&t.model))
         }
         FigureKind::TrainingCurve => {
             let t = r.trained.as_ref().ok_or("no trained model")?;

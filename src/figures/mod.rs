@@ -7,6 +7,7 @@ mod curve;
 mod frame;
 mod lines;
 pub mod make;
+mod network;
 mod regions;
 mod scatter;
 pub mod style;
@@ -14,6 +15,7 @@ mod svg;
 
 pub use curve::{CurveOptions, Series, training_curve};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
+pub use network::{Column, EdgeLabels, network};
 pub use regions::{ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
 pub use svg::escape_xml;

@@ -1,52 +1,108 @@
 // nnbook default theme: small niceties on top of pages that work without JavaScript.
+// No dependencies; every feature checks that what it needs exists first.
 (function () {
   "use strict";
 
-  // Arrow keys move between chapters when nothing editable has focus.
+  // ArrowLeft / ArrowRight follow the pager's rel="prev" / rel="next" links, unless a modifier
+  // is held or the reader is typing somewhere.
+  function isTyping(el) {
+    if (!el || el === document.body) return false;
+    if (el.isContentEditable) return true;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
   document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    var t = e.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (isTyping(e.target) || isTyping(document.activeElement)) return;
     var rel = e.key === "ArrowLeft" ? "prev" : e.key === "ArrowRight" ? "next" : null;
     if (!rel) return;
-    var link = document.querySelector('a[rel="' + rel + '"]');
-    if (link) window.location.href = link.href;
+    var link = document.querySelector('a[rel~="' + rel + '"][href]');
+    if (!link) return;
+    e.preventDefault();
+    window.location.href = link.href;
   });
 
-  // Copy buttons on code blocks.
+  // Copy buttons on code blocks: the async clipboard API where allowed (secure contexts),
+  // otherwise a hidden textarea and execCommand("copy").
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.top = "-1000px";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (err) {
+      ok = false;
+    }
+    document.body.removeChild(area);
+    return ok;
+  }
+
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { done(true); },
+        function () { done(fallbackCopy(text)); }
+      );
+    } else {
+      done(fallbackCopy(text));
+    }
+  }
+
   function addCopyButtons() {
     var blocks = document.querySelectorAll("pre > code");
     Array.prototype.forEach.call(blocks, function (code) {
       var pre = code.parentNode;
+      if (!pre || pre.querySelector(".copy-button")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";
       button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy this code");
+      button.setAttribute("aria-label", "Copy code to clipboard");
+      var timer = null;
       button.addEventListener("click", function () {
-        var text = code.innerText;
-        var done = function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
-        };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(text).then(done, function () {});
-        } else {
-          var area = document.createElement("textarea");
-          area.value = text;
-          document.body.appendChild(area);
-          area.select();
-          try { document.execCommand("copy"); done(); } catch (err) { /* nothing to do */ }
-          document.body.removeChild(area);
-        }
+        copyText(code.textContent || "", function (ok) {
+          button.textContent = ok ? "Copied" : "Copy failed";
+          button.classList.add("copied");
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(function () {
+            button.textContent = "Copy";
+            button.classList.remove("copied");
+          }, 1500);
+        });
       });
       pre.appendChild(button);
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", addCopyButtons);
-  } else {
+  // On narrow screens the chapter list and the on-page contents start folded (they are open
+  // in the HTML so that readers without JavaScript see them), and unfold again on wide screens.
+  function foldOnNarrow(selector, query) {
+    var box = document.querySelector(selector);
+    if (!box || !window.matchMedia) return;
+    var mq = window.matchMedia(query);
+    if (mq.matches) box.open = false;
+    var onChange = function (ev) {
+      if (!ev.matches) box.open = true;
+    };
+    if (mq.addEventListener) mq.addEventListener("change", onChange);
+    else if (mq.addListener) mq.addListener(onChange);
+  }
+
+  function init() {
     addCopyButtons();
+    foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
+    foldOnNarrow(".toc .collapsible", "(max-width: 1180px)");
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
 })();

@@ -1,0 +1,244 @@
+//! Network diagrams drawn from a model: one column of circles per layer, every connection as a
+//! line, captions and activation names under the columns, an ellipsis for wide layers, and
+//! optional numbers on edges (weights) and in nodes (values of a worked forward pass).
+
+use std::fmt::Write as _;
+
+use super::style::FONT;
+use super::svg::{escape_xml, finish, num};
+use super::{FigureError, Meta};
+
+/// Drawn nodes of a layer before the rest is elided.
+const MAX_SHOWN: usize = 7;
+
+/// One column of the diagram.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Column {
+    pub units: usize,
+    /// Under the column, e.g. "Input" or "Hidden 1".
+    pub caption: String,
+    /// Under the caption, e.g. "ReLU".
+    pub activation: Option<String>,
+    /// Text inside each node (by unit index), e.g. "x1" or a value.
+    pub node_labels: Vec<String>,
+}
+
+/// Edge labels between column `c` and `c + 1`: `weights[c][i][j]` from unit i to unit j.
+pub type EdgeLabels = Vec<Vec<Vec<String>>>;
+
+/// Which units of a layer are drawn (None marks the ellipsis).
+fn shown(units: usize) -> Vec<Option<usize>> {
+    if units <= MAX_SHOWN {
+        (0..units).map(Some).collect()
+    } else {
+        let mut v: Vec<Option<usize>> = (0..MAX_SHOWN - 2).map(Some).collect();
+        v.push(None);
+        v.push(Some(units - 1));
+        v
+    }
+}
+
+/// Draw the network.
+pub fn network(
+    columns: &[Column],
+    edges: Option<&EdgeLabels>,
+    meta: &Meta,
+) -> Result<String, FigureError> {
+    if columns.is_empty() || columns.iter().any(|c| c.units == 0) {
+        return Err(FigureError(
+            "a network needs layers with at least one unit each".into(),
+        ));
+    }
+    // Columns far enough apart for their captions (bold 14 px: about 8.5 px a character).
+    let caption_w = columns
+        .iter()
+        .map(|c| c.caption.chars().count())
+        .max()
+        .unwrap_or(0) as f64
+        * 8.5;
+    let col_gap = (if edges.is_some() { 190.0 } else { 150.0f64 }).max(caption_w + 24.0);
+    let margin = (caption_w / 2.0 + 12.0).max(60.0);
+    let row_gap = 62.0;
+    let r = 21.0;
+    let tallest = columns
+        .iter()
+        .map(|c| shown(c.units).len())
+        .max()
+        .unwrap_or(1) as f64;
+    let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
+    let body = row_gap * tallest;
+    let height = body + 100.0;
+    let x_of = |c: usize| margin + col_gap * c as f64;
+    let y_of = |c: usize, k: usize| {
+        let n = shown(columns[c].units).len() as f64;
+        20.0 + body / 2.0 - row_gap * (n - 1.0) / 2.0 + row_gap * k as f64 + r
+    };
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n",
+        w = num(width),
+        h = num(height)
+    );
+    let mut edges_svg = String::from("<g stroke=\"#888888\" stroke-width=\"1.2\">\n");
+    let mut edge_text = format!(
+        "<g font-family=\"{FONT}\" font-size=\"12\" fill=\"#b00000\" text-anchor=\"middle\">\n"
+    );
+    for c in 0..columns.len() - 1 {
+        for (a, ua) in shown(columns[c].units).iter().enumerate() {
+            for (b, ub) in shown(columns[c + 1].units).iter().enumerate() {
+                let (x1, y1, x2, y2) = (x_of(c) + r, y_of(c, a), x_of(c + 1) - r, y_of(c + 1, b));
+                if ua.is_none() || ub.is_none() {
+                    continue;
+                }
+                let _ = writeln!(
+                    edges_svg,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                    num(x1),
+                    num(y1),
+                    num(x2),
+                    num(y2)
+                );
+                if let (Some(labels), Some(i), Some(j)) = (edges, ua, ub)
+                    && let Some(text) = labels
+                        .get(c)
+                        .and_then(|m| m.get(*i))
+                        .and_then(|row| row.get(*j))
+                {
+                    // Near the source end, where edges from one node fan out and stay apart.
+                    let t = 0.28;
+                    let _ = writeln!(
+                        edge_text,
+                        "<text x=\"{}\" y=\"{}\" dy=\"-0.3em\">{}</text>",
+                        num(x1 + (x2 - x1) * t),
+                        num(y1 + (y2 - y1) * t),
+                        escape_xml(text)
+                    );
+                }
+            }
+        }
+    }
+    edges_svg.push_str("</g>\n");
+    edge_text.push_str("</g>\n");
+    svg.push_str(&edges_svg);
+    let mut nodes = format!("<g font-family=\"{FONT}\" font-size=\"14\" text-anchor=\"middle\">\n");
+    for (c, col) in columns.iter().enumerate() {
+        for (k, unit) in shown(col.units).iter().enumerate() {
+            let (x, y) = (x_of(c), y_of(c, k));
+            match unit {
+                None => {
+                    let _ = writeln!(
+                        nodes,
+                        "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-size=\"22\">⋮</text>",
+                        num(x),
+                        num(y)
+                    );
+                }
+                Some(i) => {
+                    let _ = writeln!(
+                        nodes,
+                        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#e8f0fb\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>",
+                        num(x),
+                        num(y),
+                        num(r)
+                    );
+                    if let Some(label) = col.node_labels.get(*i) {
+                        let _ = writeln!(
+                            nodes,
+                            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+                            num(x),
+                            num(y),
+                            escape_xml(label)
+                        );
+                    }
+                }
+            }
+        }
+        let base = 20.0 + body + 30.0;
+        let _ = writeln!(
+            nodes,
+            "<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text>",
+            num(x_of(c)),
+            num(base),
+            escape_xml(&col.caption)
+        );
+        let mut under = match &col.activation {
+            Some(a) => a.clone(),
+            None => String::new(),
+        };
+        if col.units > MAX_SHOWN {
+            under = if under.is_empty() {
+                format!("{} units", col.units)
+            } else {
+                format!("{} units, {under}", col.units)
+            };
+        }
+        if !under.is_empty() {
+            let _ = writeln!(
+                nodes,
+                "<text x=\"{}\" y=\"{}\" fill=\"#555555\" font-size=\"13\">{}</text>",
+                num(x_of(c)),
+                num(base + 20.0),
+                escape_xml(&under)
+            );
+        }
+    }
+    nodes.push_str("</g>\n");
+    svg.push_str(&nodes);
+    svg.push_str(&edge_text);
+    svg.push_str("</svg>\n");
+    Ok(finish(svg, meta, "", ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(units: usize, caption: &str) -> Column {
+        Column {
+            units,
+            caption: caption.into(),
+            ..Column::default()
+        }
+    }
+
+    #[test]
+    fn nodes_edges_and_ellipsis() {
+        let svg = network(
+            &[col(2, "Input"), col(3, "Hidden"), col(1, "Output")],
+            None,
+            &Meta::default(),
+        )
+        .unwrap();
+        assert_eq!(svg.matches("<circle").count(), 6);
+        assert_eq!(svg.matches("<line").count(), 2 * 3 + 3);
+        assert!(svg.contains(">Hidden</text>") && svg.contains("<title"));
+        let wide = network(
+            &[col(784, "Input"), col(1000, "Hidden"), col(10, "Output")],
+            None,
+            &Meta::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            wide.matches("<circle").count(),
+            6 * 3,
+            "six drawn nodes per elided layer"
+        );
+        assert!(wide.contains("784 units") && wide.contains("⋮"));
+        assert!(network(&[col(0, "x")], None, &Meta::default()).is_err());
+    }
+
+    #[test]
+    fn weights_and_values() {
+        let mut input = col(2, "Input");
+        input.node_labels = vec!["1".into(), "1".into()];
+        let edges: EdgeLabels = vec![vec![
+            vec!["0.8".into(), "0.4".into()],
+            vec!["0.2".into(), "0.9".into()],
+        ]];
+        let mut hidden = col(2, "Hidden");
+        hidden.node_labels = vec!["1".into(), "1.3".into()];
+        let svg = network(&[input, hidden], Some(&edges), &Meta::default()).unwrap();
+        for t in [">0.8</text>", ">0.9</text>", ">1.3</text>"] {
+            assert!(svg.contains(t), "{t}");
+        }
+    }
+}
