@@ -1013,11 +1013,11 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     };
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
-        let needs_model = !matches!(
-            show.what,
-            ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve)
-        ) && !(show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
-            && show.options.layers.is_some());
+        let needs_model = match show.what {
+            ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve) => false,
+            ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
+            _ => true,
+        };
         if needs_model && exp.model.is_none() {
             return Err(YamlError::at(
                 node,
