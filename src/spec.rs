@@ -166,6 +166,8 @@ named_enum!(
         Summary = "summary",
         /// Epochs run, final loss and metrics.
         Metrics = "metrics",
+        /// The dataset itself, one row per sample (small datasets such as the XOR table).
+        Data = "data",
     }
 );
 
@@ -1016,6 +1018,7 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
         let needs_model = match show.what {
             ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve) => false,
             ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
+            ShowKind::Table(TableKind::Data) => false,
             _ => true,
         };
         if needs_model && exp.model.is_none() {

@@ -379,4 +379,16 @@ fn network_diagrams() {
         "edges to and from the drawn hidden nodes"
     );
     assert!(fit.contains(">x</text>"));
+    // The data itself as a table.
+    let page = read(book.path().join("site/01-kinds.html"));
+    let table = page.split("id=\"xor-truth\"").nth(1).unwrap();
+    assert!(
+        table
+            .contains("<th scope=\"col\">x1</th><th scope=\"col\">x2</th><th scope=\"col\">y</th>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<tr><td>0</td><td>1</td><td>1</td></tr>")
+            && table.contains("<tr><td>1</td><td>1</td><td>0</td></tr>")
+    );
 }

@@ -112,9 +112,15 @@ pub fn show(
         ShowKind::Table(kind) => {
             let table = match kind {
                 TableKind::Summary => summary(result),
+                TableKind::Data => data_table(result),
                 TableKind::Metrics => metrics(result),
             }
-            .ok_or_else(|| fail("this table needs a trained model".into()))?;
+            .ok_or_else(|| {
+                fail(match kind {
+                    TableKind::Data => "a data table shows at most 100 rows".into(),
+                    _ => "this table needs a trained model".into(),
+                })
+            })?;
             Ok(Shown::Table {
                 id: show.id.clone(),
                 html: table_html(show, number, &table),
@@ -594,6 +600,29 @@ fn summary(r: &ExperimentResult) -> Option<Table> {
 
 fn activation_name(layer: &crate::engine::Dense) -> String {
     format!("{:?}", layer.activation).to_lowercase()
+}
+
+/// Rows of the dataset: its features and label. Refused above 100 rows (a table that long helps
+/// nobody; show a figure instead).
+fn data_table(r: &ExperimentResult) -> Option<Table> {
+    let (n, d) = r.data.x.dim();
+    if n > 100 {
+        return None;
+    }
+    let mut header: Vec<String> = (1..=d).map(|j| format!("x{j}")).collect();
+    header.push("y".into());
+    let fmt = |v: f64| {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    let rows = (0..n)
+        .map(|i| {
+            let mut row: Vec<String> = (0..d).map(|j| fmt(f64::from(r.data.x[[i, j]]))).collect();
+            row.push(fmt(r.data.y[i]));
+            row
+        })
+        .collect();
+    Some(Table { header, rows })
 }
 
 fn metrics(r: &ExperimentResult) -> Option<Table> {
