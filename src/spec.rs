@@ -33,6 +33,8 @@ pub struct Experiment {
     /// None for a data-only block (e.g. a scatter of a dataset).
     pub model: Option<ModelSpec>,
     pub train: Option<TrainSpec>,
+    /// Held-out data the trained model is evaluated on (final loss and metric).
+    pub validate: Option<DataSpec>,
 }
 
 /// Where the data comes from and how it is prepared.
@@ -156,6 +158,8 @@ named_enum!(
         ActivationCurve = "activation-curve",
         /// The network's layers and connections (from the model, or from `layers:`).
         NetworkDiagram = "network-diagram",
+        /// The first samples of image data (such as MNIST digits) in a grid.
+        ImageGrid = "image-grid",
     }
 );
 
@@ -281,9 +285,13 @@ pub struct FigureOptions {
     pub node_labels: Option<Vec<Vec<String>>>,
     /// Label the diagram's edges with the trained weights.
     pub weights: Option<bool>,
+    /// Images in an image grid.
+    pub count: Option<usize>,
+    /// Columns of an image grid.
+    pub columns: Option<usize>,
 }
 
-const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "show"];
+const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
 const DATA_KEYS: &[&str] = &[
     "generator",
     "n",
@@ -358,7 +366,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     })?;
     map.check_keys(BLOCK_KEYS)?;
     if let Some(used) = map.get("use") {
-        for key in ["data", "model", "train"] {
+        for key in ["data", "model", "train", "validate"] {
             if let Some(n) = map.get(key) {
                 return Err(YamlError::at(
                     n,
@@ -419,13 +427,29 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         }
         (None, None) => None,
     };
+    let validate = match map.get("validate") {
+        Some(n) if model.is_none() => {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                "`validate` needs a `model`",
+            ));
+        }
+        Some(n) => Some(parse_data(n, src)?),
+        None => None,
+    };
     let show = match map.get("show") {
         Some(n) => parse_show(n, &id, src)?,
         None => Vec::new(),
     };
     let block = Block {
         id,
-        experiment: Some(Experiment { data, model, train }),
+        experiment: Some(Experiment {
+            data,
+            model,
+            train,
+            validate,
+        }),
         uses: false,
         show,
         location: src.loc(id_node),
@@ -945,6 +969,7 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Figure(FigureKind::RegressionFit) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
+        ShowKind::Figure(FigureKind::ImageGrid) => &["figure", "id", "caption", "count", "columns"],
         ShowKind::Figure(FigureKind::NetworkDiagram) => &[
             "figure",
             "id",
@@ -1005,6 +1030,8 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
                 .collect()
         })?,
         weights: map.opt("weights", Node::as_bool)?,
+        count: map.opt("count", |n| n.as_usize(1, 100))?,
+        columns: map.opt("columns", |n| n.as_usize(1, 20))?,
     })
 }
 
@@ -1016,7 +1043,9 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
         let needs_model = match show.what {
-            ShowKind::Figure(FigureKind::Scatter | FigureKind::ActivationCurve) => false,
+            ShowKind::Figure(
+                FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
+            ) => false,
             ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
             ShowKind::Table(TableKind::Data) => false,
             _ => true,

@@ -32,6 +32,7 @@ fn missing_mnist_is_skipped_with_a_notice_or_fails_with_strict() {
     assert_eq!(m["figures"][0]["id"], "digits-accuracy");
     assert_eq!(m["figures"][0]["status"], "skipped");
     assert_eq!(m["tables"][0]["status"], "skipped");
+    assert_eq!(m["figures"][1]["status"], "skipped");
 
     let strict = nnbook_env(
         &["build", "--root", root, "--strict"],
@@ -72,6 +73,19 @@ fn mnist_trains_when_the_files_are_there() {
             .unwrap()
             > 0.5
     );
+    // Held-out digits (the last 1,000 test images) are evaluated after training.
+    let val = m["experiments"][0]["final_metrics"]["val_accuracy"]
+        .as_f64()
+        .unwrap();
+    assert!(val > 0.5, "well above chance (0.1): {val}");
+    let page = read(book.path().join("site/01-digits.html"));
+    assert!(page.contains("Validation accuracy"), "{page}");
+    // The first test digits are 7, 2, 1, 0.
+    let grid = read(book.path().join("site/figures/digits-first.svg"));
+    assert_eq!(grid.matches("<image").count(), 4);
+    for label in [">7</text>", ">2</text>", ">1</text>", ">0</text>"] {
+        assert!(grid.contains(label), "{label}");
+    }
     assert!(
         book.path()
             .join("site/figures/digits-accuracy.svg")

@@ -97,7 +97,7 @@ fn skipped_figures_are_not_failures_unless_strict() {
     let run = nnbook_env(&["test", "--root", root], &env);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("0 passed, 0 failed, 2 skipped"),
+        run.stdout.contains("0 passed, 0 failed, 4 skipped"),
         "{}",
         run.stdout
     );

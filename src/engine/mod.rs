@@ -25,7 +25,9 @@ pub use activation::Activation;
 pub use dense::Dense;
 pub use loss::Loss;
 pub use model::{LayerSpec, Model};
-pub use train::{Batch, History, Optimizer, TrainConfig, train, train_observed};
+pub use train::{
+    Batch, Evaluation, History, Optimizer, TrainConfig, evaluate, train, train_observed,
+};
 
 /// Version of the engine's numerics: bump when any result may change (it is part of the
 /// cache key and shown under figures).

@@ -236,6 +236,68 @@ pub fn train_observed(
     Ok(history)
 }
 
+/// A model's loss and metric on held-out data (computed in chunks, in row order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub loss: f32,
+    /// Accuracy for classifiers, mean squared error for regressors.
+    pub metric: f32,
+    pub classifier: bool,
+}
+
+/// Evaluate `model` on rows of `x` with targets `y` under `loss`.
+pub fn evaluate(
+    model: &Model,
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    loss: Loss,
+) -> Result<Evaluation, EngineError> {
+    if x.nrows() == 0
+        || x.ncols() != model.input_dim()
+        || y.nrows() != x.nrows()
+        || y.ncols() != model.output_dim()
+    {
+        return Err(EngineError::Shape(
+            "the validation data does not fit the model".into(),
+        ));
+    }
+    let classifier = matches!(
+        loss,
+        Loss::BinaryCrossentropy | Loss::CategoricalCrossentropy
+    );
+    let last = model.layers.len() - 1;
+    let out_act = model.layers[last].activation;
+    let (mut loss_sum, mut correct, mut se) = (0.0f32, 0usize, 0.0f32);
+    const CHUNK: usize = 4096;
+    for start in (0..x.nrows()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(x.nrows());
+        let xb = x.slice(ndarray::s![start..end, ..]).to_owned();
+        let yb = y.slice(ndarray::s![start..end, ..]).to_owned();
+        let mut h = xb;
+        for layer in &model.layers[..last] {
+            h = layer.forward(&h);
+        }
+        let z = model.layers[last].pre_activation(&h);
+        let a = out_act.forward(&z);
+        loss_sum += loss.value(out_act, &z, &a, &yb) * (end - start) as f32;
+        if classifier {
+            correct += metrics::correct(&a, &yb);
+        } else {
+            se += metrics::squared_error_sum(&a, &yb);
+        }
+    }
+    let n = x.nrows() as f32;
+    Ok(Evaluation {
+        loss: loss_sum / n,
+        metric: if classifier {
+            correct as f32 / n
+        } else {
+            se / n
+        },
+        classifier,
+    })
+}
+
 /// A uniform integer in [0, n) by rejection (no modulo bias).
 fn bounded(rng: &mut ChaCha8Rng, n: u32) -> u32 {
     let zone = u32::MAX - (u32::MAX % n);

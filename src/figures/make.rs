@@ -279,6 +279,7 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::RegressionFit => format!("Fit of {id}"),
         FigureKind::ActivationCurve => format!("Activation of {id}"),
         FigureKind::NetworkDiagram => format!("The network of {id}"),
+        FigureKind::ImageGrid => format!("Images of {id}"),
     }
 }
 
@@ -308,6 +309,10 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         FigureKind::ActivationCurve => {
             format!("An activation function in experiment {}.", block.id)
         }
+        FigureKind::ImageGrid => format!(
+            "The first images of experiment {} with their labels, in grayscale.",
+            block.id
+        ),
         FigureKind::NetworkDiagram => {
             format!("The layers and connections of experiment {}.", block.id)
         }
@@ -455,6 +460,29 @@ fn draw(
         }
         FigureKind::ActivationCurve => {
             Err("activation curves are drawn without an experiment".into())
+        }
+        FigureKind::ImageGrid => {
+            let (n, d) = r.data.x.dim();
+            let side = (d as f64).sqrt().round() as usize;
+            if side * side != d {
+                return Err(format!("{d} features do not make a square image"));
+            }
+            let count = o.count.unwrap_or(4).min(n);
+            let images: Vec<super::Gray> = (0..count)
+                .map(|i| super::Gray {
+                    width: side,
+                    height: side,
+                    pixels: r.data.x.row(i).to_vec(),
+                    label: r
+                        .data
+                        .classes
+                        .get(r.data.class_of[i])
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let columns = o.columns.unwrap_or(2);
+            super::image_grid(&images, columns, 112.0, meta).map_err(|e| e.to_string())
         }
         FigureKind::NetworkDiagram => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
@@ -630,7 +658,15 @@ fn metrics(r: &ExperimentResult) -> Option<Table> {
     let mut header = vec!["Epochs run".to_string()];
     let mut row = vec![t.history.epochs_run.to_string()];
     for (name, v) in t.final_metrics() {
-        header.push(format!("Final {name}"));
+        header.push(match name.as_str() {
+            "loss" => "Final loss".into(),
+            "accuracy" => "Training accuracy".into(),
+            "mse" => "Final MSE".into(),
+            "val_loss" => "Validation loss".into(),
+            "val_accuracy" => "Validation accuracy".into(),
+            "val_mse" => "Validation MSE".into(),
+            other => other.to_string(),
+        });
         row.push(format!("{v:.4}"));
     }
     header.push("Stopped by threshold".into());

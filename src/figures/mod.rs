@@ -5,6 +5,7 @@
 
 mod curve;
 mod frame;
+mod images;
 mod lines;
 pub mod make;
 mod network;
@@ -14,6 +15,7 @@ pub mod style;
 mod svg;
 
 pub use curve::{CurveOptions, Series, training_curve};
+pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
 pub use network::{Column, EdgeLabels, network};
 pub use regions::{ClassGrid, RegionOptions, decision_regions};

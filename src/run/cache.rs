@@ -138,6 +138,7 @@ impl Cache {
                 snapshots: Vec::new(),
             },
             train: train.clone(),
+            validation: None,
         })
     }
 

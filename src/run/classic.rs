@@ -71,5 +71,6 @@ pub fn train(classic: Classic, data: &Prepared, spec: &TrainSpec) -> Result<Trai
         },
         history,
         train: spec.clone(),
+        validation: None,
     })
 }

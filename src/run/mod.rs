@@ -51,6 +51,8 @@ pub struct Trained {
     pub model: Model,
     pub history: History,
     pub train: TrainSpec,
+    /// Loss and metric on the block's `validate:` data.
+    pub validation: Option<engine::Evaluation>,
 }
 
 impl Trained {
@@ -65,13 +67,19 @@ impl Trained {
         ];
         series
             .into_iter()
-            .filter_map(|(name, values)| {
-                let v = *values?.last()?;
-                Some((
-                    name.to_string(),
-                    v.to_string().parse().unwrap_or(f64::from(v)),
-                ))
-            })
+            .filter_map(|(name, values)| Some((name.to_string(), *values?.last()?)))
+            .chain(self.validation.iter().flat_map(|v| {
+                let metric = if v.classifier {
+                    "val_accuracy"
+                } else {
+                    "val_mse"
+                };
+                [
+                    ("val_loss".to_string(), v.loss),
+                    (metric.to_string(), v.metric),
+                ]
+            }))
+            .map(|(name, v)| (name, v.to_string().parse().unwrap_or(f64::from(v))))
             .collect()
     }
 }
@@ -144,31 +152,69 @@ fn run_one(
         }));
     };
     let key = cache::key(exp, &data.digest);
-    if let Some(trained) = cache.load(&key, train) {
-        return Outcome::Done(Box::new(ExperimentResult {
-            data,
-            trained: Some(trained),
-            cached: true,
-        }));
-    }
-    let bar = progress.training(&block.id, train.epochs);
-    let fitted = fit(block, model_spec, train, &data, &mut |epoch, loss| {
-        bar.set_position(epoch as u64);
-        bar.set_message(format!("{loss:.4}"));
-    });
-    bar.finish_and_clear();
-    match fitted {
-        Ok(trained) => {
-            // A cache that cannot be written costs a retrain next time, nothing more.
-            let _ = cache.store(&key, &trained);
-            Outcome::Done(Box::new(ExperimentResult {
-                data,
-                trained: Some(trained),
-                cached: false,
-            }))
+    let (trained, cached) = match cache.load(&key, train) {
+        Some(t) => (t, true),
+        None => {
+            let bar = progress.training(&block.id, train.epochs);
+            let fitted = fit(block, model_spec, train, &data, &mut |epoch, loss| {
+                bar.set_position(epoch as u64);
+                bar.set_message(format!("{loss:.4}"));
+            });
+            bar.finish_and_clear();
+            match fitted {
+                Ok(t) => {
+                    // A cache that cannot be written costs a retrain next time, nothing more.
+                    let _ = cache.store(&key, &t);
+                    (t, false)
+                }
+                Err(d) => return Outcome::Failed(d.with_source(&ch.text)),
+            }
         }
-        Err(d) => Outcome::Failed(d.with_source(&ch.text)),
+    };
+    let mut trained = trained;
+    if let Some(spec) = &exp.validate {
+        match validate(spec, model_spec, train, &trained, data_dirs) {
+            Ok(v) => trained.validation = Some(v),
+            Err(data::DataProblem::Missing { reason, help }) => {
+                let warning = Diagnostic::warning(
+                    "W001",
+                    format!("experiment `{}` skipped: {reason}", block.id),
+                )
+                .at(spec.location.clone())
+                .hint(help.clone())
+                .with_source(&ch.text);
+                return Outcome::Skipped {
+                    reason,
+                    help,
+                    warning,
+                };
+            }
+            Err(data::DataProblem::Invalid(d)) => return Outcome::Failed(d.with_source(&ch.text)),
+        }
     }
+    Outcome::Done(Box::new(ExperimentResult {
+        data,
+        trained: Some(trained),
+        cached,
+    }))
+}
+
+/// Evaluate a trained model on a block's `validate:` data.
+fn validate(
+    spec: &crate::spec::DataSpec,
+    model_spec: &ModelSpec,
+    train: &TrainSpec,
+    trained: &Trained,
+    data_dirs: &[PathBuf],
+) -> Result<engine::Evaluation, data::DataProblem> {
+    let vdata = data::prepare(spec, Some(model_spec), Some(train), data_dirs)?;
+    engine::evaluate(&trained.model, &vdata.x, &vdata.targets, loss(train.loss)).map_err(|e| {
+        data::DataProblem::Invalid(
+            Diagnostic::error("E014", format!("cannot validate: {e}"))
+                .at(spec.location.clone())
+                .hint("the validation data needs the training data's features and classes"),
+        )
+    })
 }
 
 /// Train a block's model on its prepared data.
@@ -237,6 +283,7 @@ fn fit(
         model,
         history,
         train: train.clone(),
+        validation: None,
     })
 }
 
