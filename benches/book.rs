@@ -45,7 +45,7 @@ fn main() {
     println!("BENCH book_cold {:.0} ms", timed(&opts));
     let warm = (0..5).map(|_| timed(&opts)).fold(f64::INFINITY, f64::min);
     println!("BENCH book_warm {warm:.0} ms");
-    let chapter = root.join("content/03-writing-with-nnbook.md");
+    let chapter = root.join("content/04-writing-with-nnbook.md");
     let text = std::fs::read_to_string(&chapter).expect("chapter");
     let edit = (0..5)
         .map(|i| {

@@ -52,6 +52,12 @@ fn builds_a_complete_site() {
     let svg = read(site.join("figures/xor-regions.svg"));
     assert!(svg.contains("<title") && svg.contains("<desc") && svg.contains("role=\"img\""));
     assert!(!svg.contains("<of>"));
+    // The 404 page, served at any depth, links from the site's own path.
+    let not_found = read(site.join("404.html"));
+    assert!(
+        not_found.contains("href=\"/fixture/index.html\""),
+        "{not_found}"
+    );
     // The sitemap uses site_url.
     assert!(
         read(site.join("sitemap.xml"))
@@ -64,7 +70,7 @@ fn links_are_relative() {
     let book = fixture("basic");
     build_ok(book.path(), &[]);
     for (name, bytes) in read_tree(&book.path().join("site")) {
-        if !name.ends_with(".html") {
+        if !name.ends_with(".html") || name == "404.html" {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();

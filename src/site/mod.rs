@@ -83,11 +83,16 @@ pub fn assemble(
         );
     }
 
-    let not_found = base(
+    let mut not_found = base(
         json!({"kind": "404", "title": "Page not found", "number": null, "content": "", "toc": [],
                "prev": null, "next": null, "show_title": true}),
         None,
     );
+    // GitHub Pages serves 404.html for a missing page at any depth, where relative links would
+    // break; when the book's address is known, the 404 page links from the site's own path.
+    if let Some(path) = config.site_url.as_deref().and_then(site_path) {
+        not_found["root"] = Value::String(path);
+    }
     files.insert(
         "404.html".into(),
         theme.render("404.html", &not_found)?.into_bytes(),
@@ -101,6 +106,17 @@ pub fn assemble(
         files.insert(format!("theme/{name}"), bytes.clone());
     }
     Ok(())
+}
+
+/// The path of a site URL: `https://u.github.io/repo/` → `/repo/`.
+fn site_path(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    Some(if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    })
 }
 
 fn sitemap(url: &str, pages: &[Page]) -> String {
@@ -118,4 +134,19 @@ fn sitemap(url: &str, pages: &[Page]) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn site_paths() {
+        assert_eq!(
+            super::site_path("https://u.github.io/repo/").as_deref(),
+            Some("/repo/")
+        );
+        assert_eq!(
+            super::site_path("https://example.org").as_deref(),
+            Some("/")
+        );
+    }
 }
