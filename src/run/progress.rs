@@ -1,4 +1,4 @@
-//! Progress on a terminal (never in CI logs or pipes): a bar of finished experiments and one
+//! Progress on a terminal (never in CI logs, pipes or redirected output): a bar of finished experiments and one
 //! line per experiment in training with its epoch and loss. Builds that finish within a moment
 //! are done before anything is drawn.
 
@@ -14,7 +14,8 @@ impl Progress {
     /// Bars for `len` experiments.
     pub fn new(len: usize) -> Self {
         use std::io::IsTerminal;
-        let target = if std::io::stderr().is_terminal() {
+        // Bars go to stderr; none when either stream is redirected (CI logs, pipes).
+        let target = if std::io::stderr().is_terminal() && std::io::stdout().is_terminal() {
             ProgressDrawTarget::stderr_with_hz(4)
         } else {
             ProgressDrawTarget::hidden()
