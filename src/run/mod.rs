@@ -128,21 +128,7 @@ fn run_one(
 ) -> Outcome {
     let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
         Ok(d) => d,
-        Err(data::DataProblem::Missing { reason, help }) => {
-            let warning = Diagnostic::warning(
-                "W001",
-                format!("experiment `{}` skipped: {reason}", block.id),
-            )
-            .at(exp.data.location.clone())
-            .hint(help.clone())
-            .with_source(&ch.text);
-            return Outcome::Skipped {
-                reason,
-                help,
-                warning,
-            };
-        }
-        Err(data::DataProblem::Invalid(d)) => return Outcome::Failed(d.with_source(&ch.text)),
+        Err(problem) => return unusable_data(problem, block, ch, &exp.data.location),
     };
     let (Some(model_spec), Some(train)) = (&exp.model, &exp.train) else {
         return Outcome::Done(Box::new(ExperimentResult {
@@ -175,21 +161,7 @@ fn run_one(
     if let Some(spec) = &exp.validate {
         match validate(spec, model_spec, train, &trained, data_dirs) {
             Ok(v) => trained.validation = Some(v),
-            Err(data::DataProblem::Missing { reason, help }) => {
-                let warning = Diagnostic::warning(
-                    "W001",
-                    format!("experiment `{}` skipped: {reason}", block.id),
-                )
-                .at(spec.location.clone())
-                .hint(help.clone())
-                .with_source(&ch.text);
-                return Outcome::Skipped {
-                    reason,
-                    help,
-                    warning,
-                };
-            }
-            Err(data::DataProblem::Invalid(d)) => return Outcome::Failed(d.with_source(&ch.text)),
+            Err(problem) => return unusable_data(problem, block, ch, &spec.location),
         }
     }
     Outcome::Done(Box::new(ExperimentResult {
@@ -197,6 +169,32 @@ fn run_one(
         trained: Some(trained),
         cached,
     }))
+}
+
+/// Missing data skips the experiment with a warning; bad data fails it.
+fn unusable_data(
+    problem: data::DataProblem,
+    block: &Block,
+    ch: &Chapter,
+    at: &crate::diag::Location,
+) -> Outcome {
+    match problem {
+        data::DataProblem::Missing { reason, help } => {
+            let warning = Diagnostic::warning(
+                "W001",
+                format!("experiment `{}` skipped: {reason}", block.id),
+            )
+            .at(at.clone())
+            .hint(help.clone())
+            .with_source(&ch.text);
+            Outcome::Skipped {
+                reason,
+                help,
+                warning,
+            }
+        }
+        data::DataProblem::Invalid(d) => Outcome::Failed(d.with_source(&ch.text)),
+    }
 }
 
 /// Evaluate a trained model on a block's `validate:` data.
