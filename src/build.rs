@@ -70,7 +70,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     let root = &opts.root;
     let config = Config::load(root).map_err(|d| vec![d])?;
     let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
-    check_output(root, &out_rel).map_err(|d| vec![d])?;
+    check_output(&out_rel).map_err(|d| vec![d])?;
     if config.cache.starts_with(&out_rel) || out_rel.starts_with(&config.cache) {
         return Err(vec![
             Diagnostic::error(
@@ -303,7 +303,7 @@ fn data_dirs(root: &Path, config: &Config) -> Vec<PathBuf> {
 
 /// The output folder must be a folder of its own inside the book, never the book itself or
 /// its sources.
-fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+fn check_output(out: &Path) -> Result<(), Diagnostic> {
     let bad = out.is_absolute()
         || out
             .components()
@@ -320,14 +320,13 @@ fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         .at(Location::file("book.yaml"))
         .hint("use a folder of its own inside the book, such as `site`"));
     }
-    let _ = root;
     Ok(())
 }
 
 /// `nnbook clean`: remove the output folder, if it looks like one nnbook wrote.
 pub fn clean(root: &Path) -> Result<Option<PathBuf>, Diagnostic> {
     let config = Config::load(root)?;
-    check_output(root, &config.output)?;
+    check_output(&config.output)?;
     let out = root.join(&config.output);
     if !out.exists() {
         return Ok(None);

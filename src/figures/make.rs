@@ -355,13 +355,7 @@ fn draw(
     match kind {
         FigureKind::Scatter if r.data.classes.is_empty() && r.data.x.ncols() == 1 => {
             // Regression data: the target against the one feature.
-            let pts: Vec<[f64; 2]> = r
-                .data
-                .x
-                .iter()
-                .zip(&r.data.y)
-                .map(|(x, y)| [f64::from(*x), *y])
-                .collect();
+            let pts = xy_points(r);
             let opts = super::ScatterOptions {
                 x: o.x,
                 y: o.y,
@@ -413,13 +407,7 @@ fn draw(
             if r.data.x.ncols() != 1 || t.model.output_dim() != 1 {
                 return Err("a regression fit needs one input and one output".into());
             }
-            let pts: Vec<[f64; 2]> = r
-                .data
-                .x
-                .iter()
-                .zip(&r.data.y)
-                .map(|(x, y)| [f64::from(*x), *y])
-                .collect();
+            let pts = xy_points(r);
             let [lo, hi] = o.x.unwrap_or_else(|| {
                 let (lo, hi) = pts
                     .iter()
@@ -526,6 +514,16 @@ fn draw(
             super::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
         }
     }
+}
+
+/// One-feature data as (x, target) points.
+fn xy_points(r: &ExperimentResult) -> Vec<[f64; 2]> {
+    r.data
+        .x
+        .iter()
+        .zip(&r.data.y)
+        .map(|(x, y)| [f64::from(*x), *y])
+        .collect()
 }
 
 /// Data extent with a 5% margin on each side.
