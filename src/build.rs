@@ -143,16 +143,24 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     for (ch, r) in chapters.iter().zip(rendered) {
         let mut html = r.html;
         for (k, block) in ch.blocks.iter().enumerate() {
-            let outcome = outcomes.get(&block.id);
             let mut block_html = String::new();
             for show in &block.show {
                 let label = labels.get(&show.id);
                 let number = label.map(|l| l.text.clone()).unwrap_or_default();
-                let shown = make::show(ch, block, show, &number, outcome).map_err(|d| vec![d])?;
+                let shown = make::show(ch, block, show, &number, &outcomes).map_err(|d| vec![d])?;
                 match (&shown, show.what) {
-                    (Shown::Figure { file, svg, .. }, _) => {
+                    (
+                        Shown::Figure {
+                            file, svg, extra, ..
+                        },
+                        _,
+                    ) => {
                         manifest.add_figure(show, &number, &block.id, Some(file), svg.len());
                         files.insert(file.clone(), svg.clone().into_bytes());
+                        for (path, bytes) in extra {
+                            manifest.add_file(&show.id, path, bytes.len());
+                            files.insert(path.clone(), bytes.clone());
+                        }
                     }
                     (Shown::Table { .. }, _) => manifest.add_table(show, &number, &block.id, false),
                     (Shown::Notice { .. }, ShowKind::Figure(_)) => {

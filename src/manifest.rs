@@ -57,6 +57,15 @@ struct FigureEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<String>,
     bytes: usize,
+    /// More files of the figure (an evolution's GIF) and their sizes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<AlsoFile>,
+}
+
+#[derive(Debug, Serialize)]
+struct AlsoFile {
+    file: String,
+    bytes: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,7 +150,18 @@ impl Manifest {
             status: if file.is_some() { "ok" } else { "skipped" },
             file: file.map(str::to_string),
             bytes,
+            also: Vec::new(),
         });
+    }
+
+    /// Record another file of figure `id` (e.g. its GIF).
+    pub fn add_file(&mut self, id: &str, file: &str, bytes: usize) {
+        if let Some(f) = self.figures.iter_mut().rev().find(|f| f.id == id) {
+            f.also.push(AlsoFile {
+                file: file.to_string(),
+                bytes,
+            });
+        }
     }
 
     /// Record a table (skipped when its experiment was).

@@ -160,6 +160,11 @@ named_enum!(
         NetworkDiagram = "network-diagram",
         /// The first samples of image data (such as MNIST digits) in a grid.
         ImageGrid = "image-grid",
+        /// The model's output probability over the input plane, with its p = 0.5 contour.
+        ProbabilityMesh = "probability-mesh",
+        /// Training frame by frame: a 2-unit hidden layer's space beside the input-space
+        /// probability mesh (animated, with a scrubber).
+        Evolution = "evolution",
     }
 );
 
@@ -172,6 +177,8 @@ named_enum!(
         Metrics = "metrics",
         /// The dataset itself, one row per sample (small datasets such as the XOR table).
         Data = "data",
+        /// One row per listed experiment: model, optimizer, epochs run, final metrics.
+        Runs = "runs",
     }
 );
 
@@ -230,6 +237,10 @@ pub struct TrainSpec {
     pub stop_loss_below: Option<f64>,
     /// Inverse regularisation strength of logistic regression.
     pub c: f64,
+    /// Epochs after which the model is kept (for evolution figures; 0 = untrained). Empty for
+    /// most blocks, and then left out of the cache key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub snapshots: Vec<usize>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -289,6 +300,12 @@ pub struct FigureOptions {
     pub count: Option<usize>,
     /// Columns of an image grid.
     pub columns: Option<usize>,
+    /// Epochs shown by an evolution figure (default: a schedule up to the last epoch).
+    pub frames: Option<Vec<usize>>,
+    /// Also write the evolution as an animated GIF.
+    pub gif: Option<bool>,
+    /// Experiments listed by a runs table.
+    pub runs: Option<Vec<String>>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -317,6 +334,7 @@ const TRAIN_KEYS: &[&str] = &[
 const STOP_KEYS: &[&str] = &["loss-below"];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
+pub const MAX_FRAMES: usize = 60;
 pub const MAX_SAMPLES: usize = 1_000_000;
 pub const MAX_UNITS: usize = 100_000;
 pub const MAX_EPOCHS: usize = 1_000_000;
@@ -385,7 +403,18 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             .hint("figures of a `use:` block get their own ids under `show:`"));
         }
         let id = parse_id(used)?;
-        let show = parse_show(map.require("show")?, &id, src)?;
+        let show_node = map.require("show")?;
+        let show = parse_show(show_node, &id, src)?;
+        for (s, node) in show.iter().zip(show_node.as_seq()?) {
+            if s.what == ShowKind::Figure(FigureKind::Evolution) {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::Invalid,
+                    "an evolution belongs in the block that trains the model",
+                )
+                .hint("its frames are models kept while training; move the figure to that block"));
+            }
+        }
         return Ok(Block {
             id,
             experiment: None,
@@ -456,6 +485,11 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         source: String::new(),
     };
     check_show_needs(&block, map.get("show"))?;
+    let mut block = block;
+    let frames = evolution_frames(&block);
+    if let Some(t) = block.experiment.as_mut().and_then(|e| e.train.as_mut()) {
+        t.snapshots = frames;
+    }
     Ok(block)
 }
 
@@ -491,6 +525,13 @@ fn static_block(
                 .hint(format!("activations: {}", Activation::NAMES.join(", "))));
             }
             ShowKind::Figure(FigureKind::ActivationCurve) => {}
+            ShowKind::Table(TableKind::Runs) if s.options.runs.is_some() => {}
+            ShowKind::Table(TableKind::Runs) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+                );
+            }
             ShowKind::Figure(FigureKind::NetworkDiagram)
                 if s.options.layers.is_some() && s.options.weights != Some(true) => {}
             ShowKind::Figure(FigureKind::NetworkDiagram) => {
@@ -714,6 +755,7 @@ fn parse_classic_train(
         shuffle: false,
         stop_loss_below: None,
         c: 1.0,
+        snapshots: Vec::new(),
         location: src.loc(node.unwrap_or(at)),
     };
     match (classic, node) {
@@ -860,6 +902,7 @@ fn parse_train(
         shuffle: map.opt("shuffle", Node::as_bool)?.unwrap_or(true),
         stop_loss_below,
         c: 1.0,
+        snapshots: Vec::new(),
         location: src.loc(node),
     })
 }
@@ -970,6 +1013,13 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
         ShowKind::Figure(FigureKind::ImageGrid) => &["figure", "id", "caption", "count", "columns"],
+        ShowKind::Figure(FigureKind::ProbabilityMesh) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid",
+        ],
+        ShowKind::Figure(FigureKind::Evolution) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
+            "gif",
+        ],
         ShowKind::Figure(FigureKind::NetworkDiagram) => &[
             "figure",
             "id",
@@ -990,6 +1040,7 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "x-label",
             "y-label",
         ],
+        ShowKind::Table(TableKind::Runs) => &["table", "id", "caption", "runs"],
         ShowKind::Table(_) => &["table", "id", "caption"],
     }
 }
@@ -1032,7 +1083,84 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         weights: map.opt("weights", Node::as_bool)?,
         count: map.opt("count", |n| n.as_usize(1, 100))?,
         columns: map.opt("columns", |n| n.as_usize(1, 20))?,
+        frames: map.opt("frames", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > MAX_FRAMES {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("an evolution has 1 to {MAX_FRAMES} frames"),
+                ));
+            }
+            let mut epochs = items
+                .iter()
+                .map(|i| i.as_usize(0, MAX_EPOCHS))
+                .collect::<Result<Vec<_>, _>>()?;
+            epochs.sort_unstable();
+            epochs.dedup();
+            Ok(epochs)
+        })?,
+        gif: map.opt("gif", Node::as_bool)?,
+        runs: map.opt("runs", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 100 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "a runs table lists 1 to 100 experiments",
+                ));
+            }
+            items.iter().map(parse_id).collect()
+        })?,
     })
+}
+
+/// The epochs an evolution figure shows by default: dense at first, where training moves
+/// fastest, then sparser, always ending with the last epoch (the stopping epoch is added by the
+/// engine when the stop rule fires).
+pub fn default_frames(epochs: usize) -> Vec<usize> {
+    const SCHEDULE: &[usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
+    ];
+    let mut frames: Vec<usize> = SCHEDULE.iter().copied().filter(|&e| e < epochs).collect();
+    let mut e = 200;
+    while e < epochs && frames.len() + 1 < MAX_FRAMES {
+        frames.push(e);
+        e += e / 2;
+    }
+    frames.push(epochs);
+    frames
+}
+
+/// The epochs to keep a model at for the block's evolution figures (sorted, unique).
+fn evolution_frames(block: &Block) -> Vec<usize> {
+    let Some(epochs) = block
+        .experiment
+        .as_ref()
+        .and_then(|e| e.train.as_ref())
+        .map(|t| t.epochs)
+    else {
+        return Vec::new();
+    };
+    let mut frames: Vec<usize> = block
+        .show
+        .iter()
+        .filter(|s| s.what == ShowKind::Figure(FigureKind::Evolution))
+        .flat_map(|s| {
+            s.options
+                .frames
+                .clone()
+                .unwrap_or_else(|| default_frames(epochs))
+        })
+        .filter(|&e| e <= epochs)
+        .collect();
+    // The last frame is always the last epoch (or the stopping epoch, which the engine adds).
+    if !frames.is_empty() {
+        frames.push(epochs);
+    }
+    frames.sort_unstable();
+    frames.dedup();
+    frames
 }
 
 /// Figures that need a trained model cannot come from a data-only block.
@@ -1042,12 +1170,27 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     };
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
+        if show.what == ShowKind::Table(TableKind::Runs) && show.options.runs.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                    .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+            );
+        }
+        if show.what == ShowKind::Figure(FigureKind::Evolution)
+            && exp.model.as_ref().is_some_and(|m| m.classic.is_some())
+        {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                "an evolution needs a network trained by gradient descent",
+            ));
+        }
         let needs_model = match show.what {
             ShowKind::Figure(
                 FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
             ) => false,
             ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
-            ShowKind::Table(TableKind::Data) => false,
+            ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
             _ => true,
         };
         if needs_model && exp.model.is_none() {
@@ -1091,6 +1234,36 @@ mod tests {
     }
 
     const GOOD: &str = "id: xor-relu\ndata: {generator: xor}\nmodel: [{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]\ntrain: {epochs: 10, batch: full}\nshow:\n  - {figure: decision-regions, caption: Hi}\n  - {table: summary}\n";
+
+    #[test]
+    fn evolution_keeps_its_frames_and_runs_tables_need_runs() {
+        let evo = GOOD.replace(
+            "  - {table: summary}\n",
+            "  - {figure: evolution, frames: [0, 3]}\n",
+        );
+        let b = parse(&evo).unwrap();
+        let t = b.experiment.unwrap().train.unwrap();
+        assert_eq!(
+            t.snapshots,
+            vec![0, 3, 10],
+            "asked frames and the last epoch"
+        );
+        assert_eq!(default_frames(7), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(*default_frames(1000).last().unwrap(), 1000);
+        assert!(default_frames(1_000_000).len() <= MAX_FRAMES);
+        let many: Vec<String> = (0..61).map(|k| k.to_string()).collect();
+        let d = parse(&evo.replace("[0, 3]", &format!("[{}]", many.join(", ")))).unwrap_err();
+        assert!(d.message.contains("1 to 60 frames"), "{}", d.message);
+        let d = parse("use: xor-relu\nshow:\n  - {figure: evolution}\n").unwrap_err();
+        assert!(d.message.contains("block that trains"), "{}", d.message);
+        let d = parse("id: r\nshow:\n  - {table: runs}\n").unwrap_err();
+        assert_eq!(d.message, "missing key `runs`");
+        assert!(parse("id: r\nshow:\n  - {table: runs, runs: [a, b]}\n").is_ok());
+        // Without an evolution nothing is kept, and the cache key stays as it was.
+        let plain = parse(GOOD).unwrap();
+        let json = serde_json::to_string(&plain.experiment).unwrap();
+        assert!(!json.contains("snapshots"), "{json}");
+    }
 
     #[test]
     fn parses_and_fills_defaults() {

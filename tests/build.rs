@@ -398,3 +398,56 @@ fn network_diagrams() {
             && table.contains("<tr><td>1</td><td>1</td><td>0</td></tr>")
     );
 }
+
+#[test]
+fn evolution_mesh_and_runs() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let evo = read(site.join("figures/evo-anim.svg"));
+    // Frames 0, 1, 5, 10 and the last epoch (30): one group, one mesh image each.
+    assert_eq!(evo.matches("class=\"nn-frame").count(), 5, "{evo}");
+    assert_eq!(evo.matches("<image").count(), 5);
+    assert!(evo.contains("data-epoch=\"30\"") && evo.contains("@keyframes"));
+    let gif = std::fs::read(site.join("figures/evo-anim.gif")).unwrap();
+    assert!(gif.starts_with(b"GIF89a"));
+    // The page inlines the animation with its (script-enabled) controls.
+    let page = read(site.join("01-kinds.html"));
+    assert!(page.contains("<figure class=\"nn-figure nn-anim\" id=\"evo-anim\" data-frame=\"4\">"));
+    assert!(page.contains("class=\"nn-scrubber\" min=\"0\" max=\"4\""));
+    assert!(page.contains("href=\"figures/evo-anim.gif\""));
+    let mesh = read(site.join("figures/evo-mesh.svg"));
+    assert_eq!(mesh.matches("<image").count(), 1);
+    assert_eq!(mesh.matches("<circle").count(), 4 + 2, "points and legend");
+    let runs = page.split("id=\"runs-table\"").nth(1).unwrap();
+    assert_eq!(
+        runs.split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        3
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(site.join("manifest.json"))).unwrap();
+    let entry = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "evo-anim")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["also"][0]["file"], "figures/evo-anim.gif", "{entry}");
+    assert_eq!(entry["also"][0]["bytes"], gif.len());
+    // The frames are part of the cache entry: a rebuild from the cache draws the same bytes.
+    build_ok(book.path(), &[]);
+    assert_eq!(read(site.join("figures/evo-anim.svg")), evo);
+    // A runs table names known experiments; a `use:` block cannot animate.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "runs: [evo, fit]",
+        "runs: [evo, fitt]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(run.stderr.contains("did you mean `fit`?"), "{}", run.stderr);
+}

@@ -2,8 +2,11 @@
 //! predictions, curves) and draw it, or build a table. Figures become SVG files under
 //! `figures/`; tables are HTML in the page.
 
+use std::collections::BTreeMap;
+
 use ndarray::Array2;
 
+use super::make_mesh::{evolution_frames, probability_field};
 use super::{Class, Meta};
 use crate::content::{Chapter, escape};
 use crate::diag::{Diagnostic, display_path};
@@ -18,6 +21,8 @@ pub enum Shown {
         file: String,
         svg: String,
         html: String,
+        /// More files of the figure (an evolution's GIF), by path in the site.
+        extra: Vec<(String, Vec<u8>)>,
     },
     Table {
         id: String,
@@ -46,8 +51,9 @@ pub fn show(
     block: &Block,
     show: &Show,
     number: &str,
-    outcome: Option<&Outcome>,
+    outcomes: &BTreeMap<String, Outcome>,
 ) -> Result<Shown, Diagnostic> {
+    let outcome = outcomes.get(&block.id);
     let fail = |msg: String| {
         Diagnostic::error("E031", format!("cannot draw `{}`: {msg}", show.id))
             .at(show.location.clone())
@@ -75,6 +81,13 @@ pub fn show(
         let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
+    if show.what == ShowKind::Table(TableKind::Runs) {
+        let table = runs(show, outcomes).map_err(fail)?;
+        return Ok(Shown::Table {
+            id: show.id.clone(),
+            html: table_html(show, number, &table),
+        });
+    }
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
         Some(Outcome::Skipped { reason, help, .. }) => {
@@ -97,6 +110,24 @@ pub fn show(
         }
     };
     match show.what {
+        ShowKind::Figure(FigureKind::Evolution) => {
+            let meta = Meta {
+                id: show.id.clone(),
+                title: show
+                    .caption
+                    .clone()
+                    .unwrap_or_else(|| default_title(FigureKind::Evolution, &block.id)),
+                desc: describe(FigureKind::Evolution, block, result),
+            };
+            let (svg, gif) = evolution(show, result, &meta).map_err(fail)?;
+            let mut shown = figure(ch, block, show, number, svg, &meta);
+            if let Shown::Figure { extra, .. } = &mut shown
+                && let Some(gif) = gif
+            {
+                extra.push((format!("figures/{}.gif", show.id), gif));
+            }
+            Ok(shown)
+        }
         ShowKind::Figure(kind) => {
             let meta = Meta {
                 id: show.id.clone(),
@@ -114,6 +145,7 @@ pub fn show(
                 TableKind::Summary => summary(result),
                 TableKind::Data => data_table(result),
                 TableKind::Metrics => metrics(result),
+                TableKind::Runs => None,
             }
             .ok_or_else(|| {
                 fail(match kind {
@@ -230,6 +262,7 @@ fn figure(
         file,
         svg,
         html,
+        extra: Vec::new(),
     }
 }
 
@@ -280,6 +313,8 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::ActivationCurve => format!("Activation of {id}"),
         FigureKind::NetworkDiagram => format!("The network of {id}"),
         FigureKind::ImageGrid => format!("Images of {id}"),
+        FigureKind::ProbabilityMesh => format!("Output probability of {id}"),
+        FigureKind::Evolution => format!("Training of {id}, epoch by epoch"),
     }
 }
 
@@ -316,6 +351,14 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         FigureKind::NetworkDiagram => {
             format!("The layers and connections of experiment {}.", block.id)
         }
+        FigureKind::ProbabilityMesh => format!(
+            "The probability of class 1 that experiment {}'s model gives each point of the plane, from red (0) through white (0.5) to blue (1), with the p = 0.5 contour in black and the {n} training points on top.",
+            block.id
+        ),
+        FigureKind::Evolution => format!(
+            "An animation of experiment {}'s training, one frame per kept epoch: on the left the {n} points in the 2-unit hidden layer's space with the output's p = 0.5 line dashed; on the right the input plane coloured by the probability of class 1 with its p = 0.5 contour. Without animation the last epoch is shown.",
+            block.id
+        ),
     }
 }
 
@@ -449,6 +492,23 @@ fn draw(
         FigureKind::ActivationCurve => {
             Err("activation curves are drawn without an experiment".into())
         }
+        FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
+        FigureKind::ProbabilityMesh => {
+            let t = r.trained.as_ref().ok_or("no trained model")?;
+            let pts = points2(r)?;
+            let (x, y) = (
+                o.x.unwrap_or_else(|| extent(&pts, 0)),
+                o.y.unwrap_or_else(|| extent(&pts, 1)),
+            );
+            let field = probability_field(&t.model, x, y, o.grid.unwrap_or(100))?;
+            let opts = super::MeshOptions {
+                x_label: o.x_label.clone().or(Some("x1".into())),
+                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: o.title.clone(),
+            };
+            super::probability_mesh(&field, &pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
+        }
         FigureKind::ImageGrid => {
             let (n, d) = r.data.x.dim();
             let side = (d as f64).sqrt().round() as usize;
@@ -514,6 +574,121 @@ fn draw(
             super::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The evolution's animated SVG and, when the block asks for it, its GIF.
+fn evolution(
+    show: &Show,
+    r: &ExperimentResult,
+    meta: &Meta,
+) -> Result<(String, Option<Vec<u8>>), String> {
+    let o = &show.options;
+    let pts = points2(r)?;
+    let (x, y) = (
+        o.x.unwrap_or_else(|| extent(&pts, 0)),
+        o.y.unwrap_or_else(|| extent(&pts, 1)),
+    );
+    let f = evolution_frames(r, o, x, y)?;
+    let opts = super::EvolutionOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("x1".into())),
+        y_label: o.y_label.clone().or(Some("x2".into())),
+        hidden_labels: ["h1".into(), "h2".into()],
+        hidden_x: f.hidden_x,
+        hidden_y: f.hidden_y,
+        seconds: 0.4,
+    };
+    let gif = o.gif == Some(true);
+    let e = super::evolution(
+        &f.frames,
+        &pts,
+        &r.data.class_of,
+        &classes(r),
+        &opts,
+        meta,
+        gif,
+    )
+    .map_err(|e| e.to_string())?;
+    let gif = if gif {
+        Some(crate::raster::gif(&e.stills, 1.0, 40)?)
+    } else {
+        None
+    };
+    Ok((e.svg, gif))
+}
+
+/// One row per listed experiment.
+fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, String> {
+    let ids = show.options.runs.clone().unwrap_or_default();
+    let mut rows = Vec::new();
+    for id in &ids {
+        let Some(outcome) = outcomes.get(id) else {
+            let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
+            return Err(format!(
+                "no experiment `{id}`{}",
+                crate::diag::suggest(id, known)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default()
+            ));
+        };
+        let Outcome::Done(r) = outcome else {
+            rows.push(vec![
+                id.clone(),
+                "not run".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            continue;
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
+            .iter()
+            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
+            .collect();
+        let m = t.final_metrics();
+        let metric = m
+            .get("accuracy")
+            .or_else(|| m.get("mse"))
+            .map_or(String::new(), |v| format!("{v:.4}"));
+        rows.push(vec![
+            id.clone(),
+            if hidden.is_empty() {
+                "none".into()
+            } else {
+                hidden.join(", ")
+            },
+            format!("{} {}", t.train.optimizer.name(), t.train.lr),
+            t.history.epochs_run.to_string(),
+            m.get("loss").map_or(String::new(), |v| format!("{v:.4}")),
+            metric,
+            if t.history.stopped_by_threshold {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
+        ]);
+    }
+    Ok(Table {
+        header: [
+            "Experiment",
+            "Hidden layers",
+            "Optimizer, lr",
+            "Epochs run",
+            "Final loss",
+            "Accuracy or MSE",
+            "Stopped by threshold",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
 }
 
 /// One-feature data as (x, target) points.
@@ -725,6 +900,30 @@ fn figure_html(
 ) -> String {
     let (w, h) = svg_size(svg);
     let alt = show.caption.as_deref().unwrap_or(&meta.desc);
+    if show.what == ShowKind::Figure(FigureKind::Evolution) {
+        // Inline, so the page's script can drive the frames.
+        let frames = svg.matches("class=\"nn-frame").count().max(1);
+        let last_epoch = svg
+            .rsplit("data-epoch=\"")
+            .next()
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("");
+        let gif = if show.options.gif == Some(true) {
+            format!("<a href=\"figures/{}.gif\">GIF</a> · ", escape(&show.id))
+        } else {
+            String::new()
+        };
+        return format!(
+            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n{source}</figure>\n",
+            id = escape(&show.id),
+            last = frames - 1,
+            number = escape(number),
+            epoch = escape(last_epoch),
+            file = escape(file),
+            caption = caption_html(number, show.caption.as_deref()),
+            source = source_html(ch, block)
+        );
+    }
     format!(
         "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\">\n<figcaption>{}</figcaption>\n{}</figure>\n",
         escape(&show.id),

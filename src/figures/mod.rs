@@ -4,10 +4,13 @@
 //! This module takes plain data and returns SVG text; `make` feeds it from experiment results.
 
 mod curve;
+mod evolution;
 mod frame;
 mod images;
 mod lines;
 pub mod make;
+mod make_mesh;
+mod mesh;
 mod network;
 mod regions;
 mod scatter;
@@ -15,8 +18,10 @@ pub mod style;
 mod svg;
 
 pub use curve::{CurveOptions, Series, training_curve};
+pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
 pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
+pub use mesh::{Field, MeshOptions, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
 pub use regions::{ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};

@@ -42,6 +42,9 @@ struct Payload {
     mse: Option<Vec<f32>>,
     epochs_run: usize,
     stopped_by_threshold: bool,
+    /// Models kept during training (evolution figures), by epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<(usize, Vec<Layer>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -119,23 +122,20 @@ impl Cache {
             return None;
         }
         let p: Payload = serde_json::from_str(&entry.payload).ok()?;
-        let mut layers = Vec::with_capacity(p.layers.len());
-        for l in p.layers {
-            layers.push(Dense {
-                w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
-                b: Array1::from_vec(l.b),
-                activation: activation_from(&l.activation)?,
-            });
-        }
+        let snapshots = p
+            .snapshots
+            .into_iter()
+            .map(|(epoch, layers)| Some((epoch, model_from(layers)?)))
+            .collect::<Option<Vec<_>>>()?;
         Some(Trained {
-            model: Model { layers },
+            model: model_from(p.layers)?,
             history: History {
                 loss: p.loss,
                 accuracy: p.accuracy,
                 mse: p.mse,
                 epochs_run: p.epochs_run,
                 stopped_by_threshold: p.stopped_by_threshold,
-                snapshots: Vec::new(),
+                snapshots,
             },
             train: train.clone(),
             validation: None,
@@ -148,23 +148,18 @@ impl Cache {
             return Ok(());
         };
         let payload = Payload {
-            layers: t
-                .model
-                .layers
-                .iter()
-                .map(|l| Layer {
-                    rows: l.w.nrows(),
-                    cols: l.w.ncols(),
-                    w: l.w.iter().copied().collect(),
-                    b: l.b.to_vec(),
-                    activation: activation_name(l.activation).into(),
-                })
-                .collect(),
+            layers: layers_of(&t.model),
             loss: t.history.loss.clone(),
             accuracy: t.history.accuracy.clone(),
             mse: t.history.mse.clone(),
             epochs_run: t.history.epochs_run,
             stopped_by_threshold: t.history.stopped_by_threshold,
+            snapshots: t
+                .history
+                .snapshots
+                .iter()
+                .map(|(epoch, m)| (*epoch, layers_of(m)))
+                .collect(),
         };
         let payload = serde_json::to_string(&payload).map_err(std::io::Error::other)?;
         let entry = Entry {
@@ -178,6 +173,33 @@ impl Cache {
         let text = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
         write_atomic(&path, text.as_bytes())
     }
+}
+
+fn layers_of(model: &Model) -> Vec<Layer> {
+    model
+        .layers
+        .iter()
+        .map(|l| Layer {
+            rows: l.w.nrows(),
+            cols: l.w.ncols(),
+            w: l.w.iter().copied().collect(),
+            b: l.b.to_vec(),
+            activation: activation_name(l.activation).into(),
+        })
+        .collect()
+}
+
+/// A model from stored layers; None if an entry's shapes do not fit.
+fn model_from(stored: Vec<Layer>) -> Option<Model> {
+    let mut layers = Vec::with_capacity(stored.len());
+    for l in stored {
+        layers.push(Dense {
+            w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
+            b: Array1::from_vec(l.b),
+            activation: activation_from(&l.activation)?,
+        });
+    }
+    Some(Model { layers })
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

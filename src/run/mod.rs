@@ -267,7 +267,7 @@ fn fit(
         seed: train.seed ^ 0x9E37_79B9_7F4A_7C15,
         shuffle: train.shuffle,
         stop_loss_below: train.stop_loss_below.map(|v| v as f32),
-        snapshot_epochs: Vec::new(),
+        snapshot_epochs: train.snapshots.clone(),
     };
     let history = engine::train_observed(&mut model, &data.x, &data.targets, &cfg, on_epoch)
         .map_err(|e| {

@@ -23,6 +23,61 @@
     window.location.href = link.href;
   });
 
+  // Evolution figures play with CSS alone; here the script takes over so a play/pause button
+  // and an epoch slider (hidden without JavaScript) drive the same frames.
+  function initAnimation(fig) {
+    var frames = fig.querySelectorAll(".nn-frame");
+    var controls = fig.querySelector(".nn-anim-controls");
+    var range = fig.querySelector(".nn-scrubber");
+    var button = fig.querySelector(".nn-play");
+    var label = fig.querySelector(".nn-epoch");
+    if (!frames.length || !controls || !range || !button || !label) return;
+    var timer = null;
+    function show(k) {
+      fig.classList.add("nn-manual");
+      for (var i = 0; i < frames.length; i++) {
+        frames[i].style.visibility = i === k ? "visible" : "hidden";
+      }
+      fig.setAttribute("data-frame", String(k));
+      range.value = String(k);
+      label.textContent = "Epoch " + frames[k].getAttribute("data-epoch");
+    }
+    function pause() {
+      if (timer) window.clearInterval(timer);
+      timer = null;
+      button.textContent = "Play";
+      button.setAttribute("aria-pressed", "false");
+    }
+    function play() {
+      pause();
+      var k = Number(range.value);
+      if (k >= frames.length - 1) k = -1;
+      timer = window.setInterval(function () {
+        k = (k + 1) % frames.length;
+        show(k);
+      }, 400);
+      button.textContent = "Pause";
+      button.setAttribute("aria-pressed", "true");
+    }
+    controls.hidden = false;
+    button.addEventListener("click", function () {
+      if (timer) pause(); else play();
+    });
+    range.addEventListener("input", function () {
+      pause();
+      show(Number(range.value));
+    });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (still) {
+      show(frames.length - 1);
+    } else {
+      show(0);
+      play();
+    }
+  }
+  var anims = document.querySelectorAll("figure.nn-anim");
+  for (var a = 0; a < anims.length; a++) initAnimation(anims[a]);
+
   // Copy buttons on code blocks: the async clipboard API where allowed (secure contexts),
   // otherwise a hidden textarea and execCommand("copy").
   function fallbackCopy(text) {
