@@ -245,6 +245,21 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
     let known: Vec<&str> = experiments.keys().copied().collect();
     let mut labels = Labels::new();
     for ch in chapters {
+        for (k, eq) in ch.equations.iter().enumerate() {
+            let label = Label {
+                page: ch.page.clone(),
+                anchor: eq.id.clone(),
+                text: format!("Equation {}.{}", ch.number, k + 1),
+            };
+            if labels.insert(eq.id.clone(), label).is_some() {
+                errors.push(
+                    Diagnostic::error("E015", format!("duplicate label `{}`", eq.id))
+                        .at(eq.location.clone())
+                        .with_source(&ch.text)
+                        .hint("give this equation a label of its own"),
+                );
+            }
+        }
         let (mut fig, mut tab) = (0, 0);
         for block in &ch.blocks {
             if block.uses && !experiments.contains_key(block.id.as_str()) {

@@ -17,6 +17,16 @@ pub struct Manifest {
     experiments: Vec<ExperimentEntry>,
     figures: Vec<FigureEntry>,
     tables: Vec<TableEntry>,
+    equations: Vec<EquationEntry>,
+}
+
+/// A labelled equation with its LaTeX source.
+#[derive(Debug, Serialize)]
+struct EquationEntry {
+    id: String,
+    number: String,
+    chapter: String,
+    latex: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +106,18 @@ impl Manifest {
             experiments: Vec::new(),
             figures: Vec::new(),
             tables: Vec::new(),
+            // Numbered as the build's labels are: chapter.k in order.
+            equations: chapters
+                .iter()
+                .flat_map(|c| {
+                    c.equations.iter().enumerate().map(|(k, e)| EquationEntry {
+                        id: e.id.clone(),
+                        number: format!("Equation {}.{}", c.number, k + 1),
+                        chapter: display_path(&c.source),
+                        latex: e.latex.clone(),
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -179,6 +179,10 @@ named_enum!(
         Data = "data",
         /// One row per listed experiment: model, optimizer, epochs run, final metrics.
         Runs = "runs",
+        /// A worked forward pass for one input: each unit's weighted sum and activation.
+        ForwardPass = "forward-pass",
+        /// A worked backward pass for one input and target: error and each unit's delta.
+        Backprop = "backprop",
     }
 );
 
@@ -202,6 +206,15 @@ pub struct ModelSpec {
     pub location: Location,
 }
 
+impl ModelSpec {
+    /// Every layer's weights are given: the model is used as written, without training.
+    pub fn is_fixed(&self) -> bool {
+        self.classic.is_none()
+            && !self.layers.is_empty()
+            && self.layers.iter().all(|l| l.weights.is_some())
+    }
+}
+
 named_enum!(
     /// Models trained by their own classic rules rather than by gradient descent.
     Classic {
@@ -217,6 +230,12 @@ named_enum!(
 pub struct LayerSpec {
     pub units: usize,
     pub activation: Activation,
+    /// Given weights, one row per input (initial weights, or the model itself when every
+    /// layer has them and the block has no `train:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<Vec<f64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bias: Option<Vec<f64>>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -306,6 +325,16 @@ pub struct FigureOptions {
     pub gif: Option<bool>,
     /// Experiments listed by a runs table.
     pub runs: Option<Vec<String>>,
+    /// The input of a worked forward or backward pass.
+    pub input: Option<Vec<f64>>,
+    /// The target of a worked backward pass.
+    pub target: Option<f64>,
+    /// The one layer (1 = first hidden) a forward-pass table shows.
+    pub layer: Option<usize>,
+    /// Decimals printed in worked numbers.
+    pub digits: Option<usize>,
+    /// Columns of a diagram whose nodes show the worked values (0 = the input).
+    pub values: Option<Vec<usize>>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -319,7 +348,7 @@ const DATA_KEYS: &[&str] = &[
     "offset",
     "limit",
 ];
-const LAYER_KEYS: &[&str] = &["dense", "activation"];
+const LAYER_KEYS: &[&str] = &["dense", "activation", "weights", "bias"];
 const TRAIN_KEYS: &[&str] = &[
     "loss",
     "optimizer",
@@ -441,6 +470,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             t,
         ) => Some(parse_classic_train(t, *c, map.require("model")?, src)?),
         (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
+        (Some(m), None) if m.is_fixed() => None,
         (Some(_), None) => {
             return Err(
                 YamlError::at(root, YamlErrorKind::MissingKey, "missing key `train`")
@@ -693,7 +723,7 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
             "the model has no layers",
         ));
     }
-    let mut layers = Vec::new();
+    let mut layers: Vec<LayerSpec> = Vec::new();
     for item in items {
         let map = item.as_map()?;
         map.check_keys(LAYER_KEYS)?;
@@ -703,9 +733,70 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
                 choice(n, "activation", Activation::NAMES, Activation::from_name)
             })?
             .unwrap_or(Activation::Linear);
+        let weights = map.opt("weights", |n| {
+            let rows = n.as_seq()?;
+            if rows.is_empty() || rows.len() * units > MAX_UNITS {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "weights need one row per input",
+                ));
+            }
+            rows.iter()
+                .map(|row| {
+                    let cells = row.as_seq()?;
+                    if cells.len() != units {
+                        return Err(YamlError::at(
+                            row,
+                            YamlErrorKind::Invalid,
+                            format!("a weight row needs {units} values, one per unit"),
+                        ));
+                    }
+                    cells.iter().map(Node::as_f64).collect()
+                })
+                .collect::<Result<Vec<Vec<f64>>, _>>()
+        })?;
+        let bias = map.opt("bias", |n| {
+            let cells = n.as_seq()?;
+            if cells.len() != units {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("the bias needs {units} values, one per unit"),
+                ));
+            }
+            cells
+                .iter()
+                .map(Node::as_f64)
+                .collect::<Result<Vec<f64>, _>>()
+        })?;
+        if let (Some(b), None) = (map.get("bias"), &weights) {
+            return Err(YamlError::at(
+                b,
+                YamlErrorKind::Invalid,
+                "`bias` needs `weights`",
+            ));
+        }
+        if let (Some(w), Some(prev)) = (&weights, layers.last())
+            && w.len() != prev.units
+            && let Some(n) = map.get("weights")
+        {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                format!(
+                    "{} weight rows, but the layer before has {} units",
+                    w.len(),
+                    prev.units
+                ),
+            )
+            .hint("write one row per input of the layer"));
+        }
         layers.push(LayerSpec {
             units,
             activation,
+            weights,
+            bias,
             location: src.loc(item),
         });
     }
@@ -1028,6 +1119,8 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "captions",
             "node-labels",
             "weights",
+            "input",
+            "values",
         ],
         ShowKind::Figure(FigureKind::ActivationCurve) => &[
             "figure",
@@ -1041,6 +1134,12 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "y-label",
         ],
         ShowKind::Table(TableKind::Runs) => &["table", "id", "caption", "runs"],
+        ShowKind::Table(TableKind::ForwardPass) => {
+            &["table", "id", "caption", "input", "layer", "digits"]
+        }
+        ShowKind::Table(TableKind::Backprop) => {
+            &["table", "id", "caption", "input", "target", "digits"]
+        }
         ShowKind::Table(_) => &["table", "id", "caption"],
     }
 }
@@ -1101,6 +1200,23 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             Ok(epochs)
         })?,
         gif: map.opt("gif", Node::as_bool)?,
+        input: map.opt("input", |n| {
+            let cells = n.as_seq()?;
+            if cells.is_empty() || cells.len() > 1000 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "an input is a list of 1 to 1000 numbers",
+                ));
+            }
+            cells.iter().map(Node::as_f64).collect()
+        })?,
+        target: map.opt("target", Node::as_f64)?,
+        layer: map.opt("layer", |n| n.as_usize(1, 100))?,
+        digits: map.opt("digits", |n| n.as_usize(0, 8))?,
+        values: map.opt("values", |n| {
+            n.as_seq()?.iter().map(|c| c.as_usize(0, 12)).collect()
+        })?,
         runs: map.opt("runs", |n| {
             let items = n.as_seq()?;
             if items.is_empty() || items.len() > 100 {
@@ -1174,6 +1290,23 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
             return Err(
                 YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
                     .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+            );
+        }
+        let worked = matches!(
+            show.what,
+            ShowKind::Table(TableKind::ForwardPass | TableKind::Backprop)
+        ) || show.options.values.is_some();
+        if worked && show.options.input.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `input`")
+                    .hint("give the input the pass starts from, e.g. `input: [1, 1]`"),
+            );
+        }
+        if show.what == ShowKind::Table(TableKind::Backprop) && show.options.target.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `target`").hint(
+                    "the backward pass starts from the error against a target, e.g. `target: 0`",
+                ),
             );
         }
         if show.what == ShowKind::Figure(FigureKind::Evolution)

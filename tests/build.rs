@@ -451,3 +451,65 @@ fn evolution_mesh_and_runs() {
     let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
     assert!(run.stderr.contains("did you mean `fit`?"), "{}", run.stderr);
 }
+
+#[test]
+fn worked_passes_and_equations() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let page = read(site.join("01-kinds.html"));
+    let forward = page.split("id=\"worked-forward\"").nth(1).unwrap();
+    let forward = forward.split("</table>").next().unwrap();
+    assert!(
+        forward.contains("<td>1 × 0.4 + 1 × 0.9</td><td>1.300</td><td>sigmoid</td><td>0.786</td>"),
+        "{forward}"
+    );
+    // The output adds its bias to the sum of the rounded hidden outputs.
+    assert!(
+        forward.contains("0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 + 0.1"),
+        "{forward}"
+    );
+    let back = page.split("id=\"worked-back\"").nth(1).unwrap();
+    assert_eq!(
+        back.split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        1 + 3 + 3
+    );
+    let net = read(site.join("figures/worked-net.svg"));
+    assert!(
+        net.contains(">0.786</text>") && net.contains(">0.69</text>"),
+        "hidden values"
+    );
+    assert!(net.contains(">0.9</text>"), "edge weights");
+    let generic = read(site.join("figures/generic-net.svg"));
+    assert_eq!(
+        generic.matches("<circle").count(),
+        3 + 1,
+        "the ⋮ node is an ellipsis"
+    );
+    assert!(generic.contains(">⋮</text>"));
+    // Equations: numbered in the page, linked, and listed in the manifest.
+    assert!(page.contains("<span class=\"nn-equation\" id=\"eq-sum\">"));
+    assert!(page.contains("<span class=\"nn-eq-number\">(1.1)</span>"));
+    assert!(page.contains("href=\"#eq-sum\">Equation 1.1</a>"), "{page}");
+    let m: serde_json::Value = serde_json::from_str(&read(site.join("manifest.json"))).unwrap();
+    assert_eq!(m["equations"][0]["id"], "eq-sum");
+    assert_eq!(m["equations"][0]["latex"], r"h_j = \sum_i w_{ij} x_i");
+    // Wrong shapes are caught where they are written.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "[[0.3], [0.5], [0.9]]",
+        "[[0.3], [0.5]]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("2 weight rows, but the layer before has 3 units"),
+        "{}",
+        run.stderr
+    );
+}

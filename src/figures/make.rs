@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use ndarray::Array2;
 
 use super::make_mesh::{evolution_frames, probability_field};
+use super::worked::{self, fixed, short, sum_text};
 use super::{Class, Meta};
 use crate::content::{Chapter, escape};
 use crate::diag::{Diagnostic, display_path};
@@ -146,6 +147,8 @@ pub fn show(
                 TableKind::Data => data_table(result),
                 TableKind::Metrics => metrics(result),
                 TableKind::Runs => None,
+                TableKind::ForwardPass => forward_table(show, result).map_err(fail)?,
+                TableKind::Backprop => backprop_table(show, result).map_err(fail)?,
             }
             .ok_or_else(|| {
                 fail(match kind {
@@ -221,7 +224,7 @@ fn diagram(
                 .map(|l| {
                     l.w.rows()
                         .into_iter()
-                        .map(|row| row.iter().map(|w| format!("{w:.2}")).collect())
+                        .map(|row| row.iter().map(|w| short(f64::from(*w), 2)).collect())
                         .collect()
                 })
                 .collect(),
@@ -229,6 +232,27 @@ fn diagram(
         (Some(true), None) => return Err("edge weights need a trained model".into()),
         _ => None,
     };
+    let mut columns = columns;
+    if let (Some(cols), Some(input)) = (&o.values, &o.input) {
+        // Worked values written inside the nodes of the listed columns.
+        let m = model.ok_or("node values need a model")?;
+        let pass = worked::forward(m, input)?;
+        let digits = o.digits.unwrap_or(3);
+        for &c in cols {
+            let values: &[f64] = match c {
+                0 => input,
+                c => {
+                    &pass
+                        .get(c - 1)
+                        .ok_or(format!("the network has no column {c}"))?
+                        .a
+                }
+            };
+            if let Some(col) = columns.get_mut(c) {
+                col.node_labels = values.iter().map(|v| short(*v, digits)).collect();
+            }
+        }
+    }
     let meta = diagram_meta(show, &units);
     super::network(&columns, edges.as_ref(), &meta).map_err(|e| e.to_string())
 }
@@ -615,6 +639,117 @@ fn evolution(
         None
     };
     Ok((e.svg, gif))
+}
+
+/// A worked forward pass: each unit's weighted sum written out, z, and its activation.
+fn forward_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let t = r.trained.as_ref().ok_or("a forward pass needs a model")?;
+    let o = &show.options;
+    let input = o.input.as_deref().unwrap_or(&[]);
+    let pass = worked::forward(&t.model, input)?;
+    let digits = o.digits.unwrap_or(3);
+    let n = pass.len();
+    if let Some(l) = o.layer
+        && l > n
+    {
+        return Err(format!("the model has {n} layers, not {l}"));
+    }
+    let mut rows = Vec::new();
+    for (l, layer) in pass.iter().enumerate() {
+        if o.layer.is_some_and(|k| k != l + 1) {
+            continue;
+        }
+        let (name, unit) = if l + 1 == n {
+            ("Output".to_string(), "y")
+        } else if n == 2 {
+            ("Hidden".to_string(), "h")
+        } else {
+            (format!("Hidden {}", l + 1), "h")
+        };
+        for j in 0..layer.z.len() {
+            let label = if layer.z.len() == 1 {
+                unit.to_string()
+            } else {
+                format!("{unit}{}", j + 1)
+            };
+            rows.push(vec![
+                format!("{name}, {label}"),
+                sum_text(layer, j, digits, l == 0),
+                fixed(layer.z[j], digits),
+                activation_label(layer.activation),
+                fixed(layer.a[j], digits),
+            ]);
+        }
+    }
+    Ok(Some(Table {
+        header: ["Unit", "Weighted sum", "z", "Activation", "Output"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }))
+}
+
+/// A worked backward pass: the output, its squared error against the target, and every unit's
+/// delta.
+fn backprop_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let t = r.trained.as_ref().ok_or("a backward pass needs a model")?;
+    let o = &show.options;
+    let pass = worked::forward(&t.model, o.input.as_deref().unwrap_or(&[]))?;
+    let target = o.target.unwrap_or(0.0);
+    let d = worked::deltas(&pass, target)?;
+    let digits = o.digits.unwrap_or(4);
+    let n = pass.len();
+    let y = pass[n - 1].a[0];
+    let mut rows = vec![
+        vec![
+            "Output y".to_string(),
+            match pass[n - 1].activation {
+                crate::engine::Activation::Sigmoid => "σ(z)".to_string(),
+                a => format!("{}(z)", activation_label(a)),
+            },
+            fixed(y, digits),
+        ],
+        vec![
+            "Squared error".to_string(),
+            format!("(t − y)², t = {}", short(target, 6)),
+            fixed((target - y) * (target - y), digits),
+        ],
+    ];
+    let factor = |act: crate::engine::Activation, a: &str| match act {
+        crate::engine::Activation::Sigmoid => format!("{a}(1 − {a})"),
+        crate::engine::Activation::Tanh => format!("(1 − {a}²)"),
+        crate::engine::Activation::Relu => format!("[z_{a} > 0]"),
+        _ => String::new(),
+    };
+    rows.push(vec![
+        "δ output".to_string(),
+        format!("{}(t − y)", factor(pass[n - 1].activation, "y")),
+        fixed(d[n - 1][0], digits),
+    ]);
+    for l in (0..n - 1).rev() {
+        for (i, delta) in d[l].iter().enumerate() {
+            let unit = if n == 2 {
+                format!("h{}", i + 1)
+            } else {
+                format!("h{}_{}", l + 1, i + 1)
+            };
+            let w = &pass[l + 1].w[i];
+            let back = if w.len() == 1 {
+                format!("{} · δ", short(w[0], 6))
+            } else {
+                "Σⱼ wᵢⱼ δⱼ".to_string()
+            };
+            rows.push(vec![
+                format!("δ {unit}"),
+                format!("{}·{back}", factor(pass[l].activation, &unit)),
+                fixed(*delta, digits),
+            ]);
+        }
+    }
+    Ok(Some(Table {
+        header: ["Quantity", "Formula", "Value"].map(String::from).to_vec(),
+        rows,
+    }))
 }
 
 /// One row per listed experiment.

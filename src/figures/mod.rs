@@ -16,6 +16,7 @@ mod regions;
 mod scatter;
 pub mod style;
 mod svg;
+mod worked;
 
 pub use curve::{CurveOptions, Series, training_curve};
 pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
