@@ -165,6 +165,11 @@ named_enum!(
         /// Training frame by frame: a 2-unit hidden layer's space beside the input-space
         /// probability mesh (animated, with a scrubber).
         Evolution = "evolution",
+        /// A 1-input regressor with one hidden layer taken apart: each unit's output a_i, its
+        /// weighted share w_i·a_i, the bias, their sum and the prediction, in a grid of panels.
+        UnitDecomposition = "unit-decomposition",
+        /// The weighted shares w_i·a_i of the live units and their sum plus bias, overlaid.
+        UnitOverlay = "unit-overlay",
     }
 );
 
@@ -335,6 +340,8 @@ pub struct FigureOptions {
     pub digits: Option<usize>,
     /// Columns of a diagram whose nodes show the worked values (0 = the input).
     pub values: Option<Vec<usize>>,
+    /// Activation-curve panels `out·g(w·x + b)`, each as `{w, b, out}`.
+    pub variants: Option<Vec<[f64; 3]>>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -1122,11 +1129,15 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "input",
             "values",
         ],
+        ShowKind::Figure(FigureKind::UnitDecomposition | FigureKind::UnitOverlay) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
+        ],
         ShowKind::Figure(FigureKind::ActivationCurve) => &[
             "figure",
             "id",
             "caption",
             "activation",
+            "variants",
             "x",
             "y",
             "title",
@@ -1214,6 +1225,28 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         target: map.opt("target", Node::as_f64)?,
         layer: map.opt("layer", |n| n.as_usize(1, 100))?,
         digits: map.opt("digits", |n| n.as_usize(0, 8))?,
+        variants: map.opt("variants", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 12 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "give 1 to 12 variants",
+                ));
+            }
+            items
+                .iter()
+                .map(|item| {
+                    let m = item.as_map()?;
+                    m.check_keys(&["w", "b", "out"])?;
+                    Ok([
+                        m.opt("w", Node::as_f64)?.unwrap_or(1.0),
+                        m.opt("b", Node::as_f64)?.unwrap_or(0.0),
+                        m.opt("out", Node::as_f64)?.unwrap_or(1.0),
+                    ])
+                })
+                .collect()
+        })?,
         values: map.opt("values", |n| {
             n.as_seq()?.iter().map(|c| c.as_usize(0, 12)).collect()
         })?,

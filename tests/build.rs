@@ -513,3 +513,45 @@ fn worked_passes_and_equations() {
         run.stderr
     );
 }
+
+#[test]
+fn units_taken_apart() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let grid = read(figs.join("fit-units.svg"));
+    // Ten rows of two panels, plus the bias, the sum and the prediction: 23 nested panels.
+    assert_eq!(grid.matches("<svg x=").count(), 23, "panels");
+    for title in [
+        ">a10<",
+        ">w10·a10<",
+        ">w0 (output bias)<",
+        ">Sum = Σ wi·ai<",
+        ">ŷ = Sum + w0<",
+    ] {
+        assert!(grid.contains(title), "{title}");
+    }
+    assert!(grid.len() < 300_000, "{} bytes", grid.len());
+    let overlay = read(figs.join("fit-overlay.svg"));
+    assert!(overlay.contains(">Sum + bias<"));
+    let live = overlay.matches("·a").count();
+    assert!((1..=10).contains(&live), "{live} live units");
+    let variants = read(figs.join("relu-variants.svg"));
+    assert_eq!(variants.matches("<svg x=").count(), 3);
+    assert!(variants.contains(">ReLU(x)<") && variants.contains(">ReLU(−2x + 0.5)<"));
+    assert!(variants.contains(">−1.5·ReLU(−2x + 0.5)<"), "{variants}");
+    // A decomposition needs the 1-input, one-hidden-layer shape.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "use: fit\nshow:\n  - {figure: unit-decomposition",
+        "use: worked\nshow:\n  - {figure: unit-decomposition",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("a decomposition takes a 1-input network"),
+        "{}",
+        run.stderr
+    );
+}

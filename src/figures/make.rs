@@ -295,6 +295,9 @@ fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
     use crate::spec::Activation as A;
     let o = &show.options;
     let act = o.activation.unwrap_or(A::Linear);
+    if let Some(v) = &o.variants {
+        return super::make_units::activation_variants(act, v, o, meta);
+    }
     let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
     let ys: Vec<f64> = xs
@@ -339,6 +342,8 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::ImageGrid => format!("Images of {id}"),
         FigureKind::ProbabilityMesh => format!("Output probability of {id}"),
         FigureKind::Evolution => format!("Training of {id}, epoch by epoch"),
+        FigureKind::UnitDecomposition => format!("The units of {id}, one by one"),
+        FigureKind::UnitOverlay => format!("The units of {id} adding up"),
     }
 }
 
@@ -377,6 +382,14 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         }
         FigureKind::ProbabilityMesh => format!(
             "The probability of class 1 that experiment {}'s model gives each point of the plane, from red (0) through white (0.5) to blue (1), with the p = 0.5 contour in black and the {n} training points on top.",
+            block.id
+        ),
+        FigureKind::UnitDecomposition => format!(
+            "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data.",
+            block.id
+        ),
+        FigureKind::UnitOverlay => format!(
+            "The weighted outputs of experiment {}'s live hidden units as coloured curves, and their sum plus the bias in black, over the faint data points.",
             block.id
         ),
         FigureKind::Evolution => format!(
@@ -517,6 +530,8 @@ fn draw(
             Err("activation curves are drawn without an experiment".into())
         }
         FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
+        FigureKind::UnitDecomposition => super::make_units::decomposition(r, o, meta),
+        FigureKind::UnitOverlay => super::make_units::overlay(r, o, meta),
         FigureKind::ProbabilityMesh => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let pts = points2(r)?;
