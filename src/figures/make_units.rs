@@ -266,18 +266,15 @@ pub fn activation_variants(
     };
     let mut panels = Vec::new();
     for (k, [w, b, out]) in variants.iter().copied().enumerate() {
-        let inner = match (w, b) {
-            (w, b) if w == 1.0 && b == 0.0 => "x".to_string(),
-            (w, b) if b == 0.0 => format!("{}x", coef(w)),
-            (w, b) if w == 1.0 => {
-                format!("x {} {}", if b < 0.0 { "−" } else { "+" }, coef(b.abs()))
-            }
-            (w, b) => format!(
-                "{}x {} {}",
-                coef(w),
-                if b < 0.0 { "−" } else { "+" },
-                coef(b.abs())
-            ),
+        let wx = if w == 1.0 {
+            "x".to_string()
+        } else {
+            format!("{}x", coef(w))
+        };
+        let inner = if b == 0.0 {
+            wx
+        } else {
+            format!("{wx} {} {}", if b < 0.0 { "−" } else { "+" }, coef(b.abs()))
         };
         let title = if out == 1.0 {
             format!("{g}({inner})")
