@@ -342,6 +342,10 @@ pub struct FigureOptions {
     pub values: Option<Vec<usize>>,
     /// Activation-curve panels `out·g(w·x + b)`, each as `{w, b, out}`.
     pub variants: Option<Vec<[f64; 3]>>,
+    /// Draw the weight vectors on decision regions (pairwise differences for softmax).
+    pub weight_arrows: Option<bool>,
+    /// Length factor of the weight arrows.
+    pub arrow_scale: Option<f64>,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -1103,6 +1107,8 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "y-label",
             "grid",
             "equal-aspect",
+            "weight-arrows",
+            "arrow-scale",
         ],
         ShowKind::Figure(FigureKind::TrainingCurve) => {
             &["figure", "id", "caption", "metric", "title"]
@@ -1225,6 +1231,8 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         target: map.opt("target", Node::as_f64)?,
         layer: map.opt("layer", |n| n.as_usize(1, 100))?,
         digits: map.opt("digits", |n| n.as_usize(0, 8))?,
+        weight_arrows: map.opt("weight-arrows", Node::as_bool)?,
+        arrow_scale: map.opt("arrow-scale", |n| positive(n, 1000.0))?,
         variants: map.opt("variants", |n| {
             let items = n.as_seq()?;
             if items.is_empty() || items.len() > 12 {

@@ -555,3 +555,32 @@ fn units_taken_apart() {
         run.stderr
     );
 }
+
+#[test]
+fn weight_arrows_on_decision_regions() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let svg = read(book.path().join("site/figures/blobs-arrows.svg"));
+    for label in [">w2−w1<", ">w3−w1<", ">w3−w2<"] {
+        assert!(svg.contains(label), "{label}");
+    }
+    assert_eq!(
+        svg.matches("Z\" stroke=\"none\"/>").count(),
+        3,
+        "three arrowheads"
+    );
+    // A weight arrow needs a single-layer model.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "model: [{dense: 3, activation: softmax}]",
+        "model: [{dense: 4, activation: relu}, {dense: 3, activation: softmax}]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("weight arrows need a model with a single layer"),
+        "{}",
+        run.stderr
+    );
+}

@@ -473,10 +473,16 @@ fn draw(
             );
             let n = o.grid.unwrap_or(200);
             let grid = class_grid(&t.model, x, y, n);
+            let arrows = if o.weight_arrows == Some(true) {
+                weight_arrows(&t.model, r, x, y, o.arrow_scale.unwrap_or(1.0))?
+            } else {
+                Vec::new()
+            };
             let opts = super::RegionOptions {
                 x_label: o.x_label.clone().or(Some("x1".into())),
                 y_label: o.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
+                arrows,
                 ..Default::default()
             };
             super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
@@ -839,6 +845,69 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
         .to_vec(),
         rows,
     })
+}
+
+/// Weight vectors of a single-layer classifier: w from the origin for one output unit (normal
+/// to its boundary), or for softmax each pairwise difference w_j − w_i anchored on the i–j
+/// boundary at its point nearest the plot's centre.
+fn weight_arrows(
+    model: &crate::engine::Model,
+    r: &ExperimentResult,
+    x: [f64; 2],
+    y: [f64; 2],
+    scale: f64,
+) -> Result<Vec<super::Arrow>, String> {
+    let [layer] = model.layers.as_slice() else {
+        return Err("weight arrows need a model with a single layer".into());
+    };
+    if layer.w.nrows() != 2 {
+        return Err("weight arrows need two inputs".into());
+    }
+    let w = |i: usize, k: usize| f64::from(layer.w[[i, k]]);
+    if layer.w.ncols() == 1 {
+        return Ok(vec![super::Arrow {
+            from: [0.0, 0.0],
+            to: [scale * w(0, 0), scale * w(1, 0)],
+            label: Some("w".into()),
+        }]);
+    }
+    let names: Vec<String> = r.data.classes.clone();
+    let centre = [(x[0] + x[1]) / 2.0, (y[0] + y[1]) / 2.0];
+    let mut out = Vec::new();
+    let k = layer.w.ncols();
+    for j in (1..k).rev() {
+        for i in (0..j).rev() {
+            let d = [w(0, j) - w(0, i), w(1, j) - w(1, i)];
+            let e = f64::from(layer.b[j]) - f64::from(layer.b[i]);
+            let n2 = d[0] * d[0] + d[1] * d[1];
+            if n2 == 0.0 {
+                continue;
+            }
+            let t = (d[0] * centre[0] + d[1] * centre[1] + e) / n2;
+            let foot = [centre[0] - t * d[0], centre[1] - t * d[1]];
+            // The drawn i–j boundary is the part of this line where i and j lead the other
+            // classes; anchor the arrow at the middle of that part inside the plot.
+            let z = |p: [f64; 2], c: usize| w(0, c) * p[0] + w(1, c) * p[1] + f64::from(layer.b[c]);
+            let dir = [-d[1] / n2.sqrt(), d[0] / n2.sqrt()];
+            let span = (x[1] - x[0]).max(y[1] - y[0]);
+            let inside =
+                |p: [f64; 2]| (x[0]..=x[1]).contains(&p[0]) && (y[0]..=y[1]).contains(&p[1]);
+            let on_boundary = |p: [f64; 2]| (0..k).all(|c| c == i || c == j || z(p, c) <= z(p, i));
+            let along: Vec<[f64; 2]> = (-400..=400)
+                .map(|s| span * f64::from(s) / 400.0)
+                .map(|u| [foot[0] + u * dir[0], foot[1] + u * dir[1]])
+                .filter(|p| inside(*p) && on_boundary(*p))
+                .collect();
+            let from = along.get(along.len() / 2).copied().unwrap_or(foot);
+            let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| (c + 1).to_string());
+            out.push(super::Arrow {
+                from,
+                to: [from[0] + scale * d[0], from[1] + scale * d[1]],
+                label: Some(format!("w{}−w{}", name(j), name(i))),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// One-feature data as (x, target) points.

@@ -27,7 +27,7 @@ pub use lines::{Dots, Line, PlotOptions, line_plot};
 pub use mesh::{Field, MeshOptions, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
 pub use panels::panel_grid;
-pub use regions::{ClassGrid, RegionOptions, decision_regions};
+pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
 pub use svg::escape_xml;
 
