@@ -170,6 +170,9 @@ named_enum!(
         UnitDecomposition = "unit-decomposition",
         /// The weighted shares w_i·a_i of the live units and their sum plus bias, overlaid.
         UnitOverlay = "unit-overlay",
+        /// Points in 3-D (three features, or a 3-unit hidden layer's outputs), with the model's
+        /// p = 0.5 plane and weight arrows, in one or more views.
+        Scatter3d = "scatter-3d",
     }
 );
 
@@ -346,6 +349,31 @@ pub struct FigureOptions {
     pub weight_arrows: Option<bool>,
     /// Length factor of the weight arrows.
     pub arrow_scale: Option<f64>,
+    /// Camera elevation and azimuth of a 3-D view, in degrees.
+    pub view: Option<[f64; 2]>,
+    /// `hidden`: plot the first layer's outputs instead of the input features.
+    pub space: Option<String>,
+    /// Draw the model's p = 0.5 plane.
+    pub plane: Option<bool>,
+    pub plane_x: Option<[f64; 2]>,
+    pub plane_y: Option<[f64; 2]>,
+    pub plane_opacity: Option<f64>,
+    /// Point opacity.
+    pub opacity: Option<f64>,
+    pub z_label: Option<String>,
+    /// Several views side by side, each overriding the figure's settings.
+    pub panels: Option<Vec<PanelSpec>>,
+}
+
+/// One view of a multi-panel 3-D figure.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PanelSpec {
+    pub view: Option<[f64; 2]>,
+    pub plane: Option<bool>,
+    pub opacity: Option<f64>,
+    pub weight_arrows: Option<bool>,
+    /// A 2-D decision-region panel of the input space instead of a 3-D view.
+    pub regions: bool,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -1009,6 +1037,38 @@ fn parse_train(
     })
 }
 
+/// `[elevation, azimuth]` in degrees.
+fn parse_view(node: &Node) -> Result<[f64; 2], YamlError> {
+    let items = node.as_seq()?;
+    let bad = || {
+        YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "a view is [elevation, azimuth] in degrees",
+        )
+        .hint("e.g. `view: [30, -60]` (matplotlib's default)")
+    };
+    let [e, a] = items else { return Err(bad()) };
+    let (e, a) = (e.as_f64()?, a.as_f64()?);
+    if e.abs() > 90.0 || a.abs() > 360.0 {
+        return Err(bad());
+    }
+    Ok([e, a])
+}
+
+/// A number in [0, 1].
+fn opacity(node: &Node) -> Result<f64, YamlError> {
+    let v = node.as_f64()?;
+    if !(0.0..=1.0).contains(&v) {
+        return Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "an opacity is between 0 and 1",
+        ));
+    }
+    Ok(v)
+}
+
 fn positive(node: &Node, max: f64) -> Result<f64, YamlError> {
     let v = node.as_f64()?;
     if v <= 0.0 || v > max {
@@ -1135,6 +1195,28 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "input",
             "values",
         ],
+        ShowKind::Figure(FigureKind::Scatter3d) => &[
+            "figure",
+            "id",
+            "caption",
+            "title",
+            "x-label",
+            "y-label",
+            "z-label",
+            "view",
+            "space",
+            "plane",
+            "plane-x",
+            "plane-y",
+            "plane-opacity",
+            "opacity",
+            "weight-arrows",
+            "arrow-scale",
+            "panels",
+            "x",
+            "y",
+            "grid",
+        ],
         ShowKind::Figure(FigureKind::UnitDecomposition | FigureKind::UnitOverlay) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
@@ -1232,6 +1314,41 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         layer: map.opt("layer", |n| n.as_usize(1, 100))?,
         digits: map.opt("digits", |n| n.as_usize(0, 8))?,
         weight_arrows: map.opt("weight-arrows", Node::as_bool)?,
+        view: map.opt("view", parse_view)?,
+        space: map.opt("space", |n| {
+            n.as_choice("space", &["input", "hidden"])
+                .map(str::to_string)
+        })?,
+        plane: map.opt("plane", Node::as_bool)?,
+        plane_x: map.opt("plane-x", Node::as_range)?,
+        plane_y: map.opt("plane-y", Node::as_range)?,
+        plane_opacity: map.opt("plane-opacity", opacity)?,
+        opacity: map.opt("opacity", opacity)?,
+        z_label: map.opt("z-label", Node::as_text)?,
+        panels: map.opt("panels", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 4 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "a figure has 1 to 4 panels",
+                ));
+            }
+            items
+                .iter()
+                .map(|item| {
+                    let m = item.as_map()?;
+                    m.check_keys(&["view", "plane", "opacity", "weight-arrows", "regions"])?;
+                    Ok(PanelSpec {
+                        view: m.opt("view", parse_view)?,
+                        plane: m.opt("plane", Node::as_bool)?,
+                        opacity: m.opt("opacity", opacity)?,
+                        weight_arrows: m.opt("weight-arrows", Node::as_bool)?,
+                        regions: m.opt("regions", Node::as_bool)?.unwrap_or(false),
+                    })
+                })
+                .collect()
+        })?,
         arrow_scale: map.opt("arrow-scale", |n| positive(n, 1000.0))?,
         variants: map.opt("variants", |n| {
             let items = n.as_seq()?;
@@ -1365,6 +1482,13 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
             ) => false,
             ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
             ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
+            ShowKind::Figure(FigureKind::Scatter3d) => {
+                let o = &show.options;
+                o.space.as_deref() == Some("hidden")
+                    || o.plane == Some(true)
+                    || o.weight_arrows == Some(true)
+                    || o.panels.is_some()
+            }
             _ => true,
         };
         if needs_model && exp.model.is_none() {

@@ -584,3 +584,41 @@ fn weight_arrows_on_decision_regions() {
         run.stderr
     );
 }
+
+#[test]
+fn scatter_3d_views() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let plain = read(figs.join("blobs3-plain.svg"));
+    assert_eq!(plain.matches("r=\"3.5\"").count(), 100, "every point");
+    assert_eq!(
+        plain.matches("fill=\"#f2f2f2\"").count(),
+        3,
+        "three back panes"
+    );
+    assert!(plain.contains(">x3</text>") && !plain.contains("fill=\"#8fa8c8\""));
+    let plane = read(figs.join("blobs3-plane.svg"));
+    assert_eq!(plane.matches("fill=\"#8fa8c8\"").count(), 1, "the plane");
+    assert!(plane.contains(">w</text>"), "the weight arrow");
+    let hidden = read(figs.join("xor-hidden-3d.svg"));
+    assert_eq!(
+        hidden.matches("<svg x=").count(),
+        2,
+        "a 3-D view and the regions"
+    );
+    assert!(hidden.contains(">a3</text>") && hidden.contains(">v1</text>"));
+    // Data-only 3-D scatters need no model; a plane does.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "model: [{dense: 1, activation: sigmoid}]\ntrain: {lr: 0.05, epochs: 100, batch: full}\n",
+        "",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("`scatter-3d` needs a trained model"),
+        "{}",
+        run.stderr
+    );
+}

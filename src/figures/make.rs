@@ -344,6 +344,7 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::Evolution => format!("Training of {id}, epoch by epoch"),
         FigureKind::UnitDecomposition => format!("The units of {id}, one by one"),
         FigureKind::UnitOverlay => format!("The units of {id} adding up"),
+        FigureKind::Scatter3d => format!("Data of {id} in three dimensions"),
     }
 }
 
@@ -386,6 +387,10 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         ),
         FigureKind::UnitDecomposition => format!(
             "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data.",
+            block.id
+        ),
+        FigureKind::Scatter3d => format!(
+            "A 3-D scatter plot of the {n} points of experiment {} coloured by class, seen from a fixed angle; where drawn, the translucent plane is where the model's output is 0.5 and the arrows are weight vectors.",
             block.id
         ),
         FigureKind::UnitOverlay => format!(
@@ -538,6 +543,13 @@ fn draw(
         FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
         FigureKind::UnitDecomposition => super::make_units::decomposition(r, o, meta),
         FigureKind::UnitOverlay => super::make_units::overlay(r, o, meta),
+        FigureKind::Scatter3d => {
+            // The 2-D panel shows regions only: weight arrows belong to the 3-D views.
+            let mut flat = show.clone();
+            flat.options.weight_arrows = None;
+            let regions = |m: &Meta| draw(FigureKind::DecisionRegions, &flat, r, m);
+            super::make_3d::scatter_3d(r, &classes(r), o, meta, &regions)
+        }
         FigureKind::ProbabilityMesh => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let pts = points2(r)?;

@@ -9,6 +9,7 @@ mod frame;
 mod images;
 mod lines;
 pub mod make;
+mod make_3d;
 mod make_mesh;
 mod make_units;
 mod mesh;
@@ -16,6 +17,7 @@ mod network;
 mod panels;
 mod regions;
 mod scatter;
+mod scatter3d;
 pub mod style;
 mod svg;
 mod worked;
@@ -29,6 +31,7 @@ pub use network::{Column, EdgeLabels, network};
 pub use panels::panel_grid;
 pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
+pub use scatter3d::{Arrow3, Plane, Scatter3Options, View, scatter3d};
 pub use svg::escape_xml;
 
 /// The accessible name and description of a figure; `id` makes element ids unique and stable.
