@@ -173,6 +173,10 @@ named_enum!(
         /// Points in 3-D (three features, or a 3-unit hidden layer's outputs), with the model's
         /// p = 0.5 plane and weight arrows, in one or more views.
         Scatter3d = "scatter-3d",
+        /// The p = 0.5 boundary after several epochs, overlaid in one panel.
+        BoundaryHistory = "boundary-history",
+        /// Small multiples: one panel per listed experiment (a sweep over settings).
+        Sweep = "sweep",
     }
 );
 
@@ -363,6 +367,8 @@ pub struct FigureOptions {
     pub z_label: Option<String>,
     /// Several views side by side, each overriding the figure's settings.
     pub panels: Option<Vec<PanelSpec>>,
+    /// The kind of figure each panel of a sweep draws.
+    pub of: Option<FigureKind>,
 }
 
 /// One view of a multi-panel 3-D figure.
@@ -474,11 +480,17 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         let show_node = map.require("show")?;
         let show = parse_show(show_node, &id, src)?;
         for (s, node) in show.iter().zip(show_node.as_seq()?) {
-            if s.what == ShowKind::Figure(FigureKind::Evolution) {
+            if matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            ) {
                 return Err(YamlError::at(
                     node,
                     YamlErrorKind::Invalid,
-                    "an evolution belongs in the block that trains the model",
+                    format!(
+                        "`{}` belongs in the block that trains the model",
+                        s.what.name()
+                    ),
                 )
                 .hint("its frames are models kept while training; move the figure to that block"));
             }
@@ -594,7 +606,14 @@ fn static_block(
                 .hint(format!("activations: {}", Activation::NAMES.join(", "))));
             }
             ShowKind::Figure(FigureKind::ActivationCurve) => {}
-            ShowKind::Table(TableKind::Runs) if s.options.runs.is_some() => {}
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+                if s.options.runs.is_some() => {}
+            ShowKind::Figure(FigureKind::Sweep) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments to draw side by side, e.g. `runs: [a, b, c]`"),
+                );
+            }
             ShowKind::Table(TableKind::Runs) => {
                 return Err(
                     YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
@@ -1195,6 +1214,13 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "input",
             "values",
         ],
+        ShowKind::Figure(FigureKind::BoundaryHistory) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
+        ],
+        ShowKind::Figure(FigureKind::Sweep) => &[
+            "figure", "id", "caption", "runs", "of", "columns", "x", "y", "grid", "title",
+            "x-label", "y-label", "metric",
+        ],
         ShowKind::Figure(FigureKind::Scatter3d) => &[
             "figure",
             "id",
@@ -1299,6 +1325,15 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             Ok(epochs)
         })?,
         gif: map.opt("gif", Node::as_bool)?,
+        of: map.opt("of", |n| {
+            const PANELS: &[&str] = &[
+                "decision-regions",
+                "probability-mesh",
+                "training-curve",
+                "regression-fit",
+            ];
+            choice(n, "panel kind", PANELS, FigureKind::from_name)
+        })?,
         input: map.opt("input", |n| {
             let cells = n.as_seq()?;
             if cells.is_empty() || cells.len() > 1000 {
@@ -1419,7 +1454,12 @@ fn evolution_frames(block: &Block) -> Vec<usize> {
     let mut frames: Vec<usize> = block
         .show
         .iter()
-        .filter(|s| s.what == ShowKind::Figure(FigureKind::Evolution))
+        .filter(|s| {
+            matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            )
+        })
         .flat_map(|s| {
             s.options
                 .frames
@@ -1444,7 +1484,11 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     };
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
-        if show.what == ShowKind::Table(TableKind::Runs) && show.options.runs.is_none() {
+        if matches!(
+            show.what,
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+        ) && show.options.runs.is_none()
+        {
             return Err(
                 YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
                     .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
@@ -1482,6 +1526,7 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
             ) => false,
             ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
             ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
+            ShowKind::Figure(FigureKind::Sweep) => false,
             ShowKind::Figure(FigureKind::Scatter3d) => {
                 let o = &show.options;
                 o.space.as_deref() == Some("hidden")

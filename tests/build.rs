@@ -622,3 +622,34 @@ fn scatter_3d_views() {
         run.stderr
     );
 }
+
+#[test]
+fn sweeps_and_boundary_histories() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let history = read(figs.join("evo-history.svg"));
+    // Epochs 0 and 5 as asked, and the last one (30).
+    for e in [">epoch 0<", ">epoch 5<", ">epoch 30<"] {
+        assert!(history.contains(e), "{e}");
+    }
+    assert_eq!(history.matches("stroke-width=\"1.6\"").count(), 3);
+    let sweep = read(figs.join("two-runs.svg"));
+    assert_eq!(sweep.matches("<svg x=").count(), 2, "one panel per run");
+    assert!(
+        sweep.contains("tanh · lr 0.1"),
+        "panel titled by its settings"
+    );
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "runs: [evo, blobs]",
+        "runs: [evo, blob]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("did you mean `blobs`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ndarray::Array2;
 
-use super::make_mesh::{evolution_frames, probability_field};
+use super::make_mesh::{boundary_fields, evolution_frames, probability_field};
 use super::worked::{self, fixed, short, sum_text};
 use super::{Class, Meta};
 use crate::content::{Chapter, escape};
@@ -80,6 +80,23 @@ pub fn show(
     {
         let meta = diagram_meta(show, o.layers.as_deref().unwrap_or(&[]));
         let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
+        return Ok(figure(ch, block, show, number, svg, &meta));
+    }
+    if show.what == ShowKind::Figure(FigureKind::Sweep) {
+        let meta = Meta {
+            id: show.id.clone(),
+            title: show.caption.clone().unwrap_or_else(|| {
+                format!(
+                    "A sweep of {} runs",
+                    show.options.runs.as_ref().map_or(0, Vec::len)
+                )
+            }),
+            desc: format!(
+                "Small multiples, one panel per experiment: {}.",
+                show.options.runs.clone().unwrap_or_default().join(", ")
+            ),
+        };
+        let svg = sweep(show, outcomes, &meta).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
     if show.what == ShowKind::Table(TableKind::Runs) {
@@ -345,6 +362,8 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::UnitDecomposition => format!("The units of {id}, one by one"),
         FigureKind::UnitOverlay => format!("The units of {id} adding up"),
         FigureKind::Scatter3d => format!("Data of {id} in three dimensions"),
+        FigureKind::BoundaryHistory => format!("The boundary of {id} as it trains"),
+        FigureKind::Sweep => format!("A sweep over {id}"),
     }
 }
 
@@ -389,6 +408,11 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
             "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data.",
             block.id
         ),
+        FigureKind::BoundaryHistory => format!(
+            "The line where experiment {}'s output probability is 0.5, after several epochs of training, from light grey (early) to black (late), over its {n} training points.",
+            block.id
+        ),
+        FigureKind::Sweep => format!("Small multiples of experiment {}.", block.id),
         FigureKind::Scatter3d => format!(
             "A 3-D scatter plot of the {n} points of experiment {} coloured by class, seen from a fixed angle; where drawn, the translucent plane is where the model's output is 0.5 and the arrows are weight vectors.",
             block.id
@@ -484,6 +508,7 @@ fn draw(
                 Vec::new()
             };
             let opts = super::RegionOptions {
+                title: o.title.clone(),
                 x_label: o.x_label.clone().or(Some("x1".into())),
                 y_label: o.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
@@ -543,6 +568,22 @@ fn draw(
         FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
         FigureKind::UnitDecomposition => super::make_units::decomposition(r, o, meta),
         FigureKind::UnitOverlay => super::make_units::overlay(r, o, meta),
+        FigureKind::Sweep => Err("sweeps are drawn on their own".into()),
+        FigureKind::BoundaryHistory => {
+            let pts = points2(r)?;
+            let (x, y) = (
+                o.x.unwrap_or_else(|| extent(&pts, 0)),
+                o.y.unwrap_or_else(|| extent(&pts, 1)),
+            );
+            let fields = boundary_fields(r, o, x, y)?;
+            let opts = super::MeshOptions {
+                x_label: o.x_label.clone().or(Some("x1".into())),
+                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: o.title.clone(),
+            };
+            super::boundary_history(&fields, &pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
+        }
         FigureKind::Scatter3d => {
             // The 2-D panel shows regions only: weight arrows belong to the 3-D views.
             let mut flat = show.clone();
@@ -783,6 +824,53 @@ fn backprop_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, St
         header: ["Quantity", "Formula", "Value"].map(String::from).to_vec(),
         rows,
     }))
+}
+
+/// One panel per listed experiment, each drawn as `of` with the figure's options and titled
+/// with what distinguishes the run (hidden activation and learning rate).
+fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Result<String, String> {
+    let o = &show.options;
+    let kind = o.of.unwrap_or(FigureKind::DecisionRegions);
+    let ids = o.runs.clone().unwrap_or_default();
+    let mut panels = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        let r = match outcomes.get(id) {
+            Some(Outcome::Done(r)) => r,
+            Some(_) => return Err(format!("experiment `{id}` did not run")),
+            None => {
+                let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "no experiment `{id}`{}",
+                    crate::diag::suggest(id, known)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default()
+                ));
+            }
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
+            .iter()
+            .map(|l| activation_label(l.activation))
+            .collect();
+        let mut part = show.clone();
+        part.what = ShowKind::Figure(kind);
+        part.options.title = Some(if hidden.is_empty() {
+            format!("lr {}", t.train.lr)
+        } else {
+            format!("{} · lr {}", hidden.join(", "), t.train.lr)
+        });
+        let part_meta = Meta {
+            id: format!("{}-{k}", meta.id),
+            title: id.clone(),
+            desc: String::new(),
+        };
+        panels.push(Some(draw(kind, &part, r, &part_meta)?));
+    }
+    let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
+    super::panel_grid(&panels, columns, o.title.as_deref(), meta).map_err(|e| e.to_string())
 }
 
 /// One row per listed experiment.

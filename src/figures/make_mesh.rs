@@ -143,3 +143,39 @@ pub fn evolution_frames(
         hidden_y,
     })
 }
+
+/// The probability field of every kept model that the figure asks for (its `frames`, or the
+/// default schedule), with the last kept epoch always included.
+pub fn boundary_fields(
+    r: &ExperimentResult,
+    o: &FigureOptions,
+    x: [f64; 2],
+    y: [f64; 2],
+) -> Result<Vec<(usize, Field)>, String> {
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    if t.model.input_dim() != 2 {
+        return Err("a boundary history needs two inputs".into());
+    }
+    let wanted = o
+        .frames
+        .clone()
+        .unwrap_or_else(|| default_frames(t.train.epochs));
+    let snaps = &t.history.snapshots;
+    let last = snaps.last().map(|s| s.0);
+    let n = o.grid.unwrap_or(150);
+    snaps
+        .iter()
+        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
+        .map(|(e, m)| Ok((*e, probability_field(m, x, y, n)?)))
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(|v| {
+            if v.is_empty() {
+                Err(
+                    "no models were kept while training; was the figure added to a `use:` block?"
+                        .into(),
+                )
+            } else {
+                Ok(v)
+            }
+        })
+}

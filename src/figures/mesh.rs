@@ -253,6 +253,73 @@ pub fn probability_mesh(
     Ok(finish(plot.svg, meta, &layers, &overlay))
 }
 
+/// The p = 0.5 boundary of several epochs in one panel, light (early) to dark (late), each
+/// labelled in the legend, over the data points.
+pub fn boundary_history(
+    fields: &[(usize, Field)],
+    points: &[[f64; 2]],
+    class_of: &[usize],
+    classes: &[Class],
+    opts: &MeshOptions,
+    meta: &Meta,
+) -> Result<String, FigureError> {
+    check_points(points, class_of, classes)?;
+    let Some((_, first)) = fields.first() else {
+        return Err(FigureError(
+            "a boundary history needs at least one epoch".into(),
+        ));
+    };
+    let plot = draw_frame(&Axes {
+        title: opts.title.clone(),
+        x_label: opts.x_label.clone(),
+        y_label: opts.y_label.clone(),
+        x: first.x,
+        y: first.y,
+        width: 520,
+        height: 480,
+        equal_aspect: true,
+    })?;
+    let id = id_of(meta);
+    let mut layers = plot.clip_path(&id);
+    layers.push_str(&points_layer(
+        &plot, &id, points, class_of, classes, 3.5, 0.5,
+    ));
+    let n = fields.len();
+    let mut legend = String::new();
+    for (k, (epoch, field)) in fields.iter().enumerate() {
+        field.check()?;
+        // From light grey to black as training goes on.
+        let shade = if n == 1 {
+            0
+        } else {
+            (200.0 * (1.0 - k as f64 / (n - 1) as f64)).round() as u8
+        };
+        let color = format!("#{shade:02x}{shade:02x}{shade:02x}");
+        let _ = writeln!(
+            layers,
+            "<path clip-path=\"url(#{id}-clip)\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"/>",
+            path_data(&plot, &contour(field, 0.5))
+        );
+        let (x, y) = (plot.px[0] + 10.0, plot.py[1] + 14.0 + 18.0 * k as f64);
+        let _ = writeln!(
+            legend,
+            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"12\">epoch {epoch}</text>",
+            num(x),
+            num(y),
+            num(x + 22.0),
+            num(y),
+            super::style::FONT
+        );
+    }
+    let backdrop = format!(
+        "<rect x=\"{}\" y=\"{}\" width=\"96\" height=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
+        num(plot.px[0] + 4.0),
+        num(plot.py[1] + 4.0),
+        num(18.0 * n as f64 + 2.0)
+    );
+    Ok(finish(plot.svg, meta, &layers, &(backdrop + &legend)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
