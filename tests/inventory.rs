@@ -113,6 +113,21 @@ fn every_inventory_id_is_in_the_manifest() {
     assert!(table("ann-num-4").contains("<td>−0.1353</td>"));
     let fig4 = read(book.path().join("site/figures/ann-fig-4.svg"));
     assert!(fig4.contains(">1.67</text>"), "the raw-sum output");
+    // The guide's gallery shows every figure and table kind (image grids need MNIST, so the
+    // gallery points at the introductory chapter's instead).
+    for (list, names) in [
+        ("figures", nnbook::spec::FigureKind::NAMES),
+        ("tables", nnbook::spec::TableKind::NAMES),
+    ] {
+        for kind in names.iter().filter(|k| **k != "image-grid") {
+            let shown = m[list].as_array().unwrap().iter().any(|f| {
+                f["kind"] == *kind
+                    && (f["experiment"].as_str().unwrap().starts_with("gallery-")
+                        || f["id"].as_str().unwrap().starts_with("gallery-"))
+            });
+            assert!(shown, "the gallery has no {kind}");
+        }
+    }
     // The MNIST summary is counted even when the data is absent.
     let mnist = entry(&m, "tables", "ann-tab-summary").unwrap();
     assert_eq!(mnist["status"], "skipped");
