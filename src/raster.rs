@@ -188,8 +188,52 @@ pub fn gif(frames: &[String], scale: f32, delay_cs: u16) -> Result<Vec<u8>, Stri
     Ok(out)
 }
 
+/// Characters in an SVG's `<text>` elements that the bundled font cannot draw. Such a figure
+/// would show empty boxes in its snapshot PNG and on machines without a fallback font.
+pub fn missing_glyphs(svg: &str) -> Vec<char> {
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::new(FONT) else {
+        return Vec::new();
+    };
+    let charmap = font.charmap();
+    let mut missing = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let body_end = rest.find("</text>").unwrap_or(rest.len());
+        let body = rest.get(open_end + 1..body_end).unwrap_or("");
+        let text = body
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        for c in text.chars() {
+            if !c.is_whitespace() && charmap.map(c).is_none() && !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+        rest = &rest[body_end.min(rest.len())..];
+        if rest.is_empty() {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn finds_characters_the_font_lacks() {
+        let svg = "<svg><text x=\"1\">σ(z) &amp; ŷ ⋮ x₁</text><text>漢 🙂</text></svg>";
+        assert_eq!(super::missing_glyphs(svg), vec!['漢', '🙂']);
+        assert!(super::missing_glyphs("<svg><text>plain</text></svg>").is_empty());
+    }
+
     #[test]
     fn gif_of_two_frames() {
         let frame = |c: &str| {

@@ -653,3 +653,22 @@ fn sweeps_and_boundary_histories() {
         run.stderr
     );
 }
+
+#[test]
+fn text_the_font_cannot_draw_is_an_error() {
+    let book = fixture("kinds");
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "{figure: scatter, id: parabola-points}",
+        "{figure: scatter, id: parabola-points, title: \"数据 σ\"}",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E032]") && run.stderr.contains("`数` `据`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("`σ`"), "σ is in the font");
+}

@@ -46,8 +46,33 @@ impl Shown {
     }
 }
 
-/// Make one figure or table of a block.
+/// Make one figure or table of a block; a figure whose text the bundled font cannot draw is
+/// an error, since its snapshot and its look on machines without that glyph would differ.
 pub fn show(
+    ch: &Chapter,
+    block: &Block,
+    item: &Show,
+    number: &str,
+    outcomes: &BTreeMap<String, Outcome>,
+) -> Result<Shown, Diagnostic> {
+    let shown = make(ch, block, item, number, outcomes)?;
+    if let Shown::Figure { svg, .. } = &shown {
+        let missing = crate::raster::missing_glyphs(svg);
+        if !missing.is_empty() {
+            let list: String = missing.iter().map(|c| format!(" `{c}`")).collect();
+            return Err(Diagnostic::error(
+                "E032",
+                format!("`{}` has text the book's font cannot draw:{list}", item.id),
+            )
+            .at(item.location.clone())
+            .with_source(&ch.text)
+            .hint("figures are drawn with DejaVu Sans; use characters it has (Latin, Greek, Cyrillic, math symbols)"));
+        }
+    }
+    Ok(shown)
+}
+
+fn make(
     ch: &Chapter,
     block: &Block,
     show: &Show,
@@ -466,6 +491,7 @@ fn draw(
             // Regression data: the target against the one feature.
             let pts = xy_points(r);
             let opts = super::ScatterOptions {
+                title: o.title.clone(),
                 x: o.x,
                 y: o.y,
                 x_label: o.x_label.clone().or(Some("x".into())),
@@ -483,6 +509,7 @@ fn draw(
         FigureKind::Scatter => {
             let pts = points2(r)?;
             let opts = super::ScatterOptions {
+                title: o.title.clone(),
                 x: o.x,
                 y: o.y,
                 x_label: o.x_label.clone().or(Some("x1".into())),
