@@ -120,10 +120,14 @@ pub fn render(svg: &str, scale: f32) -> Result<Image, String> {
 /// An animated GIF of SVG frames, each shown `delay_cs` hundredths of a second (the last one
 /// three times as long), looping forever.
 pub fn gif(frames: &[String], scale: f32, delay_cs: u16) -> Result<Vec<u8>, String> {
-    let images = frames
-        .iter()
-        .map(|svg| render(svg, scale))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Frames render independently; rayon keeps their order.
+    let images = {
+        use rayon::prelude::*;
+        frames
+            .par_iter()
+            .map(|svg| render(svg, scale))
+            .collect::<Result<Vec<_>, _>>()?
+    };
     let Some(first) = images.first() else {
         return Err("an animation needs at least one frame".into());
     };

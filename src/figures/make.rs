@@ -54,8 +54,9 @@ pub fn show(
     item: &Show,
     number: &str,
     outcomes: &BTreeMap<String, Outcome>,
+    cache: &run::Cache,
 ) -> Result<Shown, Diagnostic> {
-    let shown = make(ch, block, item, number, outcomes)?;
+    let shown = make(ch, block, item, number, outcomes, cache)?;
     if let Shown::Figure { svg, .. } = &shown {
         let missing = crate::raster::missing_glyphs(svg);
         if !missing.is_empty() {
@@ -78,6 +79,7 @@ fn make(
     show: &Show,
     number: &str,
     outcomes: &BTreeMap<String, Outcome>,
+    cache: &run::Cache,
 ) -> Result<Shown, Diagnostic> {
     let outcome = outcomes.get(&block.id);
     let fail = |msg: String| {
@@ -162,7 +164,7 @@ fn make(
                     .unwrap_or_else(|| default_title(FigureKind::Evolution, &block.id)),
                 desc: describe(FigureKind::Evolution, block, result),
             };
-            let (svg, gif) = evolution(show, result, &meta).map_err(fail)?;
+            let (svg, gif) = evolution(show, result, &meta, cache).map_err(fail)?;
             let mut shown = figure(ch, block, show, number, svg, &meta);
             if let Shown::Figure { extra, .. } = &mut shown
                 && let Some(gif) = gif
@@ -706,6 +708,7 @@ fn evolution(
     show: &Show,
     r: &ExperimentResult,
     meta: &Meta,
+    cache: &run::Cache,
 ) -> Result<(String, Option<Vec<u8>>), String> {
     let o = &show.options;
     let pts = points2(r)?;
@@ -735,7 +738,10 @@ fn evolution(
     )
     .map_err(|e| e.to_string())?;
     let gif = if gif {
-        Some(crate::raster::gif(&e.stills, 1.0, 40)?)
+        // Rendering every frame is the slowest step of a warm build; the GIF depends on nothing
+        // but the frames' SVG, so it is cached under their hash.
+        let inputs: Vec<&[u8]> = e.stills.iter().map(|s| s.as_bytes()).collect();
+        Some(cache.blob(&inputs, "gif", || crate::raster::gif(&e.stills, 1.0, 40))?)
     } else {
         None
     };
