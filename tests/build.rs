@@ -672,3 +672,41 @@ fn text_the_font_cannot_draw_is_an_error() {
     );
     assert!(!run.stderr.contains("`σ`"), "σ is in the font");
 }
+
+#[test]
+fn every_kind_is_accessible_compact_and_matches_its_snapshot() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&figs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "svg") {
+            continue;
+        }
+        count += 1;
+        let svg = read(&path);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let head = svg.split('>').next().unwrap();
+        assert!(
+            head.starts_with("<svg") && head.contains("role=\"img\""),
+            "{name}"
+        );
+        assert!(head.contains("aria-labelledby="), "{name}");
+        assert!(
+            svg.contains("<title id=") && svg.contains("<desc id="),
+            "{name}"
+        );
+        let budget = if svg.contains("class=\"nn-frame") {
+            1_000_000
+        } else {
+            300_000
+        };
+        assert!(svg.len() <= budget, "{name}: {} bytes", svg.len());
+        assert!(!svg.contains("NaN") && !svg.contains("inf\""), "{name}");
+    }
+    assert!(count >= 20, "{count} figures");
+    // And each is byte for byte the committed snapshot.
+    let run = nnbook(&["test", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
