@@ -195,6 +195,10 @@ named_enum!(
         ForwardPass = "forward-pass",
         /// A worked backward pass for one input and target: error and each unit's delta.
         Backprop = "backprop",
+        /// The trained weights and biases, layer by layer.
+        Weights = "weights",
+        /// Training (or `validate:`) samples counted by true and predicted class.
+        Confusion = "confusion",
     }
 );
 
@@ -1262,6 +1266,7 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Table(TableKind::ForwardPass) => {
             &["table", "id", "caption", "input", "layer", "digits"]
         }
+        ShowKind::Table(TableKind::Weights) => &["table", "id", "caption", "digits"],
         ShowKind::Table(TableKind::Backprop) => {
             &["table", "id", "caption", "input", "target", "digits"]
         }

@@ -710,3 +710,32 @@ fn every_kind_is_accessible_compact_and_matches_its_snapshot() {
     let run = nnbook(&["test", "--root", book.path().to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn confusion_and_weight_tables() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let page = read(book.path().join("site/01-kinds.html"));
+    let confusion = page.split("id=\"blobs-confusion\"").nth(1).unwrap();
+    let confusion = confusion.split("</table>").next().unwrap();
+    assert!(confusion.contains("<th scope=\"col\">True ↓ predicted →</th>"));
+    // 150 points, 3 classes: the nine counts add up to 150.
+    let total: usize = confusion
+        .split("<td>")
+        .skip(1)
+        .filter_map(|c| c.split("</td>").next())
+        .filter_map(|c| c.parse::<usize>().ok())
+        .sum::<usize>()
+        - (1 + 2 + 3);
+    assert_eq!(total, 150, "{confusion}");
+    let weights = page.split("id=\"blobs-weights\"").nth(1).unwrap();
+    assert_eq!(
+        weights
+            .split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        1 + 3
+    );
+}

@@ -193,6 +193,8 @@ fn make(
                 TableKind::Runs => None,
                 TableKind::ForwardPass => forward_table(show, result).map_err(fail)?,
                 TableKind::Backprop => backprop_table(show, result).map_err(fail)?,
+                TableKind::Weights => weights_table(show, result),
+                TableKind::Confusion => confusion_table(result).map_err(fail)?,
             }
             .ok_or_else(|| {
                 fail(match kind {
@@ -904,6 +906,87 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
     }
     let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
     super::panel_grid(&panels, columns, o.title.as_deref(), meta).map_err(|e| e.to_string())
+}
+
+/// Each layer's weights (one row per input) and biases.
+fn weights_table(show: &Show, r: &ExperimentResult) -> Option<Table> {
+    let t = r.trained.as_ref()?;
+    let digits = show.options.digits.unwrap_or(3);
+    let n = t.model.layers.len();
+    let mut rows = Vec::new();
+    for (l, layer) in t.model.layers.iter().enumerate() {
+        let name = if l + 1 == n {
+            "Output".to_string()
+        } else if n == 2 {
+            "Hidden".to_string()
+        } else {
+            format!("Hidden {}", l + 1)
+        };
+        let from = |i: usize| {
+            if l == 0 {
+                format!("x{}", i + 1)
+            } else {
+                format!("h{}", i + 1)
+            }
+        };
+        for (i, row) in layer.w.rows().into_iter().enumerate() {
+            let values: Vec<String> = row.iter().map(|v| fixed(f64::from(*v), digits)).collect();
+            rows.push(vec![name.clone(), from(i), values.join("  ")]);
+        }
+        let bias: Vec<String> = layer
+            .b
+            .iter()
+            .map(|v| fixed(f64::from(*v), digits))
+            .collect();
+        rows.push(vec![name, "bias".into(), bias.join("  ")]);
+    }
+    Some(Table {
+        header: ["Layer", "From", "Weights to each unit"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    })
+}
+
+/// Counts of (true class, predicted class) on the training data.
+fn confusion_table(r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let Some(t) = r.trained.as_ref() else {
+        return Ok(None);
+    };
+    if r.data.classes.is_empty() {
+        return Err("a confusion matrix needs a classifier".into());
+    }
+    let k = r.data.classes.len();
+    let grid = run::predict(&t.model, &r.data.x);
+    let mut counts = vec![vec![0usize; k]; k];
+    for (row, &truth) in grid.rows().into_iter().zip(&r.data.class_of) {
+        let predicted = if row.len() == 1 {
+            usize::from(row[0] >= 0.5)
+        } else {
+            let mut best = 0;
+            for (c, v) in row.iter().enumerate() {
+                if *v > row[best] {
+                    best = c;
+                }
+            }
+            best
+        };
+        if truth < k && predicted < k {
+            counts[truth][predicted] += 1;
+        }
+    }
+    let mut header = vec!["True ↓ predicted →".to_string()];
+    header.extend(r.data.classes.iter().cloned());
+    let rows = counts
+        .iter()
+        .enumerate()
+        .map(|(c, row)| {
+            let mut cells = vec![r.data.classes[c].clone()];
+            cells.extend(row.iter().map(|v| thousands(*v)));
+            cells
+        })
+        .collect();
+    Ok(Some(Table { header, rows }))
 }
 
 /// One row per listed experiment.
