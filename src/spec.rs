@@ -177,6 +177,8 @@ named_enum!(
         BoundaryHistory = "boundary-history",
         /// Small multiples: one panel per listed experiment (a sweep over settings).
         Sweep = "sweep",
+        /// A regular grid of input-plane lines pushed through a 2-unit hidden layer.
+        HiddenGrid = "hidden-grid",
     }
 );
 
@@ -373,6 +375,8 @@ pub struct FigureOptions {
     pub panels: Option<Vec<PanelSpec>>,
     /// The kind of figure each panel of a sweep draws.
     pub of: Option<FigureKind>,
+    /// A sweep drawn as one panel: every run's p = 0.5 boundary overlaid.
+    pub overlay: Option<bool>,
 }
 
 /// One view of a multi-panel 3-D figure.
@@ -1199,7 +1203,9 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Figure(FigureKind::RegressionFit) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
-        ShowKind::Figure(FigureKind::ImageGrid) => &["figure", "id", "caption", "count", "columns"],
+        ShowKind::Figure(FigureKind::ImageGrid) => {
+            &["figure", "id", "caption", "count", "columns", "weights"]
+        }
         ShowKind::Figure(FigureKind::ProbabilityMesh) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid",
         ],
@@ -1223,7 +1229,10 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ],
         ShowKind::Figure(FigureKind::Sweep) => &[
             "figure", "id", "caption", "runs", "of", "columns", "x", "y", "grid", "title",
-            "x-label", "y-label", "metric",
+            "x-label", "y-label", "metric", "overlay",
+        ],
+        ShowKind::Figure(FigureKind::HiddenGrid) => &[
+            "figure", "id", "caption", "x", "y", "grid", "title", "x-label", "y-label",
         ],
         ShowKind::Figure(FigureKind::Scatter3d) => &[
             "figure",
@@ -1330,6 +1339,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             Ok(epochs)
         })?,
         gif: map.opt("gif", Node::as_bool)?,
+        overlay: map.opt("overlay", Node::as_bool)?,
         of: map.opt("of", |n| {
             const PANELS: &[&str] = &[
                 "decision-regions",

@@ -739,3 +739,21 @@ fn confusion_and_weight_tables() {
         1 + 3
     );
 }
+
+#[test]
+fn hidden_grids_and_overlaid_runs() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let grid = read(figs.join("evo-grid.svg"));
+    // 11 lines each way, the middle pair drawn thick.
+    assert_eq!(grid.matches("stroke=\"#9a9a9a\"").count(), 20, "{grid}");
+    assert_eq!(
+        grid.matches("<polyline fill=\"none\" stroke=\"#000000\" stroke-width=\"1.6\"")
+            .count(),
+        2
+    );
+    let overlaid = read(figs.join("overlaid-runs.svg"));
+    assert!(overlaid.contains(">run 1<") && overlaid.contains(">run 2<"));
+    assert_eq!(overlaid.matches("stroke-width=\"1.6\"").count(), 2);
+}

@@ -393,6 +393,7 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::Scatter3d => format!("Data of {id} in three dimensions"),
         FigureKind::BoundaryHistory => format!("The boundary of {id} as it trains"),
         FigureKind::Sweep => format!("A sweep over {id}"),
+        FigureKind::HiddenGrid => format!("The input plane as {id}'s hidden layer sees it"),
     }
 }
 
@@ -442,6 +443,10 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
             block.id
         ),
         FigureKind::Sweep => format!("Small multiples of experiment {}.", block.id),
+        FigureKind::HiddenGrid => format!(
+            "A regular grid of lines over the input plane after experiment {}'s 2-unit hidden layer: how the layer folds, stretches and squashes the plane, with the {n} training points.",
+            block.id
+        ),
         FigureKind::Scatter3d => format!(
             "A 3-D scatter plot of the {n} points of experiment {} coloured by class, seen from a fixed angle; where drawn, the translucent plane is where the model's output is 0.5 and the arrows are weight vectors.",
             block.id
@@ -600,6 +605,7 @@ fn draw(
         FigureKind::UnitDecomposition => super::make_units::decomposition(r, o, meta),
         FigureKind::UnitOverlay => super::make_units::overlay(r, o, meta),
         FigureKind::Sweep => Err("sweeps are drawn on their own".into()),
+        FigureKind::HiddenGrid => super::make_mesh::hidden_grid(r, o, meta),
         FigureKind::BoundaryHistory => {
             let pts = points2(r)?;
             let (x, y) = (
@@ -643,6 +649,9 @@ fn draw(
             let side = (d as f64).sqrt().round() as usize;
             if side * side != d {
                 return Err(format!("{d} features do not make a square image"));
+            }
+            if o.weights == Some(true) {
+                return weight_images(r, side, o, meta);
             }
             let count = o.count.unwrap_or(4).min(n);
             let images: Vec<super::Gray> = (0..count)
@@ -867,6 +876,9 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
     let o = &show.options;
     let kind = o.of.unwrap_or(FigureKind::DecisionRegions);
     let ids = o.runs.clone().unwrap_or_default();
+    if o.overlay == Some(true) {
+        return sweep_overlay(&ids, o, outcomes, meta);
+    }
     let mut panels = Vec::new();
     for (k, id) in ids.iter().enumerate() {
         let r = match outcomes.get(id) {
@@ -888,7 +900,7 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
             .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
         let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
             .iter()
-            .map(|l| activation_label(l.activation))
+            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
             .collect();
         let mut part = show.clone();
         part.what = ShowKind::Figure(kind);
@@ -906,6 +918,36 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
     }
     let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
     super::panel_grid(&panels, columns, o.title.as_deref(), meta).map_err(|e| e.to_string())
+}
+
+/// The first layer's weights into each of the first `count` units as images (one pixel per
+/// input), each scaled to its own largest magnitude: what each unit looks for in a digit.
+fn weight_images(
+    r: &ExperimentResult,
+    side: usize,
+    o: &crate::spec::FigureOptions,
+    meta: &Meta,
+) -> Result<String, String> {
+    let t = r
+        .trained
+        .as_ref()
+        .ok_or("weight images need a trained model")?;
+    let layer = t.model.layers.first().ok_or("the model has no layers")?;
+    let count = o.count.unwrap_or(16).min(layer.w.ncols());
+    let images: Vec<super::Gray> = (0..count)
+        .map(|j| {
+            let col = layer.w.column(j);
+            let m = col.iter().fold(1e-12f32, |m, v| m.max(v.abs()));
+            super::Gray {
+                width: side,
+                height: side,
+                // Zero weight is mid-grey; positive light, negative dark.
+                pixels: col.iter().map(|v| 0.5 + 0.5 * v / m).collect(),
+                label: format!("unit {}", j + 1),
+            }
+        })
+        .collect();
+    super::image_grid(&images, o.columns.unwrap_or(4), 84.0, meta).map_err(|e| e.to_string())
 }
 
 /// Each layer's weights (one row per input) and biases.
@@ -989,6 +1031,62 @@ fn confusion_table(r: &ExperimentResult) -> Result<Option<Table>, String> {
     Ok(Some(Table { header, rows }))
 }
 
+/// Every listed run's final p = 0.5 boundary in one panel (seed spread, for example), over the
+/// first run's data.
+fn sweep_overlay(
+    ids: &[String],
+    o: &crate::spec::FigureOptions,
+    outcomes: &BTreeMap<String, Outcome>,
+    meta: &Meta,
+) -> Result<String, String> {
+    let mut fields = Vec::new();
+    let mut first: Option<&ExperimentResult> = None;
+    for (k, id) in ids.iter().enumerate() {
+        let Some(Outcome::Done(r)) = outcomes.get(id) else {
+            return Err(format!("experiment `{id}` did not run or does not exist"));
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let pts = points2(r)?;
+        let (x, y) = (
+            o.x.unwrap_or_else(|| extent(&pts, 0)),
+            o.y.unwrap_or_else(|| extent(&pts, 1)),
+        );
+        fields.push((
+            k + 1,
+            probability_field(&t.model, x, y, o.grid.unwrap_or(150))?,
+        ));
+        first.get_or_insert(r);
+    }
+    let r = first.ok_or("an overlay needs at least one run")?;
+    let opts = super::MeshOptions {
+        x_label: o.x_label.clone().or(Some("x1".into())),
+        y_label: o.y_label.clone().or(Some("x2".into())),
+        title: o.title.clone(),
+    };
+    super::boundary_history_labelled(
+        &fields,
+        &points2(r)?,
+        &r.data.class_of,
+        &classes(r),
+        &opts,
+        meta,
+        "run",
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Four decimals, or four significant digits for values too small to show that way.
+fn small(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.001 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 /// One row per listed experiment.
 fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, String> {
     let ids = show.options.runs.clone().unwrap_or_default();
@@ -1027,7 +1125,7 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
         let metric = m
             .get("accuracy")
             .or_else(|| m.get("mse"))
-            .map_or(String::new(), |v| format!("{v:.4}"));
+            .map_or(String::new(), |v| small(*v));
         rows.push(vec![
             id.clone(),
             if hidden.is_empty() {
@@ -1037,7 +1135,7 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
             },
             format!("{} {}", t.train.optimizer.name(), t.train.lr),
             t.history.epochs_run.to_string(),
-            m.get("loss").map_or(String::new(), |v| format!("{v:.4}")),
+            m.get("loss").map_or(String::new(), |v| small(*v)),
             metric,
             if t.history.stopped_by_threshold {
                 "yes"

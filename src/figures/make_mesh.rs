@@ -179,3 +179,88 @@ pub fn boundary_fields(
             }
         })
 }
+
+/// The input plane's grid lines after a 2-unit hidden layer (INVENTORY §4.2): `grid` lines in
+/// each direction over `x × y`, each sampled finely and mapped through the first layer, drawn
+/// over the training points' hidden coordinates.
+pub fn hidden_grid(
+    r: &ExperimentResult,
+    o: &FigureOptions,
+    meta: &super::Meta,
+) -> Result<String, String> {
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    let first = t.model.layers.first().ok_or("the model has no layers")?;
+    if t.model.input_dim() != 2 || first.w.ncols() != 2 {
+        return Err("a hidden grid needs 2 inputs and a first layer of 2 units".into());
+    }
+    let [x0, x1] = o.x.unwrap_or([-3.0, 3.0]);
+    let [y0, y1] = o.y.unwrap_or([-3.0, 3.0]);
+    let lines = o.grid.unwrap_or(13).clamp(2, 41);
+    const STEPS: usize = 120;
+    let mut polylines: Vec<Vec<[f32; 2]>> = Vec::new();
+    for k in 0..lines {
+        let f = k as f64 / (lines - 1) as f64;
+        let (xv, yv) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [xv as f32, (y0 + (y1 - y0) * s as f64 / STEPS as f64) as f32])
+                .collect(),
+        );
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [(x0 + (x1 - x0) * s as f64 / STEPS as f64) as f32, yv as f32])
+                .collect(),
+        );
+    }
+    let flat: Vec<f32> = polylines.iter().flatten().flatten().copied().collect();
+    let input = Array2::from_shape_vec((flat.len() / 2, 2), flat).map_err(|e| e.to_string())?;
+    let mapped = first.forward(&input);
+    let per = STEPS + 1;
+    let grey = "#9a9a9a";
+    let mut out_lines: Vec<super::Line> = (0..polylines.len())
+        .map(|l| super::Line {
+            name: None,
+            xs: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 0]]))
+                .collect(),
+            ys: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 1]]))
+                .collect(),
+            color: Some(grey.into()),
+            width: 0.8,
+        })
+        .collect();
+    // The two lines through the middle of the plane stand out, to follow the folding.
+    for l in [2 * (lines / 2), 2 * (lines / 2) + 1] {
+        if let Some(line) = out_lines.get_mut(l) {
+            line.color = Some("#000000".into());
+            line.width = 1.6;
+        }
+    }
+    let hidden = first.forward(&r.data.x);
+    let dots: Vec<super::Dots> = r
+        .data
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, name)| super::Dots {
+            name: Some(format!("y={name}")),
+            points: hidden
+                .rows()
+                .into_iter()
+                .zip(&r.data.class_of)
+                .filter(|(_, k)| **k == c)
+                .map(|(h, _)| [f64::from(h[0]), f64::from(h[1])])
+                .collect(),
+            color: Some(super::style::marker(c).into()),
+            opacity: 0.6,
+        })
+        .collect();
+    let opts = super::PlotOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("h1".into())),
+        y_label: o.y_label.clone().or(Some("h2".into())),
+        ..Default::default()
+    };
+    super::line_plot(&out_lines, &dots, &opts, meta).map_err(|e| e.to_string())
+}

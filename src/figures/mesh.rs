@@ -263,6 +263,19 @@ pub fn boundary_history(
     opts: &MeshOptions,
     meta: &Meta,
 ) -> Result<String, FigureError> {
+    boundary_history_labelled(fields, points, class_of, classes, opts, meta, "epoch")
+}
+
+/// [`boundary_history`] with the legend's word for the numbers ("epoch", "run").
+pub fn boundary_history_labelled(
+    fields: &[(usize, Field)],
+    points: &[[f64; 2]],
+    class_of: &[usize],
+    classes: &[Class],
+    opts: &MeshOptions,
+    meta: &Meta,
+    word: &str,
+) -> Result<String, FigureError> {
     check_points(points, class_of, classes)?;
     let Some((_, first)) = fields.first() else {
         return Err(FigureError(
@@ -303,7 +316,7 @@ pub fn boundary_history(
         let (x, y) = (plot.px[0] + 10.0, plot.py[1] + 14.0 + 18.0 * k as f64);
         let _ = writeln!(
             legend,
-            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"12\">epoch {epoch}</text>",
+            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"12\">{word} {epoch}</text>",
             num(x),
             num(y),
             num(x + 22.0),

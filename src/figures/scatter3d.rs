@@ -240,11 +240,36 @@ pub fn scatter3d(
     meta: &Meta,
 ) -> Result<String, FigureError> {
     check(points, class_of, classes)?;
-    let limits = opts.limits.unwrap_or_else(|| auto_limits(points, opts));
-    if limits
-        .iter()
-        .any(|l| !(l[0].is_finite() && l[1].is_finite() && l[1] > l[0]))
+    let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+    if !finite(&[opts.view.elevation, opts.view.azimuth, opts.point_opacity])
+        || !(0.0..=1.0).contains(&opts.point_opacity)
     {
+        return Err(FigureError(
+            "the view angles or the opacity are not usable numbers".into(),
+        ));
+    }
+    if let Some(pl) = &opts.plane
+        && (!finite(&pl.normal)
+            || !finite(&[pl.offset, pl.opacity])
+            || !finite(&pl.x)
+            || !finite(&pl.y)
+            || pl.normal[2].abs() <= 1e-9 * (pl.normal[0].abs() + pl.normal[1].abs()).max(1e-300))
+    {
+        return Err(FigureError(
+            "the plane is not finite, or so steep that it is vertical".into(),
+        ));
+    }
+    if opts
+        .arrows
+        .iter()
+        .any(|a| !finite(&a.from) || !finite(&a.to))
+    {
+        return Err(FigureError("an arrow is NaN or infinite".into()));
+    }
+    let limits = opts.limits.unwrap_or_else(|| auto_limits(points, opts));
+    if limits.iter().any(|l| {
+        !(l[0].is_finite() && l[1].is_finite() && l[1] > l[0] && (l[1] - l[0]).is_finite())
+    }) {
         return Err(FigureError(
             "the 3-D axis limits are empty or not finite".into(),
         ));
@@ -382,6 +407,8 @@ pub fn scatter3d(
             (n, x, y, d)
         })
         .collect();
+    // Points far outside explicit limits are left out rather than written as huge numbers.
+    order.retain(|o| o.1.abs() < 1e5 && o.2.abs() < 1e5 && o.3.is_finite());
     order.sort_by(|a, b| a.3.total_cmp(&b.3).then(a.0.cmp(&b.0)));
     let side = |p: [f64; 3], pl: &Plane| dot(pl.normal, p) + pl.offset;
     let eye_side = opts.plane.as_ref().map(|pl| {
@@ -612,5 +639,32 @@ mod tests {
         assert!(scatter3d(&nan, &[0], &classes(), &opts(), &meta()).is_err());
         assert!(scatter3d(&[[0.0; 3]], &[7], &classes(), &opts(), &meta()).is_err());
         assert_eq!(ticks(0.0, 4.0), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        // Edge cases found by review: none may write NaN or inf into the SVG.
+        let mut o = opts();
+        o.view.azimuth = f64::NAN;
+        assert!(scatter3d(&[[0.0; 3]], &[0], &classes(), &o, &meta()).is_err());
+        let mut o = opts();
+        o.point_opacity = f64::NAN;
+        assert!(scatter3d(&[[0.0; 3]], &[0], &classes(), &o, &meta()).is_err());
+        let mut o = opts();
+        o.plane = Some(Plane {
+            normal: [1.0, 0.0, 1e-320],
+            ..pl.clone()
+        });
+        assert!(scatter3d(&[[0.0; 3]], &[0], &classes(), &o, &meta()).is_err());
+        let far = scatter3d(
+            &[[1e308, 0.0, 0.0], [0.0; 3]],
+            &[0, 1],
+            &classes(),
+            &opts(),
+            &meta(),
+        )
+        .unwrap();
+        assert!(!far.contains("inf") && !far.contains("NaN"));
+        assert_eq!(
+            far.matches("r=\"3.5\"").count(),
+            1,
+            "the far point is left out"
+        );
     }
 }
