@@ -377,6 +377,8 @@ pub struct FigureOptions {
     pub of: Option<FigureKind>,
     /// A sweep drawn as one panel: every run's p = 0.5 boundary overlaid.
     pub overlay: Option<bool>,
+    /// Draw each node of a 2-input network as a heatmap of its output over the input plane.
+    pub heatmaps: Option<bool>,
 }
 
 /// One view of a multi-panel 3-D figure.
@@ -629,7 +631,9 @@ fn static_block(
                 );
             }
             ShowKind::Figure(FigureKind::NetworkDiagram)
-                if s.options.layers.is_some() && s.options.weights != Some(true) => {}
+                if s.options.layers.is_some()
+                    && s.options.weights != Some(true)
+                    && s.options.heatmaps != Some(true) => {}
             ShowKind::Figure(FigureKind::NetworkDiagram) => {
                 return Err(YamlError::at(
                     node,
@@ -1223,6 +1227,9 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "weights",
             "input",
             "values",
+            "heatmaps",
+            "x",
+            "y",
         ],
         ShowKind::Figure(FigureKind::BoundaryHistory) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
@@ -1340,6 +1347,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         })?,
         gif: map.opt("gif", Node::as_bool)?,
         overlay: map.opt("overlay", Node::as_bool)?,
+        heatmaps: map.opt("heatmaps", Node::as_bool)?,
         of: map.opt("of", |n| {
             const PANELS: &[&str] = &[
                 "decision-regions",
@@ -1539,7 +1547,9 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
             ShowKind::Figure(
                 FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
             ) => false,
-            ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
+            ShowKind::Figure(FigureKind::NetworkDiagram) => {
+                show.options.layers.is_none() || show.options.heatmaps == Some(true)
+            }
             ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
             ShowKind::Figure(FigureKind::Sweep) => false,
             ShowKind::Figure(FigureKind::Scatter3d) => {

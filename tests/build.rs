@@ -753,6 +753,10 @@ fn hidden_grids_and_overlaid_runs() {
             .count(),
         2
     );
+    // Playground diagram: one heatmap per node (2 inputs, 2 hidden, 1 output), no circles.
+    let playground = read(figs.join("evo-playground.svg"));
+    assert_eq!(playground.matches("<image").count(), 5);
+    assert_eq!(playground.matches("<circle").count(), 0);
     let overlaid = read(figs.join("overlaid-runs.svg"));
     assert!(overlaid.contains(">run 1<") && overlaid.contains(">run 2<"));
     assert_eq!(overlaid.matches("stroke-width=\"1.6\"").count(), 2);

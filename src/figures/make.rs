@@ -104,6 +104,7 @@ fn make(
     if show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
         && o.layers.is_some()
         && o.weights != Some(true)
+        && o.heatmaps != Some(true)
     {
         let meta = diagram_meta(show, o.layers.as_deref().unwrap_or(&[]));
         let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
@@ -261,6 +262,7 @@ fn diagram(
                 .as_ref()
                 .and_then(|v| v.get(c).cloned())
                 .unwrap_or_default(),
+            heatmaps: Vec::new(),
         })
         .collect();
     let edges: Option<super::EdgeLabels> = match (o.weights, model) {
@@ -279,6 +281,18 @@ fn diagram(
         _ => None,
     };
     let mut columns = columns;
+    if o.heatmaps == Some(true) {
+        let m = model.ok_or("heatmaps need a trained model")?;
+        let maps = super::make_mesh::unit_heatmaps(
+            m,
+            o.x.unwrap_or([-3.0, 3.0]),
+            o.y.unwrap_or([-3.0, 3.0]),
+        )?;
+        for (col, pngs) in columns.iter_mut().zip(maps) {
+            col.heatmaps = pngs;
+            col.node_labels.clear();
+        }
+    }
     if let (Some(cols), Some(input)) = (&o.values, &o.input) {
         // Worked values written inside the nodes of the listed columns.
         let m = model.ok_or("node values need a model")?;

@@ -264,3 +264,56 @@ pub fn hidden_grid(
     };
     super::line_plot(&out_lines, &dots, &opts, meta).map_err(|e| e.to_string())
 }
+
+/// Every unit's output over the input plane as a small PNG, column by column (the inputs
+/// first): zero is white, positive values blue and negative ones red, each unit scaled to its
+/// own largest magnitude (TensorFlow Playground's picture of a network); an output probability
+/// is drawn as the probability mesh draws it.
+pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<Vec<u8>>>, String> {
+    const N: usize = 28;
+    if model.input_dim() != 2 {
+        return Err("heatmaps need a network with 2 inputs".into());
+    }
+    let blank = Field {
+        nx: N,
+        ny: N,
+        x,
+        y,
+        p: Vec::new(),
+    };
+    let mut pts = Array2::<f32>::zeros((N * N, 2));
+    for j in 0..N {
+        for i in 0..N {
+            let [cx, cy] = blank.centre(i, j);
+            pts[[j * N + i, 0]] = cx as f32;
+            pts[[j * N + i, 1]] = cy as f32;
+        }
+    }
+    let mut columns = vec![pts.clone()];
+    columns.extend(model.layer_outputs(&pts));
+    let last = columns.len() - 1;
+    let probabilities = model
+        .layers
+        .last()
+        .is_some_and(|l| matches!(l.activation, Activation::Sigmoid | Activation::Softmax));
+    columns
+        .iter()
+        .enumerate()
+        .map(|(c, out)| {
+            (0..out.ncols())
+                .map(|u| {
+                    let col = out.column(u);
+                    let m = col.iter().fold(1e-12f64, |m, v| m.max(f64::from(v.abs())));
+                    // An output probability is shown as itself, on the probability mesh's scale.
+                    let p = if c == last && probabilities {
+                        col.iter().map(|v| f64::from(*v)).collect()
+                    } else {
+                        col.iter().map(|v| 0.5 + 0.5 * f64::from(*v) / m).collect()
+                    };
+                    let field = Field { p, ..blank.clone() };
+                    super::mesh::png(&field).map_err(|e| e.to_string())
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -21,6 +21,9 @@ pub struct Column {
     pub activation: Option<String>,
     /// Text inside each node (by unit index), e.g. "x1" or a value.
     pub node_labels: Vec<String>,
+    /// A small PNG per node (by unit index): the unit's output over the input plane, drawn in
+    /// place of the circle (TensorFlow Playground style).
+    pub heatmaps: Vec<Vec<u8>>,
 }
 
 /// Edge labels between column `c` and `c + 1`: `weights[c][i][j]` from unit i to unit j.
@@ -140,6 +143,18 @@ pub fn network(
                         "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-size=\"22\">⋮</text>",
                         num(x),
                         num(y)
+                    );
+                }
+                Some(i) if col.heatmaps.get(*i).is_some() => {
+                    let png = &col.heatmaps[*i];
+                    let side = 2.0 * r + 8.0;
+                    let _ = writeln!(
+                        nodes,
+                        "<image x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{2}\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,{3}\"/><rect x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{2}\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1\"/>",
+                        num(x - side / 2.0),
+                        num(y - side / 2.0),
+                        num(side),
+                        super::images::base64(png)
                     );
                 }
                 Some(i) => {
