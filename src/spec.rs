@@ -379,6 +379,9 @@ pub struct FigureOptions {
     pub overlay: Option<bool>,
     /// Draw each node of a 2-input network as a heatmap of its output over the input plane.
     pub heatmaps: Option<bool>,
+    /// Set by a sweep for its panels: points as compact dots (not an author's key).
+    #[serde(skip)]
+    pub compact: bool,
 }
 
 /// One view of a multi-panel 3-D figure.
@@ -1348,6 +1351,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         gif: map.opt("gif", Node::as_bool)?,
         overlay: map.opt("overlay", Node::as_bool)?,
         heatmaps: map.opt("heatmaps", Node::as_bool)?,
+        compact: false,
         of: map.opt("of", |n| {
             const PANELS: &[&str] = &[
                 "decision-regions",

@@ -128,6 +128,19 @@ fn every_inventory_id_is_in_the_manifest() {
             assert!(shown, "the gallery has no {kind}");
         }
     }
+    // Size budgets (the manifest records bytes): 300 KB a figure, 1 MB an animation or GIF.
+    for f in m["figures"].as_array().unwrap() {
+        let budget = if f["kind"] == "evolution" {
+            1_000_000
+        } else {
+            300_000
+        };
+        let bytes = f["bytes"].as_u64().unwrap();
+        assert!(bytes <= budget, "{} is {bytes} bytes", f["id"]);
+        for also in f["also"].as_array().into_iter().flatten() {
+            assert!(also["bytes"].as_u64().unwrap() <= 1_000_000, "{also}");
+        }
+    }
     // The MNIST summary is counted even when the data is absent.
     let mnist = entry(&m, "tables", "ann-tab-summary").unwrap();
     assert_eq!(mnist["status"], "skipped");

@@ -8,8 +8,7 @@ use std::fmt::Write as _;
 
 use super::frame::{Axes, Plot, draw_frame};
 use super::mesh::{Field, contour, image_layer, path_data};
-use super::scatter::{check_points, points_layer};
-use super::style::marker;
+use super::scatter::{check_points, dots, points_layer};
 use super::style::{FONT, INK};
 use super::svg::{escape_xml, finish, id_of, num};
 use super::{Class, FigureError, Meta};
@@ -90,41 +89,6 @@ fn size(p: &Plot) -> (f64, f64) {
             .unwrap_or(f64::from(PANEL))
     };
     (attr("width"), attr("height"))
-}
-
-/// Points as round dots, one path per class: a zero-length segment with a round cap is a dot
-/// in 12 bytes, where a circle element takes 40 (an evolution repeats its points every frame).
-fn dots(
-    plot: &Plot,
-    id: &str,
-    points: &[[f64; 2]],
-    class_of: &[usize],
-    classes: &[Class],
-) -> String {
-    let mut out = format!(
-        "<g clip-path=\"url(#{id}-clip)\" stroke-width=\"6\" stroke-linecap=\"round\" fill=\"none\" opacity=\"0.9\">\n"
-    );
-    for (k, class) in classes.iter().enumerate() {
-        let mut d = String::new();
-        for (p, _) in points.iter().zip(class_of).filter(|(_, c)| **c == k) {
-            let (x, y) = plot.map(p[0], p[1]);
-            let _ = write!(d, "M{} {}h0", num1(x), num1(y));
-        }
-        if !d.is_empty() {
-            let color = class.color.as_deref().unwrap_or(marker(k));
-            let _ = writeln!(out, "<path stroke=\"{}\" d=\"{d}\"/>", escape_xml(color));
-        }
-    }
-    out.push_str("</g>\n");
-    out
-}
-
-/// A pixel coordinate to one decimal (a tenth of a pixel is finer than any screen shows).
-fn num1(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    let s = format!("{r:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The hidden-space line w1·h1 + w2·h2 + b = 0 across the panel (clipped by the caller).
@@ -425,8 +389,8 @@ mod tests {
             .filter(|(i, p)| i % w < 400 && p[2] > 200 && p[0] < 80 && p[1] < 80)
             .count();
         assert!(blue > 10, "{blue} blue pixels");
-        assert_eq!(num1(12.345), "12.3");
-        assert_eq!(num1(-0.04), "0");
+        assert_eq!(super::super::scatter::num1(12.345), "12.3");
+        assert_eq!(super::super::scatter::num1(-0.04), "0");
     }
 
     #[test]

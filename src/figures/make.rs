@@ -563,6 +563,7 @@ fn draw(
                 y_label: o.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
                 arrows,
+                compact: o.compact,
                 ..Default::default()
             };
             super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
@@ -918,6 +919,7 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
             .collect();
         let mut part = show.clone();
         part.what = ShowKind::Figure(kind);
+        part.options.compact = true;
         part.options.title = Some(if hidden.is_empty() {
             format!("lr {}", t.train.lr)
         } else {

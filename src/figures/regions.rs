@@ -36,6 +36,8 @@ pub struct RegionOptions {
     pub height: u32,
     /// Arrows drawn on top (weight vectors), in data coordinates.
     pub arrows: Vec<Arrow>,
+    /// Points as compact dots without white edges (small multiples of large datasets).
+    pub compact: bool,
 }
 
 /// An arrow from `from` to `to` with an optional label at its tip.
@@ -105,6 +107,7 @@ impl Default for RegionOptions {
             width: 480,
             height: 480,
             arrows: Vec::new(),
+            compact: false,
         }
     }
 }
@@ -222,15 +225,19 @@ pub fn decision_regions(
         let _ = writeln!(layers, "<path fill=\"{}\" d=\"{d}\"/>", region(k as usize));
     }
     layers.push_str("</g>\n");
-    layers.push_str(&points_layer(
-        &plot,
-        &id,
-        points,
-        class_of,
-        classes,
-        opts.radius,
-        opts.opacity,
-    ));
+    if opts.compact {
+        layers.push_str(&super::scatter::dots(&plot, &id, points, class_of, classes));
+    } else {
+        layers.push_str(&points_layer(
+            &plot,
+            &id,
+            points,
+            class_of,
+            classes,
+            opts.radius,
+            opts.opacity,
+        ));
+    }
     layers.push_str(&arrows_layer(&plot, &id, &opts.arrows));
     let overlay = if classes.len() > 1 {
         class_legend(&plot, points, classes)
