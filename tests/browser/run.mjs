@@ -141,7 +141,9 @@ async function checkScrubber(page, name) {
 }
 
 async function checkAxe(page, name) {
-  await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: axeSource });
+  // Check what is folded away too ("How this figure was made", highlighted code).
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
     return r.violations
@@ -162,6 +164,12 @@ try {
     report.figures += await checkFigures(page, name);
     if (await checkScrubber(page, name)) report.animations += 1;
     await checkAxe(page, name);
+    if (name === pages[1]) {
+      // The dark theme too (colours of text, code highlighting, figures' frames).
+      await page.emulateMedia({ colorScheme: "dark" });
+      await checkAxe(page, `${name} (dark)`);
+      await page.emulateMedia({ colorScheme: "light" });
+    }
     if (name === "index.html" || name === pages[1]) {
       await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, "") + ".png"), fullPage: name === "index.html" });
     }
