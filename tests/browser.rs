@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::Server;
+use common::{Server, fixture};
 
 fn missing_prerequisite(dir: &Path) -> Option<String> {
     let chromium = std::env::var_os("NNBOOK_CHROMIUM")
@@ -38,17 +38,49 @@ fn missing_prerequisite(dir: &Path) -> Option<String> {
     None
 }
 
-#[test]
-fn sample_book_in_chromium() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = repo.join("tests/browser");
+/// The runner's folder, or None (with the reason printed) when the test must be skipped.
+fn runner() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if let Some(reason) = missing_prerequisite(&dir) {
         if std::env::var("NNBOOK_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("browser tests required (NNBOOK_REQUIRE_BROWSER=1) but {reason}");
         }
         eprintln!("skipping the browser tests: {reason}");
-        return;
+        return None;
     }
+    Some(dir)
+}
+
+/// Live reload in Chromium on a copy of the `basic` fixture: a prose edit reloads the page
+/// (and its CJK words are searchable), a broken block shows the escaped error overlay, the
+/// fix removes it.
+#[test]
+fn live_reload_in_chromium() {
+    let Some(dir) = runner() else { return };
+    let book = fixture("basic");
+    let server = Server::start(book.path(), &[]);
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg("--live")
+        .arg(&server.url)
+        .arg(book.path().join("content/01-data.md"))
+        .arg("01-data.html")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        out.status.success(),
+        "live-reload checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sample_book_in_chromium() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(dir) = runner() else { return };
     let started = Instant::now();
     let server = Server::start(repo, &["--base", "/book/"]);
     let built = started.elapsed();

@@ -168,3 +168,31 @@ fn serves_under_a_base_path() {
     let (_, _, page) = server.get("/book/index.html");
     assert!(page.contains("/book/__nnbook/events"));
 }
+
+#[test]
+fn a_book_that_never_built_shows_its_errors() {
+    let book = fixture("basic");
+    edit(
+        &book,
+        "content/01-data.md",
+        "generator: xor",
+        "generator: xorr",
+    );
+    let server = Server::start(book.path(), &[]);
+    let (status, _, page) = server.get("/01-data.html");
+    assert_eq!(status, 500);
+    assert!(page.contains("id=\"nnbook-error\""), "{page}");
+    assert!(page.contains("xorr"));
+    assert!(page.contains("__nnbook/events"), "reloads when fixed");
+    let g = generation(&page);
+    edit(
+        &book,
+        "content/01-data.md",
+        "generator: xorr",
+        "generator: xor",
+    );
+    wait_reload(&server, "/", g);
+    let (status, _, page) = server.get("/01-data.html");
+    assert_eq!(status, 200);
+    assert!(!page.contains("nnbook-error"));
+}

@@ -23,8 +23,12 @@ import { join } from "node:path";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [base, artifacts = "artifacts", word = "sigmoid"] = process.argv.slice(2);
-if (!base || !base.endsWith("/")) {
+// `node run.mjs --live <site url> <chapter file> <page>`: live reload in a real browser
+// instead (a fixture book's copy: the script edits the chapter).
+const live = process.argv[2] === "--live";
+const args = process.argv.slice(live ? 3 : 2);
+const [base, artifacts = "artifacts", word = "sigmoid"] = live ? [args[0], "", ""] : args;
+if (!base || !base.endsWith("/") || (live && args.length < 3)) {
   console.error("usage: node run.mjs <site url ending in /> <artifacts dir> [word]");
   process.exit(2);
 }
@@ -32,7 +36,7 @@ const started = Date.now();
 const basePath = new URL(base).pathname;
 const failures = [];
 const fail = (where, what) => failures.push(`${where}: ${what}`);
-mkdirSync(artifacts, { recursive: true });
+if (!live) mkdirSync(artifacts, { recursive: true });
 
 const userDataDir = mkdtempSync(join(tmpdir(), "nnbook-chromium-"));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -154,6 +158,60 @@ async function checkAxe(page, name) {
 }
 
 const report = { pages: [], figures: 0, animations: 0 };
+if (live) {
+  const [, file, pageName] = args;
+  const { writeFileSync } = await import("node:fs");
+  const original = readFileSync(file, "utf8");
+  const name = `live ${pageName}`;
+  try {
+    const page = await open(name);
+    await page.goto(new URL(pageName, base).href, { waitUntil: "load" });
+    // Wait for the event stream to be connected before editing.
+    await page.waitForTimeout(300);
+    // 1. A prose edit (with CJK text): the page reloads by itself and shows it.
+    const reloaded = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original + "\n\nLive edit: 神经网络的训练。\n");
+    await reloaded;
+    if (!(await page.evaluate(() => document.body.innerText.includes("神经网络的训练")))) fail(name, "the edit is not on the reloaded page");
+    // The new words are searchable, CJK included.
+    await page.click(".search-button");
+    await page.fill(".search-dialog input[type=search]", "神经网络");
+    await page.locator(".search-results a").first().waitFor({ timeout: 5000 }).catch(() => fail(name, "CJK search found nothing"));
+    await page.keyboard.press("Escape");
+    // 2. A broken block: the overlay appears, escaped.
+    const broken = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original.replace(/```nn\n/, "```nn\nbogus_key: <b>x</b>\n"));
+    await broken;
+    const overlay = await page.evaluate(() => {
+      const o = document.getElementById("nnbook-error");
+      return o ? { text: o.innerText, bold: o.querySelectorAll("b").length, box: o.getBoundingClientRect().height } : null;
+    });
+    if (!overlay) fail(name, "no error overlay after breaking a block");
+    else {
+      if (!overlay.text.includes("bogus_key")) fail(name, `overlay does not name the problem: ${overlay.text.slice(0, 200)}`);
+      if (overlay.bold) fail(name, "overlay text is not escaped");
+      if (overlay.box < 50) fail(name, "overlay not visible");
+    }
+    // 3. Fixed: the overlay goes away.
+    const fixed = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original);
+    await fixed;
+    if (await page.evaluate(() => !!document.getElementById("nnbook-error"))) fail(name, "overlay still shown after the fix");
+    report.pages.push(pageName);
+    await page.close();
+  } catch (e) {
+    fail("runner", e && e.stack ? e.stack : String(e));
+  } finally {
+    writeFileSync(file, original);
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  report.ok = failures.length === 0;
+  report.failures = failures;
+  report.ms = Date.now() - started;
+  console.log(JSON.stringify(report));
+  process.exit(report.ok ? 0 : 1);
+}
 try {
   const manifest = await (await fetch(new URL("manifest.json", base))).json();
   const pages = ["index.html", ...manifest.chapters.map((c) => c.page)];
