@@ -119,6 +119,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions) {
                 report.cached
             );
             st.files = files;
+            rebase_404(&mut st.files, &opts.root, &shared.base);
             st.errors = None;
         }
         Err(diags) => {
@@ -131,6 +132,35 @@ fn rebuild(shared: &Shared, opts: &BuildOptions) {
     }
     st.generation += 1;
     shared.changed.notify_all();
+}
+
+/// The 404 page links from the site's path on GitHub Pages (`site_url`'s path, since it is
+/// served at any depth); when serving, links must start from the served base instead.
+fn rebase_404(files: &mut Files, root: &Path, base: &str) {
+    let Some(site) = Config::load(root)
+        .ok()
+        .and_then(|c| c.site_url)
+        .and_then(|u| crate::site::site_path(&u))
+    else {
+        return;
+    };
+    if site == base {
+        return;
+    }
+    if let Some(page) = files.get_mut("404.html") {
+        let text = String::from_utf8_lossy(page).into_owned();
+        let fixed = rebase_links(&text, &site, base);
+        *page = fixed.into_bytes();
+    }
+}
+
+/// Replace `site` by `base` at the start of `href`, `src` and `content` attribute values.
+fn rebase_links(html: &str, site: &str, base: &str) -> String {
+    let mut out = html.to_string();
+    for attr in ["href", "src", "content"] {
+        out = out.replace(&format!("{attr}=\"{site}"), &format!("{attr}=\"{base}"));
+    }
+    out
 }
 
 /// Poll the book's sources every 300 ms and rebuild when any changed.
@@ -519,6 +549,15 @@ mod tests {
             };
             assert_eq!(resolve(p, base), None, "{p}");
         }
+    }
+
+    #[test]
+    fn not_found_page_links_from_the_served_base() {
+        let html = r#"<link href="/repo/theme/style.css"><meta name="nnbook-root" content="/repo/"><a href="/repo/index.html">x /repo/ y</a><a href="/other/">"#;
+        assert_eq!(
+            super::rebase_links(html, "/repo/", "/"),
+            r#"<link href="/theme/style.css"><meta name="nnbook-root" content="/"><a href="/index.html">x /repo/ y</a><a href="/other/">"#
+        );
     }
 
     #[test]

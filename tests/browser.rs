@@ -114,3 +114,48 @@ fn sample_book_in_chromium() {
         assert!(artifacts.join(shot).is_file(), "screenshot {shot}");
     }
 }
+
+/// The main checks on a copy of the `basic` fixture with an animated figure written as raw
+/// HTML in the contract's shape (so the scrubber is tested even before the sample book has
+/// one), under another sub-path.
+#[test]
+fn animation_scrubber_in_chromium() {
+    let Some(dir) = runner() else { return };
+    let book = fixture("basic");
+    let frames: String = (0..4)
+        .map(|k| {
+            format!(
+                "<g class=\"nn-frame\" data-epoch=\"{}\"{}><circle cx=\"{}\" cy=\"50\" r=\"10\" fill=\"#0b5fbf\"/></g>",
+                k * 10,
+                if k == 0 { "" } else { " style=\"display:none\"" },
+                20 + 20 * k
+            )
+        })
+        .collect();
+    let anim = format!(
+        "\n\n<figure class=\"nn-figure nn-anim\" id=\"fixture-anim\" data-frame=\"0\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 100\" width=\"240\" height=\"200\" role=\"img\" aria-label=\"A moving dot\">{frames}</svg>\n<input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"3\" value=\"0\" aria-label=\"Epoch\" disabled> <button type=\"button\" class=\"nn-play\" disabled>Play</button>\n<figcaption>A moving dot.</figcaption>\n</figure>\n"
+    );
+    let path = book.path().join("content/02-train.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text + &anim).unwrap();
+    let server = Server::start(book.path(), &["--base", "/sub/path/"]);
+    let artifacts = std::env::temp_dir().join(format!("nnbook-anim-{}", std::process::id()));
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(&server.url)
+        .arg(&artifacts)
+        .arg("xor")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
+    assert_eq!(report["animations"], 1, "{stdout}");
+}

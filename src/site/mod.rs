@@ -116,7 +116,7 @@ pub fn assemble(
 }
 
 /// The path of a site URL: `https://u.github.io/repo/` → `/repo/`.
-fn site_path(url: &str) -> Option<String> {
+pub fn site_path(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let path = rest.find('/').map_or("/", |i| &rest[i..]);
     Some(if path.ends_with('/') {

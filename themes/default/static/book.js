@@ -276,9 +276,68 @@
     });
   }
 
+  // Animated figures (training evolution): <figure class="nn-anim" data-frame="0"> holds an
+  // inline SVG with frames <g class="nn-frame" data-epoch="…">, a range input .nn-scrubber and
+  // a play/pause button, disabled in the HTML and enabled here. Without JavaScript the frame
+  // the HTML shows stays visible.
+  function setupAnimations() {
+    var figures = document.querySelectorAll("figure.nn-anim");
+    Array.prototype.forEach.call(figures, function (fig) {
+      if (fig.getAttribute("data-nn-ready")) return;
+      var frames = fig.querySelectorAll(".nn-frame");
+      var scrubber = fig.querySelector("input.nn-scrubber");
+      if (!frames.length || !scrubber) return;
+      fig.setAttribute("data-nn-ready", "1");
+      var button = fig.querySelector("button.nn-play") || fig.querySelector("button");
+      var timer = null;
+      function show(i) {
+        i = Math.max(0, Math.min(frames.length - 1, i | 0));
+        Array.prototype.forEach.call(frames, function (f, k) {
+          f.style.display = k === i ? "" : "none";
+        });
+        fig.setAttribute("data-frame", String(i));
+        scrubber.value = String(i);
+        var epoch = frames[i].getAttribute("data-epoch");
+        if (epoch !== null) scrubber.setAttribute("aria-valuetext", "epoch " + epoch);
+      }
+      function stop() {
+        if (timer) clearInterval(timer);
+        timer = null;
+        if (button) {
+          button.textContent = "Play";
+          button.setAttribute("aria-pressed", "false");
+        }
+      }
+      scrubber.disabled = false;
+      scrubber.addEventListener("input", function () {
+        stop();
+        show(+scrubber.value);
+      });
+      if (button) {
+        button.disabled = false;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          if (timer) { stop(); return; }
+          var i = +fig.getAttribute("data-frame") || 0;
+          if (i >= frames.length - 1) i = 0;
+          show(i);
+          button.textContent = "Pause";
+          button.setAttribute("aria-pressed", "true");
+          timer = setInterval(function () {
+            var next = (+fig.getAttribute("data-frame") || 0) + 1;
+            if (next >= frames.length) { stop(); return; }
+            show(next);
+          }, 120);
+        });
+      }
+      show(+fig.getAttribute("data-frame") || 0);
+    });
+  }
+
   function init() {
     addCopyButtons();
     setupSearch();
+    setupAnimations();
     foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
     foldOnNarrow(".toc .collapsible", "(max-width: 1180px)");
   }
