@@ -541,6 +541,9 @@ mod tests {
             "/%c0%ae%c0%ae/",
             "/a/./b",
             "/other/index.html",
+            "http://127.0.0.1/etc/passwd",
+            "/a%00b",
+            "*",
         ] {
             let base = if p.starts_with("/other") {
                 "/book/"
