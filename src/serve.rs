@@ -104,7 +104,14 @@ fn normalise_base(base: &str) -> String {
 
 fn rebuild(shared: &Shared, opts: &BuildOptions) {
     let started = Instant::now();
-    let result = build_files(opts);
+    // A bug in a build must not take the server down: report it like any failed build.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_files(opts)))
+        .unwrap_or_else(|_| {
+            Err(vec![
+                Diagnostic::error("E099", "internal error: the build panicked")
+                    .hint("this is a bug in nnbook; please report it with the book that caused it"),
+            ])
+        });
     let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok((files, report)) => {

@@ -334,8 +334,31 @@
     });
   }
 
+  // Tables and code wider than the text column scroll sideways; keyboard readers reach the
+  // hidden part only if the scrolling box can take focus (WCAG 2.1.1).
+  function markScrollables() {
+    var boxes = document.querySelectorAll(".content table, .content pre");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-nn-scroll", "");
+        }
+      } else if (box.hasAttribute("data-nn-scroll")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-nn-scroll");
+      }
+    });
+  }
+
   function init() {
     addCopyButtons();
+    markScrollables();
+    var resizeTimer = null;
+    window.addEventListener("resize", function () {
+      if (resizeTimer) clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(markScrollables, 150);
+    });
     setupSearch();
     setupAnimations();
     foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
