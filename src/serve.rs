@@ -437,7 +437,9 @@ fn live_script(st: &State, base: &str, errors: Option<&[Diagnostic]>) -> String 
         out.push_str(&error_overlay(errors));
     }
     out.push_str(&format!(
-        "<script>(function(){{if(!window.EventSource)return;var s=new EventSource(\"{base}{EVENTS}?since={}\");s.addEventListener(\"reload\",function(){{s.close();location.reload();}});}})();</script>\n",
+        // Hidden tabs close their stream (browsers allow ~6 connections per host over
+        // HTTP/1.1) and reopen it when shown, reloading at once if the book changed meanwhile.
+        "<script>(function(){{if(!window.EventSource)return;var s=null;function open(){{if(s)return;s=new EventSource(\"{base}{EVENTS}?since={}\");s.addEventListener(\"reload\",function(){{s.close();location.reload();}});}}function close(){{if(s){{s.close();s=null;}}}}document.addEventListener(\"visibilitychange\",function(){{document.hidden?close():open();}});window.addEventListener(\"pagehide\",close);if(!document.hidden)open();}})();</script>\n",
         st.generation
     ));
     out
