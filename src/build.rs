@@ -138,21 +138,75 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         return Err(errors);
     }
 
+    // Draw every figure and table at once (meshes, GIFs and 3-D views are the slow part of a
+    // warm build), in book order so the results line up with the pages below.
+    let number_of = |id: &str| labels.get(id).map(|l| l.text.clone()).unwrap_or_default();
+    let todo: Vec<(&Chapter, &Block, &crate::spec::Show)> = chapters
+        .iter()
+        .flat_map(|c| {
+            c.blocks
+                .iter()
+                .flat_map(move |b| b.show.iter().map(move |s| (c, b, s)))
+        })
+        .collect();
+    let made: Vec<Result<Shown, Diagnostic>> = {
+        use rayon::prelude::*;
+        let work = || {
+            todo.par_iter()
+                .map(|(ch, block, show)| {
+                    make::show(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                })
+                .collect()
+        };
+        match opts.jobs.and_then(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .ok()
+        }) {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    };
+    let mut made_ok = Vec::with_capacity(made.len());
+    for m in made {
+        match m {
+            Ok(shown) => made_ok.push(shown),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut made = made_ok.into_iter();
+
     let mut pages = Vec::new();
     let mut shown_items: Vec<ShownItem> = Vec::new();
     for (ch, r) in chapters.iter().zip(rendered) {
         let mut html = r.html;
         for (k, block) in ch.blocks.iter().enumerate() {
-            let outcome = outcomes.get(&block.id);
             let mut block_html = String::new();
             for show in &block.show {
-                let label = labels.get(&show.id);
-                let number = label.map(|l| l.text.clone()).unwrap_or_default();
-                let shown = make::show(ch, block, show, &number, outcome).map_err(|d| vec![d])?;
+                let number = number_of(&show.id);
+                let Some(shown) = made.next() else {
+                    return Err(vec![Diagnostic::error(
+                        "E030",
+                        format!("`{}` was not drawn", show.id),
+                    )]);
+                };
                 match (&shown, show.what) {
-                    (Shown::Figure { file, svg, .. }, _) => {
+                    (
+                        Shown::Figure {
+                            file, svg, extra, ..
+                        },
+                        _,
+                    ) => {
                         manifest.add_figure(show, &number, &block.id, Some(file), svg.len());
                         files.insert(file.clone(), svg.clone().into_bytes());
+                        for (path, bytes) in extra {
+                            manifest.add_file(&show.id, path, bytes.len());
+                            files.insert(path.clone(), bytes.clone());
+                        }
                     }
                     (Shown::Table { .. }, _) => manifest.add_table(show, &number, &block.id, false),
                     (Shown::Notice { .. }, ShowKind::Figure(_)) => {
@@ -280,6 +334,21 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
     let known: Vec<&str> = experiments.keys().copied().collect();
     let mut labels = Labels::new();
     for ch in chapters {
+        for (k, eq) in ch.equations.iter().enumerate() {
+            let label = Label {
+                page: ch.page.clone(),
+                anchor: eq.id.clone(),
+                text: format!("Equation {}.{}", ch.number, k + 1),
+            };
+            if labels.insert(eq.id.clone(), label).is_some() {
+                errors.push(
+                    Diagnostic::error("E015", format!("duplicate label `{}`", eq.id))
+                        .at(eq.location.clone())
+                        .with_source(&ch.text)
+                        .hint("give this equation a label of its own"),
+                );
+            }
+        }
         let (mut fig, mut tab) = (0, 0);
         for block in &ch.blocks {
             if block.uses && !experiments.contains_key(block.id.as_str()) {

@@ -17,6 +17,16 @@ pub struct Manifest {
     experiments: Vec<ExperimentEntry>,
     figures: Vec<FigureEntry>,
     tables: Vec<TableEntry>,
+    equations: Vec<EquationEntry>,
+}
+
+/// A labelled equation with its LaTeX source.
+#[derive(Debug, Serialize)]
+struct EquationEntry {
+    id: String,
+    number: String,
+    chapter: String,
+    latex: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +67,15 @@ struct FigureEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<String>,
     bytes: usize,
+    /// More files of the figure (an evolution's GIF) and their sizes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<AlsoFile>,
+}
+
+#[derive(Debug, Serialize)]
+struct AlsoFile {
+    file: String,
+    bytes: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -87,6 +106,18 @@ impl Manifest {
             experiments: Vec::new(),
             figures: Vec::new(),
             tables: Vec::new(),
+            // Numbered as the build's labels are: chapter.k in order.
+            equations: chapters
+                .iter()
+                .flat_map(|c| {
+                    c.equations.iter().enumerate().map(|(k, e)| EquationEntry {
+                        id: e.id.clone(),
+                        number: format!("Equation {}.{}", c.number, k + 1),
+                        chapter: display_path(&c.source),
+                        latex: e.latex.clone(),
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -141,7 +172,18 @@ impl Manifest {
             status: if file.is_some() { "ok" } else { "skipped" },
             file: file.map(str::to_string),
             bytes,
+            also: Vec::new(),
         });
+    }
+
+    /// Record another file of figure `id` (e.g. its GIF).
+    pub fn add_file(&mut self, id: &str, file: &str, bytes: usize) {
+        if let Some(f) = self.figures.iter_mut().rev().find(|f| f.id == id) {
+            f.also.push(AlsoFile {
+                file: file.to_string(),
+                bytes,
+            });
+        }
     }
 
     /// Record a table (skipped when its experiment was).

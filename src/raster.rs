@@ -1,4 +1,4 @@
-//! Rasterising SVG (PNG now; GIF frames and snapshot diffs later) with resvg and the bundled
+//! Rasterising SVG (PNG, animated GIF, snapshot diffs) with resvg and the bundled
 //! DejaVu Sans font, never system fonts, so pixels are the same on every machine.
 
 use std::sync::{Arc, OnceLock};
@@ -117,8 +117,152 @@ pub fn render(svg: &str, scale: f32) -> Result<Image, String> {
     })
 }
 
+/// An animated GIF of SVG frames, each shown `delay_cs` hundredths of a second (the last one
+/// three times as long), looping forever.
+pub fn gif(frames: &[String], scale: f32, delay_cs: u16) -> Result<Vec<u8>, String> {
+    // Frames render independently; rayon keeps their order.
+    let images = {
+        use rayon::prelude::*;
+        frames
+            .par_iter()
+            .map(|svg| render(svg, scale))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let Some(first) = images.first() else {
+        return Err("an animation needs at least one frame".into());
+    };
+    let too_big = |v: u32| u16::try_from(v).map_err(|_| "the animation is too large".to_string());
+    let (w, h) = (too_big(first.width)?, too_big(first.height)?);
+    if images
+        .iter()
+        .any(|img| (img.width, img.height) != (first.width, first.height))
+    {
+        return Err("the animation's frames differ in size".into());
+    }
+    // One palette for all frames, learnt by NeuQuant from a sample of every frame's pixels
+    // (fixed arithmetic, no randomness): the pastel probability colours stay true, and
+    // unchanged areas keep the same indices from frame to frame, which LZW rewards.
+    let sample: Vec<u8> = images
+        .iter()
+        .flat_map(|img| img.rgba().chunks_exact(4).step_by(7).flatten().copied())
+        .collect();
+    let quant = color_quant::NeuQuant::new(10, 255, &sample);
+    let mut palette = quant.color_map_rgb();
+    palette.resize(256 * 3, 0);
+    // Index 255 is transparent: a pixel whose colour did not change since the previous frame
+    // is left as it was, so the unchanged parts of a frame cost almost nothing.
+    const SAME: u8 = 255;
+    let mut previous: Option<Vec<u8>> = None;
+    let mut out = Vec::new();
+    {
+        let mut enc = gif::Encoder::new(&mut out, w, h, &palette).map_err(|e| e.to_string())?;
+        enc.set_repeat(gif::Repeat::Infinite)
+            .map_err(|e| e.to_string())?;
+        for (k, img) in images.iter().enumerate() {
+            let indices: Vec<u8> = img
+                .rgba()
+                .chunks_exact(4)
+                .map(|px| quant.index_of(px) as u8)
+                .collect();
+            let buffer = match &previous {
+                Some(prev) => indices
+                    .iter()
+                    .zip(prev)
+                    .map(|(&i, &p)| if i == p { SAME } else { i })
+                    .collect(),
+                None => indices.clone(),
+            };
+            previous = Some(indices);
+            let frame = gif::Frame {
+                transparent: Some(SAME),
+                dispose: gif::DisposalMethod::Keep,
+                width: w,
+                height: h,
+                delay: if k + 1 == images.len() {
+                    delay_cs.saturating_mul(3)
+                } else {
+                    delay_cs
+                },
+                buffer: std::borrow::Cow::Owned(buffer),
+                ..gif::Frame::default()
+            };
+            enc.write_frame(&frame).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(out)
+}
+
+/// Characters in an SVG's `<text>` elements that the bundled font cannot draw. Such a figure
+/// would show empty boxes in its snapshot PNG and on machines without a fallback font.
+pub fn missing_glyphs(svg: &str) -> Vec<char> {
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::new(FONT) else {
+        return Vec::new();
+    };
+    let charmap = font.charmap();
+    let mut missing = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let body_end = rest.find("</text>").unwrap_or(rest.len());
+        let body = rest.get(open_end + 1..body_end).unwrap_or("");
+        let text = body
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        for c in text.chars() {
+            if !c.is_whitespace() && charmap.map(c).is_none() && !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+        rest = &rest[body_end.min(rest.len())..];
+        if rest.is_empty() {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn finds_characters_the_font_lacks() {
+        let svg = "<svg><text x=\"1\">σ(z) &amp; ŷ ⋮ x₁</text><text>漢 🙂</text></svg>";
+        assert_eq!(super::missing_glyphs(svg), vec!['漢', '🙂']);
+        assert!(super::missing_glyphs("<svg><text>plain</text></svg>").is_empty());
+    }
+
+    #[test]
+    fn gif_of_two_frames() {
+        let frame = |c: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect x="0" y="0" width="10" height="10" fill="{c}"/></svg>"##
+            )
+        };
+        let bytes = super::gif(&[frame("#ff0000"), frame("#0000ff")], 1.0, 50).unwrap();
+        assert!(bytes.starts_with(b"GIF89a"));
+        let again = super::gif(&[frame("#ff0000"), frame("#0000ff")], 1.0, 50).unwrap();
+        assert_eq!(bytes, again);
+        let mut dec = gif::DecodeOptions::new();
+        dec.set_color_output(gif::ColorOutput::RGBA);
+        let mut d = dec.read_info(bytes.as_slice()).unwrap();
+        let mut colours = Vec::new();
+        while let Some(f) = d.read_next_frame().unwrap() {
+            colours.push(f.buffer[..4].to_vec());
+        }
+        // The first frame red; the second changes the left half to blue (palette colours are
+        // learnt, so allow a unit of rounding).
+        assert_eq!(colours[0], [255, 0, 0, 255]);
+        assert!(colours[1][2] >= 250 && colours[1][0] < 5, "{colours:?}");
+        assert!(super::gif(&[], 1.0, 50).is_err());
+    }
+
     #[test]
     fn renders_shapes_and_text_with_the_bundled_font() {
         let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect x="0" y="0" width="30" height="30" fill="#ff0000"/><text x="32" y="20" font-family="sans-serif" font-size="14">Ag</text></svg>"##;

@@ -160,6 +160,25 @@ named_enum!(
         NetworkDiagram = "network-diagram",
         /// The first samples of image data (such as MNIST digits) in a grid.
         ImageGrid = "image-grid",
+        /// The model's output probability over the input plane, with its p = 0.5 contour.
+        ProbabilityMesh = "probability-mesh",
+        /// Training frame by frame: a 2-unit hidden layer's space beside the input-space
+        /// probability mesh (animated, with a scrubber).
+        Evolution = "evolution",
+        /// A 1-input regressor with one hidden layer taken apart: each unit's output a_i, its
+        /// weighted share w_i·a_i, the bias, their sum and the prediction, in a grid of panels.
+        UnitDecomposition = "unit-decomposition",
+        /// The weighted shares w_i·a_i of the live units and their sum plus bias, overlaid.
+        UnitOverlay = "unit-overlay",
+        /// Points in 3-D (three features, or a 3-unit hidden layer's outputs), with the model's
+        /// p = 0.5 plane and weight arrows, in one or more views.
+        Scatter3d = "scatter-3d",
+        /// The p = 0.5 boundary after several epochs, overlaid in one panel.
+        BoundaryHistory = "boundary-history",
+        /// Small multiples: one panel per listed experiment (a sweep over settings).
+        Sweep = "sweep",
+        /// A regular grid of input-plane lines pushed through a 2-unit hidden layer.
+        HiddenGrid = "hidden-grid",
     }
 );
 
@@ -172,6 +191,16 @@ named_enum!(
         Metrics = "metrics",
         /// The dataset itself, one row per sample (small datasets such as the XOR table).
         Data = "data",
+        /// One row per listed experiment: model, optimizer, epochs run, final metrics.
+        Runs = "runs",
+        /// A worked forward pass for one input: each unit's weighted sum and activation.
+        ForwardPass = "forward-pass",
+        /// A worked backward pass for one input and target: error and each unit's delta.
+        Backprop = "backprop",
+        /// The trained weights and biases, layer by layer.
+        Weights = "weights",
+        /// Training (or `validate:`) samples counted by true and predicted class.
+        Confusion = "confusion",
     }
 );
 
@@ -195,6 +224,15 @@ pub struct ModelSpec {
     pub location: Location,
 }
 
+impl ModelSpec {
+    /// Every layer's weights are given: the model is used as written, without training.
+    pub fn is_fixed(&self) -> bool {
+        self.classic.is_none()
+            && !self.layers.is_empty()
+            && self.layers.iter().all(|l| l.weights.is_some())
+    }
+}
+
 named_enum!(
     /// Models trained by their own classic rules rather than by gradient descent.
     Classic {
@@ -210,6 +248,12 @@ named_enum!(
 pub struct LayerSpec {
     pub units: usize,
     pub activation: Activation,
+    /// Given weights, one row per input (initial weights, or the model itself when every
+    /// layer has them and the block has no `train:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<Vec<f64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bias: Option<Vec<f64>>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -230,6 +274,10 @@ pub struct TrainSpec {
     pub stop_loss_below: Option<f64>,
     /// Inverse regularisation strength of logistic regression.
     pub c: f64,
+    /// Epochs after which the model is kept (for evolution figures; 0 = untrained). Empty for
+    /// most blocks, and then left out of the cache key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub snapshots: Vec<usize>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -289,6 +337,59 @@ pub struct FigureOptions {
     pub count: Option<usize>,
     /// Columns of an image grid.
     pub columns: Option<usize>,
+    /// Epochs shown by an evolution figure (default: a schedule up to the last epoch).
+    pub frames: Option<Vec<usize>>,
+    /// Also write the evolution as an animated GIF.
+    pub gif: Option<bool>,
+    /// Experiments listed by a runs table.
+    pub runs: Option<Vec<String>>,
+    /// The input of a worked forward or backward pass.
+    pub input: Option<Vec<f64>>,
+    /// The target of a worked backward pass.
+    pub target: Option<f64>,
+    /// The one layer (1 = first hidden) a forward-pass table shows.
+    pub layer: Option<usize>,
+    /// Decimals printed in worked numbers.
+    pub digits: Option<usize>,
+    /// Columns of a diagram whose nodes show the worked values (0 = the input).
+    pub values: Option<Vec<usize>>,
+    /// Activation-curve panels `out·g(w·x + b)`, each as `{w, b, out}`.
+    pub variants: Option<Vec<[f64; 3]>>,
+    /// Draw the weight vectors on decision regions (pairwise differences for softmax).
+    pub weight_arrows: Option<bool>,
+    /// Length factor of the weight arrows.
+    pub arrow_scale: Option<f64>,
+    /// Camera elevation and azimuth of a 3-D view, in degrees.
+    pub view: Option<[f64; 2]>,
+    /// `hidden`: plot the first layer's outputs instead of the input features.
+    pub space: Option<String>,
+    /// Draw the model's p = 0.5 plane.
+    pub plane: Option<bool>,
+    pub plane_x: Option<[f64; 2]>,
+    pub plane_y: Option<[f64; 2]>,
+    pub plane_opacity: Option<f64>,
+    /// Point opacity.
+    pub opacity: Option<f64>,
+    pub z_label: Option<String>,
+    /// Several views side by side, each overriding the figure's settings.
+    pub panels: Option<Vec<PanelSpec>>,
+    /// The kind of figure each panel of a sweep draws.
+    pub of: Option<FigureKind>,
+    /// A sweep drawn as one panel: every run's p = 0.5 boundary overlaid.
+    pub overlay: Option<bool>,
+    /// Draw each node of a 2-input network as a heatmap of its output over the input plane.
+    pub heatmaps: Option<bool>,
+}
+
+/// One view of a multi-panel 3-D figure.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PanelSpec {
+    pub view: Option<[f64; 2]>,
+    pub plane: Option<bool>,
+    pub opacity: Option<f64>,
+    pub weight_arrows: Option<bool>,
+    /// A 2-D decision-region panel of the input space instead of a 3-D view.
+    pub regions: bool,
 }
 
 const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
@@ -302,7 +403,7 @@ const DATA_KEYS: &[&str] = &[
     "offset",
     "limit",
 ];
-const LAYER_KEYS: &[&str] = &["dense", "activation"];
+const LAYER_KEYS: &[&str] = &["dense", "activation", "weights", "bias"];
 const TRAIN_KEYS: &[&str] = &[
     "loss",
     "optimizer",
@@ -317,6 +418,7 @@ const TRAIN_KEYS: &[&str] = &[
 const STOP_KEYS: &[&str] = &["loss-below"];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
+pub const MAX_FRAMES: usize = 60;
 pub const MAX_SAMPLES: usize = 1_000_000;
 pub const MAX_UNITS: usize = 100_000;
 pub const MAX_EPOCHS: usize = 1_000_000;
@@ -385,7 +487,24 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             .hint("figures of a `use:` block get their own ids under `show:`"));
         }
         let id = parse_id(used)?;
-        let show = parse_show(map.require("show")?, &id, src)?;
+        let show_node = map.require("show")?;
+        let show = parse_show(show_node, &id, src)?;
+        for (s, node) in show.iter().zip(show_node.as_seq()?) {
+            if matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            ) {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::Invalid,
+                    format!(
+                        "`{}` belongs in the block that trains the model",
+                        s.what.name()
+                    ),
+                )
+                .hint("its frames are models kept while training; move the figure to that block"));
+            }
+        }
         return Ok(Block {
             id,
             experiment: None,
@@ -412,6 +531,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             t,
         ) => Some(parse_classic_train(t, *c, map.require("model")?, src)?),
         (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
+        (Some(m), None) if m.is_fixed() => None,
         (Some(_), None) => {
             return Err(
                 YamlError::at(root, YamlErrorKind::MissingKey, "missing key `train`")
@@ -456,6 +576,11 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         source: String::new(),
     };
     check_show_needs(&block, map.get("show"))?;
+    let mut block = block;
+    let frames = evolution_frames(&block);
+    if let Some(t) = block.experiment.as_mut().and_then(|e| e.train.as_mut()) {
+        t.snapshots = frames;
+    }
     Ok(block)
 }
 
@@ -491,8 +616,24 @@ fn static_block(
                 .hint(format!("activations: {}", Activation::NAMES.join(", "))));
             }
             ShowKind::Figure(FigureKind::ActivationCurve) => {}
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+                if s.options.runs.is_some() => {}
+            ShowKind::Figure(FigureKind::Sweep) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments to draw side by side, e.g. `runs: [a, b, c]`"),
+                );
+            }
+            ShowKind::Table(TableKind::Runs) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+                );
+            }
             ShowKind::Figure(FigureKind::NetworkDiagram)
-                if s.options.layers.is_some() && s.options.weights != Some(true) => {}
+                if s.options.layers.is_some()
+                    && s.options.weights != Some(true)
+                    && s.options.heatmaps != Some(true) => {}
             ShowKind::Figure(FigureKind::NetworkDiagram) => {
                 return Err(YamlError::at(
                     node,
@@ -652,7 +793,7 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
             "the model has no layers",
         ));
     }
-    let mut layers = Vec::new();
+    let mut layers: Vec<LayerSpec> = Vec::new();
     for item in items {
         let map = item.as_map()?;
         map.check_keys(LAYER_KEYS)?;
@@ -662,9 +803,70 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
                 choice(n, "activation", Activation::NAMES, Activation::from_name)
             })?
             .unwrap_or(Activation::Linear);
+        let weights = map.opt("weights", |n| {
+            let rows = n.as_seq()?;
+            if rows.is_empty() || rows.len() * units > MAX_UNITS {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "weights need one row per input",
+                ));
+            }
+            rows.iter()
+                .map(|row| {
+                    let cells = row.as_seq()?;
+                    if cells.len() != units {
+                        return Err(YamlError::at(
+                            row,
+                            YamlErrorKind::Invalid,
+                            format!("a weight row needs {units} values, one per unit"),
+                        ));
+                    }
+                    cells.iter().map(Node::as_f64).collect()
+                })
+                .collect::<Result<Vec<Vec<f64>>, _>>()
+        })?;
+        let bias = map.opt("bias", |n| {
+            let cells = n.as_seq()?;
+            if cells.len() != units {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("the bias needs {units} values, one per unit"),
+                ));
+            }
+            cells
+                .iter()
+                .map(Node::as_f64)
+                .collect::<Result<Vec<f64>, _>>()
+        })?;
+        if let (Some(b), None) = (map.get("bias"), &weights) {
+            return Err(YamlError::at(
+                b,
+                YamlErrorKind::Invalid,
+                "`bias` needs `weights`",
+            ));
+        }
+        if let (Some(w), Some(prev)) = (&weights, layers.last())
+            && w.len() != prev.units
+            && let Some(n) = map.get("weights")
+        {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                format!(
+                    "{} weight rows, but the layer before has {} units",
+                    w.len(),
+                    prev.units
+                ),
+            )
+            .hint("write one row per input of the layer"));
+        }
         layers.push(LayerSpec {
             units,
             activation,
+            weights,
+            bias,
             location: src.loc(item),
         });
     }
@@ -714,6 +916,7 @@ fn parse_classic_train(
         shuffle: false,
         stop_loss_below: None,
         c: 1.0,
+        snapshots: Vec::new(),
         location: src.loc(node.unwrap_or(at)),
     };
     match (classic, node) {
@@ -860,8 +1063,41 @@ fn parse_train(
         shuffle: map.opt("shuffle", Node::as_bool)?.unwrap_or(true),
         stop_loss_below,
         c: 1.0,
+        snapshots: Vec::new(),
         location: src.loc(node),
     })
+}
+
+/// `[elevation, azimuth]` in degrees.
+fn parse_view(node: &Node) -> Result<[f64; 2], YamlError> {
+    let items = node.as_seq()?;
+    let bad = || {
+        YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "a view is [elevation, azimuth] in degrees",
+        )
+        .hint("e.g. `view: [30, -60]` (matplotlib's default)")
+    };
+    let [e, a] = items else { return Err(bad()) };
+    let (e, a) = (e.as_f64()?, a.as_f64()?);
+    if e.abs() > 90.0 || a.abs() > 360.0 {
+        return Err(bad());
+    }
+    Ok([e, a])
+}
+
+/// A number in [0, 1].
+fn opacity(node: &Node) -> Result<f64, YamlError> {
+    let v = node.as_f64()?;
+    if !(0.0..=1.0).contains(&v) {
+        return Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            "an opacity is between 0 and 1",
+        ));
+    }
+    Ok(v)
 }
 
 fn positive(node: &Node, max: f64) -> Result<f64, YamlError> {
@@ -962,6 +1198,8 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "y-label",
             "grid",
             "equal-aspect",
+            "weight-arrows",
+            "arrow-scale",
         ],
         ShowKind::Figure(FigureKind::TrainingCurve) => {
             &["figure", "id", "caption", "metric", "title"]
@@ -969,7 +1207,16 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
         ShowKind::Figure(FigureKind::RegressionFit) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
-        ShowKind::Figure(FigureKind::ImageGrid) => &["figure", "id", "caption", "count", "columns"],
+        ShowKind::Figure(FigureKind::ImageGrid) => {
+            &["figure", "id", "caption", "count", "columns", "weights"]
+        }
+        ShowKind::Figure(FigureKind::ProbabilityMesh) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid",
+        ],
+        ShowKind::Figure(FigureKind::Evolution) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
+            "gif",
+        ],
         ShowKind::Figure(FigureKind::NetworkDiagram) => &[
             "figure",
             "id",
@@ -978,18 +1225,67 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "captions",
             "node-labels",
             "weights",
+            "input",
+            "values",
+            "heatmaps",
+            "x",
+            "y",
+        ],
+        ShowKind::Figure(FigureKind::BoundaryHistory) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
+        ],
+        ShowKind::Figure(FigureKind::Sweep) => &[
+            "figure", "id", "caption", "runs", "of", "columns", "x", "y", "grid", "title",
+            "x-label", "y-label", "metric", "overlay",
+        ],
+        ShowKind::Figure(FigureKind::HiddenGrid) => &[
+            "figure", "id", "caption", "x", "y", "grid", "title", "x-label", "y-label",
+        ],
+        ShowKind::Figure(FigureKind::Scatter3d) => &[
+            "figure",
+            "id",
+            "caption",
+            "title",
+            "x-label",
+            "y-label",
+            "z-label",
+            "view",
+            "space",
+            "plane",
+            "plane-x",
+            "plane-y",
+            "plane-opacity",
+            "opacity",
+            "weight-arrows",
+            "arrow-scale",
+            "panels",
+            "x",
+            "y",
+            "grid",
+        ],
+        ShowKind::Figure(FigureKind::UnitDecomposition | FigureKind::UnitOverlay) => &[
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
         ],
         ShowKind::Figure(FigureKind::ActivationCurve) => &[
             "figure",
             "id",
             "caption",
             "activation",
+            "variants",
             "x",
             "y",
             "title",
             "x-label",
             "y-label",
         ],
+        ShowKind::Table(TableKind::Runs) => &["table", "id", "caption", "runs"],
+        ShowKind::Table(TableKind::ForwardPass) => {
+            &["table", "id", "caption", "input", "layer", "digits"]
+        }
+        ShowKind::Table(TableKind::Weights) => &["table", "id", "caption", "digits"],
+        ShowKind::Table(TableKind::Backprop) => {
+            &["table", "id", "caption", "input", "target", "digits"]
+        }
         ShowKind::Table(_) => &["table", "id", "caption"],
     }
 }
@@ -1032,7 +1328,176 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         weights: map.opt("weights", Node::as_bool)?,
         count: map.opt("count", |n| n.as_usize(1, 100))?,
         columns: map.opt("columns", |n| n.as_usize(1, 20))?,
+        frames: map.opt("frames", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > MAX_FRAMES {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("an evolution has 1 to {MAX_FRAMES} frames"),
+                ));
+            }
+            let mut epochs = items
+                .iter()
+                .map(|i| i.as_usize(0, MAX_EPOCHS))
+                .collect::<Result<Vec<_>, _>>()?;
+            epochs.sort_unstable();
+            epochs.dedup();
+            Ok(epochs)
+        })?,
+        gif: map.opt("gif", Node::as_bool)?,
+        overlay: map.opt("overlay", Node::as_bool)?,
+        heatmaps: map.opt("heatmaps", Node::as_bool)?,
+        of: map.opt("of", |n| {
+            const PANELS: &[&str] = &[
+                "decision-regions",
+                "probability-mesh",
+                "training-curve",
+                "regression-fit",
+            ];
+            choice(n, "panel kind", PANELS, FigureKind::from_name)
+        })?,
+        input: map.opt("input", |n| {
+            let cells = n.as_seq()?;
+            if cells.is_empty() || cells.len() > 1000 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "an input is a list of 1 to 1000 numbers",
+                ));
+            }
+            cells.iter().map(Node::as_f64).collect()
+        })?,
+        target: map.opt("target", Node::as_f64)?,
+        layer: map.opt("layer", |n| n.as_usize(1, 100))?,
+        digits: map.opt("digits", |n| n.as_usize(0, 8))?,
+        weight_arrows: map.opt("weight-arrows", Node::as_bool)?,
+        view: map.opt("view", parse_view)?,
+        space: map.opt("space", |n| {
+            n.as_choice("space", &["input", "hidden"])
+                .map(str::to_string)
+        })?,
+        plane: map.opt("plane", Node::as_bool)?,
+        plane_x: map.opt("plane-x", Node::as_range)?,
+        plane_y: map.opt("plane-y", Node::as_range)?,
+        plane_opacity: map.opt("plane-opacity", opacity)?,
+        opacity: map.opt("opacity", opacity)?,
+        z_label: map.opt("z-label", Node::as_text)?,
+        panels: map.opt("panels", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 4 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "a figure has 1 to 4 panels",
+                ));
+            }
+            items
+                .iter()
+                .map(|item| {
+                    let m = item.as_map()?;
+                    m.check_keys(&["view", "plane", "opacity", "weight-arrows", "regions"])?;
+                    Ok(PanelSpec {
+                        view: m.opt("view", parse_view)?,
+                        plane: m.opt("plane", Node::as_bool)?,
+                        opacity: m.opt("opacity", opacity)?,
+                        weight_arrows: m.opt("weight-arrows", Node::as_bool)?,
+                        regions: m.opt("regions", Node::as_bool)?.unwrap_or(false),
+                    })
+                })
+                .collect()
+        })?,
+        arrow_scale: map.opt("arrow-scale", |n| positive(n, 1000.0))?,
+        variants: map.opt("variants", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 12 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "give 1 to 12 variants",
+                ));
+            }
+            items
+                .iter()
+                .map(|item| {
+                    let m = item.as_map()?;
+                    m.check_keys(&["w", "b", "out"])?;
+                    Ok([
+                        m.opt("w", Node::as_f64)?.unwrap_or(1.0),
+                        m.opt("b", Node::as_f64)?.unwrap_or(0.0),
+                        m.opt("out", Node::as_f64)?.unwrap_or(1.0),
+                    ])
+                })
+                .collect()
+        })?,
+        values: map.opt("values", |n| {
+            n.as_seq()?.iter().map(|c| c.as_usize(0, 12)).collect()
+        })?,
+        runs: map.opt("runs", |n| {
+            let items = n.as_seq()?;
+            if items.is_empty() || items.len() > 100 {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    "a runs table lists 1 to 100 experiments",
+                ));
+            }
+            items.iter().map(parse_id).collect()
+        })?,
     })
+}
+
+/// The epochs an evolution figure shows by default: dense at first, where training moves
+/// fastest, then sparser, always ending with the last epoch (the stopping epoch is added by the
+/// engine when the stop rule fires).
+pub fn default_frames(epochs: usize) -> Vec<usize> {
+    const SCHEDULE: &[usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
+    ];
+    let mut frames: Vec<usize> = SCHEDULE.iter().copied().filter(|&e| e < epochs).collect();
+    let mut e = 200;
+    while e < epochs && frames.len() + 1 < MAX_FRAMES {
+        frames.push(e);
+        e += e / 2;
+    }
+    frames.push(epochs);
+    frames
+}
+
+/// The epochs to keep a model at for the block's evolution figures (sorted, unique).
+fn evolution_frames(block: &Block) -> Vec<usize> {
+    let Some(epochs) = block
+        .experiment
+        .as_ref()
+        .and_then(|e| e.train.as_ref())
+        .map(|t| t.epochs)
+    else {
+        return Vec::new();
+    };
+    let mut frames: Vec<usize> = block
+        .show
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            )
+        })
+        .flat_map(|s| {
+            s.options
+                .frames
+                .clone()
+                .unwrap_or_else(|| default_frames(epochs))
+        })
+        .filter(|&e| e <= epochs)
+        .collect();
+    // The last frame is always the last epoch (or the stopping epoch, which the engine adds).
+    if !frames.is_empty() {
+        frames.push(epochs);
+    }
+    frames.sort_unstable();
+    frames.dedup();
+    frames
 }
 
 /// Figures that need a trained model cannot come from a data-only block.
@@ -1042,12 +1507,58 @@ fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Result<(), YamlE
     };
     let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
     for (show, node) in block.show.iter().zip(items) {
+        if matches!(
+            show.what,
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+        ) && show.options.runs.is_none()
+        {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                    .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+            );
+        }
+        let worked = matches!(
+            show.what,
+            ShowKind::Table(TableKind::ForwardPass | TableKind::Backprop)
+        ) || show.options.values.is_some();
+        if worked && show.options.input.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `input`")
+                    .hint("give the input the pass starts from, e.g. `input: [1, 1]`"),
+            );
+        }
+        if show.what == ShowKind::Table(TableKind::Backprop) && show.options.target.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `target`").hint(
+                    "the backward pass starts from the error against a target, e.g. `target: 0`",
+                ),
+            );
+        }
+        if show.what == ShowKind::Figure(FigureKind::Evolution)
+            && exp.model.as_ref().is_some_and(|m| m.classic.is_some())
+        {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                "an evolution needs a network trained by gradient descent",
+            ));
+        }
         let needs_model = match show.what {
             ShowKind::Figure(
                 FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
             ) => false,
-            ShowKind::Figure(FigureKind::NetworkDiagram) => show.options.layers.is_none(),
-            ShowKind::Table(TableKind::Data) => false,
+            ShowKind::Figure(FigureKind::NetworkDiagram) => {
+                show.options.layers.is_none() || show.options.heatmaps == Some(true)
+            }
+            ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
+            ShowKind::Figure(FigureKind::Sweep) => false,
+            ShowKind::Figure(FigureKind::Scatter3d) => {
+                let o = &show.options;
+                o.space.as_deref() == Some("hidden")
+                    || o.plane == Some(true)
+                    || o.weight_arrows == Some(true)
+                    || o.panels.is_some()
+            }
             _ => true,
         };
         if needs_model && exp.model.is_none() {
@@ -1091,6 +1602,36 @@ mod tests {
     }
 
     const GOOD: &str = "id: xor-relu\ndata: {generator: xor}\nmodel: [{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]\ntrain: {epochs: 10, batch: full}\nshow:\n  - {figure: decision-regions, caption: Hi}\n  - {table: summary}\n";
+
+    #[test]
+    fn evolution_keeps_its_frames_and_runs_tables_need_runs() {
+        let evo = GOOD.replace(
+            "  - {table: summary}\n",
+            "  - {figure: evolution, frames: [0, 3]}\n",
+        );
+        let b = parse(&evo).unwrap();
+        let t = b.experiment.unwrap().train.unwrap();
+        assert_eq!(
+            t.snapshots,
+            vec![0, 3, 10],
+            "asked frames and the last epoch"
+        );
+        assert_eq!(default_frames(7), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(*default_frames(1000).last().unwrap(), 1000);
+        assert!(default_frames(1_000_000).len() <= MAX_FRAMES);
+        let many: Vec<String> = (0..61).map(|k| k.to_string()).collect();
+        let d = parse(&evo.replace("[0, 3]", &format!("[{}]", many.join(", ")))).unwrap_err();
+        assert!(d.message.contains("1 to 60 frames"), "{}", d.message);
+        let d = parse("use: xor-relu\nshow:\n  - {figure: evolution}\n").unwrap_err();
+        assert!(d.message.contains("block that trains"), "{}", d.message);
+        let d = parse("id: r\nshow:\n  - {table: runs}\n").unwrap_err();
+        assert_eq!(d.message, "missing key `runs`");
+        assert!(parse("id: r\nshow:\n  - {table: runs, runs: [a, b]}\n").is_ok());
+        // Without an evolution nothing is kept, and the cache key stays as it was.
+        let plain = parse(GOOD).unwrap();
+        let json = serde_json::to_string(&plain.experiment).unwrap();
+        assert!(!json.contains("snapshots"), "{json}");
+    }
 
     #[test]
     fn parses_and_fills_defaults() {

@@ -398,3 +398,366 @@ fn network_diagrams() {
             && table.contains("<tr><td>1</td><td>1</td><td>0</td></tr>")
     );
 }
+
+#[test]
+fn evolution_mesh_and_runs() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let evo = read(site.join("figures/evo-anim.svg"));
+    // Frames 0, 1, 5, 10 and the last epoch (30): one group, one mesh image each.
+    assert_eq!(evo.matches("class=\"nn-frame").count(), 5, "{evo}");
+    assert_eq!(evo.matches("<image").count(), 5);
+    assert!(evo.contains("data-epoch=\"30\"") && evo.contains("@keyframes"));
+    let gif = std::fs::read(site.join("figures/evo-anim.gif")).unwrap();
+    assert!(gif.starts_with(b"GIF89a"));
+    // The page inlines the animation with its (script-enabled) controls.
+    let page = read(site.join("01-kinds.html"));
+    assert!(page.contains("<figure class=\"nn-figure nn-anim\" id=\"evo-anim\" data-frame=\"4\">"));
+    assert!(page.contains("class=\"nn-scrubber\" min=\"0\" max=\"4\""));
+    assert!(page.contains("href=\"figures/evo-anim.gif\""));
+    let mesh = read(site.join("figures/evo-mesh.svg"));
+    assert_eq!(mesh.matches("<image").count(), 1);
+    assert_eq!(mesh.matches("<circle").count(), 4 + 2, "points and legend");
+    let runs = page.split("id=\"runs-table\"").nth(1).unwrap();
+    assert_eq!(
+        runs.split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        3
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(site.join("manifest.json"))).unwrap();
+    let entry = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "evo-anim")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["also"][0]["file"], "figures/evo-anim.gif", "{entry}");
+    assert_eq!(entry["also"][0]["bytes"], gif.len());
+    // The frames are part of the cache entry: a rebuild from the cache draws the same bytes.
+    build_ok(book.path(), &[]);
+    assert_eq!(read(site.join("figures/evo-anim.svg")), evo);
+    // A runs table names known experiments; a `use:` block cannot animate.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "runs: [evo, fit]",
+        "runs: [evo, fitt]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(run.stderr.contains("did you mean `fit`?"), "{}", run.stderr);
+}
+
+#[test]
+fn worked_passes_and_equations() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let site = book.path().join("site");
+    let page = read(site.join("01-kinds.html"));
+    let forward = page.split("id=\"worked-forward\"").nth(1).unwrap();
+    let forward = forward.split("</table>").next().unwrap();
+    assert!(
+        forward.contains("<td>1 × 0.4 + 1 × 0.9</td><td>1.300</td><td>sigmoid</td><td>0.786</td>"),
+        "{forward}"
+    );
+    // The output adds its bias to the sum of the rounded hidden outputs.
+    assert!(
+        forward.contains("0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 + 0.1"),
+        "{forward}"
+    );
+    let back = page.split("id=\"worked-back\"").nth(1).unwrap();
+    assert_eq!(
+        back.split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        1 + 3 + 3
+    );
+    let net = read(site.join("figures/worked-net.svg"));
+    assert!(
+        net.contains(">0.786</text>") && net.contains(">0.69</text>"),
+        "hidden values"
+    );
+    assert!(net.contains(">0.9</text>"), "edge weights");
+    let generic = read(site.join("figures/generic-net.svg"));
+    assert_eq!(
+        generic.matches("<circle").count(),
+        3 + 1,
+        "the ⋮ node is an ellipsis"
+    );
+    assert!(generic.contains(">⋮</text>"));
+    // Equations: numbered in the page, linked, and listed in the manifest.
+    assert!(page.contains("<span class=\"nn-equation\" id=\"eq-sum\">"));
+    assert!(page.contains("<span class=\"nn-eq-number\">(1.1)</span>"));
+    assert!(page.contains("href=\"#eq-sum\">Equation 1.1</a>"), "{page}");
+    let m: serde_json::Value = serde_json::from_str(&read(site.join("manifest.json"))).unwrap();
+    assert_eq!(m["equations"][0]["id"], "eq-sum");
+    assert_eq!(m["equations"][0]["latex"], r"h_j = \sum_i w_{ij} x_i");
+    // Wrong shapes are caught where they are written.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "[[0.3], [0.5], [0.9]]",
+        "[[0.3], [0.5]]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("2 weight rows, but the layer before has 3 units"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn units_taken_apart() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let grid = read(figs.join("fit-units.svg"));
+    // Ten rows of two panels, plus the bias, the sum and the prediction: 23 nested panels.
+    assert_eq!(grid.matches("<svg x=").count(), 23, "panels");
+    for title in [
+        ">a10<",
+        ">w10·a10<",
+        ">w0 (output bias)<",
+        ">Sum = Σ wi·ai<",
+        ">ŷ = Sum + w0<",
+    ] {
+        assert!(grid.contains(title), "{title}");
+    }
+    assert!(grid.len() < 300_000, "{} bytes", grid.len());
+    let overlay = read(figs.join("fit-overlay.svg"));
+    assert!(overlay.contains(">Sum + bias<"));
+    let live = overlay.matches("·a").count();
+    assert!((1..=10).contains(&live), "{live} live units");
+    let variants = read(figs.join("relu-variants.svg"));
+    assert_eq!(variants.matches("<svg x=").count(), 3);
+    assert!(variants.contains(">ReLU(x)<") && variants.contains(">ReLU(−2x + 0.5)<"));
+    assert!(variants.contains(">−1.5·ReLU(−2x + 0.5)<"), "{variants}");
+    // A decomposition needs the 1-input, one-hidden-layer shape.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "use: fit\nshow:\n  - {figure: unit-decomposition",
+        "use: worked\nshow:\n  - {figure: unit-decomposition",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("a decomposition takes a 1-input network"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn weight_arrows_on_decision_regions() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let svg = read(book.path().join("site/figures/blobs-arrows.svg"));
+    for label in [">w2−w1<", ">w3−w1<", ">w3−w2<"] {
+        assert!(svg.contains(label), "{label}");
+    }
+    assert_eq!(
+        svg.matches("Z\" stroke=\"none\"/>").count(),
+        3,
+        "three arrowheads"
+    );
+    // A weight arrow needs a single-layer model.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "model: [{dense: 3, activation: softmax}]",
+        "model: [{dense: 4, activation: relu}, {dense: 3, activation: softmax}]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("weight arrows need a model with a single layer"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn scatter_3d_views() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let plain = read(figs.join("blobs3-plain.svg"));
+    assert_eq!(plain.matches("r=\"3.5\"").count(), 100, "every point");
+    assert_eq!(
+        plain.matches("fill=\"#f2f2f2\"").count(),
+        3,
+        "three back panes"
+    );
+    assert!(plain.contains(">x3</text>") && !plain.contains("fill=\"#8fa8c8\""));
+    let plane = read(figs.join("blobs3-plane.svg"));
+    assert_eq!(plane.matches("fill=\"#8fa8c8\"").count(), 1, "the plane");
+    assert!(plane.contains(">w</text>"), "the weight arrow");
+    let hidden = read(figs.join("xor-hidden-3d.svg"));
+    assert_eq!(
+        hidden.matches("<svg x=").count(),
+        2,
+        "a 3-D view and the regions"
+    );
+    assert!(hidden.contains(">a3</text>") && hidden.contains(">v1</text>"));
+    // Data-only 3-D scatters need no model; a plane does.
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "model: [{dense: 1, activation: sigmoid}]\ntrain: {lr: 0.05, epochs: 100, batch: full}\n",
+        "",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("`scatter-3d` needs a trained model"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn sweeps_and_boundary_histories() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let history = read(figs.join("evo-history.svg"));
+    // Epochs 0 and 5 as asked, and the last one (30).
+    for e in [">epoch 0<", ">epoch 5<", ">epoch 30<"] {
+        assert!(history.contains(e), "{e}");
+    }
+    assert_eq!(history.matches("stroke-width=\"1.6\"").count(), 3);
+    let sweep = read(figs.join("two-runs.svg"));
+    assert_eq!(sweep.matches("<svg x=").count(), 2, "one panel per run");
+    assert!(
+        sweep.contains("tanh · lr 0.1"),
+        "panel titled by its settings"
+    );
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "runs: [evo, blobs]",
+        "runs: [evo, blob]",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("did you mean `blobs`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn text_the_font_cannot_draw_is_an_error() {
+    let book = fixture("kinds");
+    edit(
+        &book,
+        "content/01-kinds.md",
+        "{figure: scatter, id: parabola-points}",
+        "{figure: scatter, id: parabola-points, title: \"数据 σ\"}",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E032]") && run.stderr.contains("`数` `据`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("`σ`"), "σ is in the font");
+}
+
+#[test]
+fn every_kind_is_accessible_compact_and_matches_its_snapshot() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&figs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "svg") {
+            continue;
+        }
+        count += 1;
+        let svg = read(&path);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let head = svg.split('>').next().unwrap();
+        assert!(
+            head.starts_with("<svg") && head.contains("role=\"img\""),
+            "{name}"
+        );
+        assert!(head.contains("aria-labelledby="), "{name}");
+        assert!(
+            svg.contains("<title id=") && svg.contains("<desc id="),
+            "{name}"
+        );
+        let budget = if svg.contains("class=\"nn-frame") {
+            1_000_000
+        } else {
+            300_000
+        };
+        assert!(svg.len() <= budget, "{name}: {} bytes", svg.len());
+        assert!(!svg.contains("NaN") && !svg.contains("inf\""), "{name}");
+    }
+    assert!(count >= 20, "{count} figures");
+    // And each is byte for byte the committed snapshot.
+    let run = nnbook(&["test", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn confusion_and_weight_tables() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let page = read(book.path().join("site/01-kinds.html"));
+    let confusion = page.split("id=\"blobs-confusion\"").nth(1).unwrap();
+    let confusion = confusion.split("</table>").next().unwrap();
+    assert!(confusion.contains("<th scope=\"col\">True ↓ predicted →</th>"));
+    // 150 points, 3 classes: the nine counts add up to 150.
+    let total: usize = confusion
+        .split("<td>")
+        .skip(1)
+        .filter_map(|c| c.split("</td>").next())
+        .filter_map(|c| c.parse::<usize>().ok())
+        .sum::<usize>()
+        - (1 + 2 + 3);
+    assert_eq!(total, 150, "{confusion}");
+    let weights = page.split("id=\"blobs-weights\"").nth(1).unwrap();
+    assert_eq!(
+        weights
+            .split("</table>")
+            .next()
+            .unwrap()
+            .matches("<tr>")
+            .count(),
+        1 + 3
+    );
+}
+
+#[test]
+fn hidden_grids_and_overlaid_runs() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let figs = book.path().join("site/figures");
+    let grid = read(figs.join("evo-grid.svg"));
+    // 11 lines each way, the middle pair drawn thick.
+    assert_eq!(grid.matches("stroke=\"#9a9a9a\"").count(), 20, "{grid}");
+    assert_eq!(
+        grid.matches("<polyline fill=\"none\" stroke=\"#000000\" stroke-width=\"1.6\"")
+            .count(),
+        2
+    );
+    // Playground diagram: one heatmap per node (2 inputs, 2 hidden, 1 output), no circles.
+    let playground = read(figs.join("evo-playground.svg"));
+    assert_eq!(playground.matches("<image").count(), 5);
+    assert_eq!(playground.matches("<circle").count(), 0);
+    let overlaid = read(figs.join("overlaid-runs.svg"));
+    assert!(overlaid.contains(">run 1<") && overlaid.contains(">run 2<"));
+    assert_eq!(overlaid.matches("stroke-width=\"1.6\"").count(), 2);
+}

@@ -26,6 +26,8 @@ pub struct Chapter {
     pub page: String,
     /// The chapter's nn blocks in order.
     pub blocks: Vec<Block>,
+    /// Labelled display equations (`$$ … $$ {#id}`) in order.
+    pub equations: Vec<super::Equation>,
 }
 
 /// Read every chapter named by the config (or `content/*.md` by name). Errors are collected
@@ -47,6 +49,7 @@ pub fn load_chapters(root: &Path, config: &Config) -> Result<Vec<Chapter>, Vec<D
         match parse_chapter(&rel, &text) {
             Ok((title, blocks)) => chapters.push(Chapter {
                 number: i + 1,
+                equations: super::equations::find(&rel, &text),
                 source: rel,
                 text,
                 title,

@@ -8,6 +8,7 @@ use pulldown_cmark::{
 };
 
 use super::chapters::is_nn;
+use super::equations::label_at_start;
 use super::refs::{Labels, Piece, split_refs};
 use super::{Chapter, line_col, markdown_options, math};
 use crate::diag::{Diagnostic, Location, did_you_mean, suggest};
@@ -133,7 +134,25 @@ impl<'a> Renderer<'a> {
                     self.text_with_refs(merged, range.start);
                 }
                 Event::InlineMath(latex) => self.math(&latex, false, range.start),
-                Event::DisplayMath(latex) => self.math(&latex, true, range.start),
+                Event::DisplayMath(latex) => {
+                    let label = match events.peek() {
+                        Some((Event::Text(next), r)) => {
+                            label_at_start(next).map(|(id, len)| (id, len, next.clone(), r.start))
+                        }
+                        _ => None,
+                    };
+                    match label {
+                        Some((id, len, next, at)) => {
+                            events.next();
+                            self.equation(&latex, &id, range.start);
+                            let rest = next[len..].to_string();
+                            if !rest.is_empty() {
+                                self.text_with_refs(rest, at + len);
+                            }
+                        }
+                        None => self.math(&latex, true, range.start),
+                    }
+                }
                 Event::Start(Tag::Heading {
                     level, id, classes, ..
                 }) => {
@@ -252,6 +271,26 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A numbered display equation: the formula with its number, "(2.1)", at the right.
+    fn equation(&mut self, latex: &str, id: &str, offset: usize) {
+        let number = self
+            .labels
+            .get(id)
+            .map(|l| l.text.trim_start_matches("Equation ").to_string())
+            .unwrap_or_default();
+        self.emit(Event::InlineHtml(
+            format!("<span class=\"nn-equation\" id=\"{}\">", escape(id)).into(),
+        ));
+        self.math(latex, true, offset);
+        self.emit(Event::InlineHtml(
+            format!(
+                "<span class=\"nn-eq-number\">({})</span></span>",
+                escape(&number)
+            )
+            .into(),
+        ));
+    }
+
     fn math(&mut self, latex: &str, display: bool, offset: usize) {
         if let Some(h) = &mut self.heading {
             h.plain.push_str(latex);
@@ -357,6 +396,7 @@ mod tests {
             title: "T".into(),
             page: "a.html".into(),
             blocks: Vec::new(),
+            equations: Vec::new(),
         }
     }
 

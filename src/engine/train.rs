@@ -165,16 +165,19 @@ pub fn train_observed(
         }
         let (mut loss_sum, mut correct, mut se_sum) = (0.0f32, 0usize, 0.0f32);
         for (bi, idx) in order.chunks(batch).enumerate() {
+            // A full batch is the data itself, in stored order: no copy per step.
+            let selected;
             let (xb, yb) = if idx.len() == n && !cfg.shuffle || batch == n {
-                (x.clone(), y.clone())
+                (x, y)
             } else {
-                (x.select(Axis(0), idx), y.select(Axis(0), idx))
+                selected = (x.select(Axis(0), idx), y.select(Axis(0), idx));
+                (&selected.0, &selected.1)
             };
-            let caches = forward_train(model, &xb);
+            let caches = forward_train(model, xb);
             let last = caches
                 .last()
                 .ok_or(EngineError::Shape("the model has no layers".into()))?;
-            let (value, dz) = cfg.loss.value_and_grad(out_act, &last.z, &last.a, &yb);
+            let (value, dz) = cfg.loss.value_and_grad(out_act, &last.z, &last.a, yb);
             if !value.is_finite() {
                 return Err(EngineError::Diverged {
                     epoch,
@@ -184,9 +187,9 @@ pub fn train_observed(
             }
             loss_sum += value * idx.len() as f32;
             if classifier {
-                correct += metrics::correct(&last.a, &yb);
+                correct += metrics::correct(&last.a, yb);
             } else {
-                se_sum += metrics::squared_error_sum(&last.a, &yb);
+                se_sum += metrics::squared_error_sum(&last.a, yb);
             }
             let grads = backward(model, &caches, dz);
             if grads

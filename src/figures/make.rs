@@ -2,8 +2,12 @@
 //! predictions, curves) and draw it, or build a table. Figures become SVG files under
 //! `figures/`; tables are HTML in the page.
 
+use std::collections::BTreeMap;
+
 use ndarray::Array2;
 
+use super::make_mesh::{boundary_fields, evolution_frames, probability_field};
+use super::worked::{self, fixed, short, sum_text};
 use super::{Class, Meta};
 use crate::content::{Chapter, escape};
 use crate::diag::{Diagnostic, display_path};
@@ -18,6 +22,8 @@ pub enum Shown {
         file: String,
         svg: String,
         html: String,
+        /// More files of the figure (an evolution's GIF), by path in the site.
+        extra: Vec<(String, Vec<u8>)>,
     },
     Table {
         id: String,
@@ -40,14 +46,42 @@ impl Shown {
     }
 }
 
-/// Make one figure or table of a block.
+/// Make one figure or table of a block; a figure whose text the bundled font cannot draw is
+/// an error, since its snapshot and its look on machines without that glyph would differ.
 pub fn show(
+    ch: &Chapter,
+    block: &Block,
+    item: &Show,
+    number: &str,
+    outcomes: &BTreeMap<String, Outcome>,
+    cache: &run::Cache,
+) -> Result<Shown, Diagnostic> {
+    let shown = make(ch, block, item, number, outcomes, cache)?;
+    if let Shown::Figure { svg, .. } = &shown {
+        let missing = crate::raster::missing_glyphs(svg);
+        if !missing.is_empty() {
+            let list: String = missing.iter().map(|c| format!(" `{c}`")).collect();
+            return Err(Diagnostic::error(
+                "E032",
+                format!("`{}` has text the book's font cannot draw:{list}", item.id),
+            )
+            .at(item.location.clone())
+            .with_source(&ch.text)
+            .hint("figures are drawn with DejaVu Sans; use characters it has (Latin, Greek, Cyrillic, math symbols)"));
+        }
+    }
+    Ok(shown)
+}
+
+fn make(
     ch: &Chapter,
     block: &Block,
     show: &Show,
     number: &str,
-    outcome: Option<&Outcome>,
+    outcomes: &BTreeMap<String, Outcome>,
+    cache: &run::Cache,
 ) -> Result<Shown, Diagnostic> {
+    let outcome = outcomes.get(&block.id);
     let fail = |msg: String| {
         Diagnostic::error("E031", format!("cannot draw `{}`: {msg}", show.id))
             .at(show.location.clone())
@@ -70,10 +104,35 @@ pub fn show(
     if show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
         && o.layers.is_some()
         && o.weights != Some(true)
+        && o.heatmaps != Some(true)
     {
         let meta = diagram_meta(show, o.layers.as_deref().unwrap_or(&[]));
         let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
+    }
+    if show.what == ShowKind::Figure(FigureKind::Sweep) {
+        let meta = Meta {
+            id: show.id.clone(),
+            title: show.caption.clone().unwrap_or_else(|| {
+                format!(
+                    "A sweep of {} runs",
+                    show.options.runs.as_ref().map_or(0, Vec::len)
+                )
+            }),
+            desc: format!(
+                "Small multiples, one panel per experiment: {}.",
+                show.options.runs.clone().unwrap_or_default().join(", ")
+            ),
+        };
+        let svg = sweep(show, outcomes, &meta).map_err(fail)?;
+        return Ok(figure(ch, block, show, number, svg, &meta));
+    }
+    if show.what == ShowKind::Table(TableKind::Runs) {
+        let table = runs(show, outcomes).map_err(fail)?;
+        return Ok(Shown::Table {
+            id: show.id.clone(),
+            html: table_html(show, number, &table),
+        });
     }
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
@@ -97,6 +156,24 @@ pub fn show(
         }
     };
     match show.what {
+        ShowKind::Figure(FigureKind::Evolution) => {
+            let meta = Meta {
+                id: show.id.clone(),
+                title: show
+                    .caption
+                    .clone()
+                    .unwrap_or_else(|| default_title(FigureKind::Evolution, &block.id)),
+                desc: describe(FigureKind::Evolution, block, result),
+            };
+            let (svg, gif) = evolution(show, result, &meta, cache).map_err(fail)?;
+            let mut shown = figure(ch, block, show, number, svg, &meta);
+            if let Shown::Figure { extra, .. } = &mut shown
+                && let Some(gif) = gif
+            {
+                extra.push((format!("figures/{}.gif", show.id), gif));
+            }
+            Ok(shown)
+        }
         ShowKind::Figure(kind) => {
             let meta = Meta {
                 id: show.id.clone(),
@@ -114,6 +191,11 @@ pub fn show(
                 TableKind::Summary => summary(result),
                 TableKind::Data => data_table(result),
                 TableKind::Metrics => metrics(result),
+                TableKind::Runs => None,
+                TableKind::ForwardPass => forward_table(show, result).map_err(fail)?,
+                TableKind::Backprop => backprop_table(show, result).map_err(fail)?,
+                TableKind::Weights => weights_table(show, result),
+                TableKind::Confusion => confusion_table(result).map_err(fail)?,
             }
             .ok_or_else(|| {
                 fail(match kind {
@@ -180,6 +262,7 @@ fn diagram(
                 .as_ref()
                 .and_then(|v| v.get(c).cloned())
                 .unwrap_or_default(),
+            heatmaps: Vec::new(),
         })
         .collect();
     let edges: Option<super::EdgeLabels> = match (o.weights, model) {
@@ -189,7 +272,7 @@ fn diagram(
                 .map(|l| {
                     l.w.rows()
                         .into_iter()
-                        .map(|row| row.iter().map(|w| format!("{w:.2}")).collect())
+                        .map(|row| row.iter().map(|w| short(f64::from(*w), 2)).collect())
                         .collect()
                 })
                 .collect(),
@@ -197,6 +280,39 @@ fn diagram(
         (Some(true), None) => return Err("edge weights need a trained model".into()),
         _ => None,
     };
+    let mut columns = columns;
+    if o.heatmaps == Some(true) {
+        let m = model.ok_or("heatmaps need a trained model")?;
+        let maps = super::make_mesh::unit_heatmaps(
+            m,
+            o.x.unwrap_or([-3.0, 3.0]),
+            o.y.unwrap_or([-3.0, 3.0]),
+        )?;
+        for (col, pngs) in columns.iter_mut().zip(maps) {
+            col.heatmaps = pngs;
+            col.node_labels.clear();
+        }
+    }
+    if let (Some(cols), Some(input)) = (&o.values, &o.input) {
+        // Worked values written inside the nodes of the listed columns.
+        let m = model.ok_or("node values need a model")?;
+        let pass = worked::forward(m, input)?;
+        let digits = o.digits.unwrap_or(3);
+        for &c in cols {
+            let values: &[f64] = match c {
+                0 => input,
+                c => {
+                    &pass
+                        .get(c - 1)
+                        .ok_or(format!("the network has no column {c}"))?
+                        .a
+                }
+            };
+            if let Some(col) = columns.get_mut(c) {
+                col.node_labels = values.iter().map(|v| short(*v, digits)).collect();
+            }
+        }
+    }
     let meta = diagram_meta(show, &units);
     super::network(&columns, edges.as_ref(), &meta).map_err(|e| e.to_string())
 }
@@ -230,6 +346,7 @@ fn figure(
         file,
         svg,
         html,
+        extra: Vec::new(),
     }
 }
 
@@ -238,6 +355,9 @@ fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
     use crate::spec::Activation as A;
     let o = &show.options;
     let act = o.activation.unwrap_or(A::Linear);
+    if let Some(v) = &o.variants {
+        return super::make_units::activation_variants(act, v, o, meta);
+    }
     let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
     let ys: Vec<f64> = xs
@@ -280,6 +400,14 @@ fn default_title(kind: FigureKind, id: &str) -> String {
         FigureKind::ActivationCurve => format!("Activation of {id}"),
         FigureKind::NetworkDiagram => format!("The network of {id}"),
         FigureKind::ImageGrid => format!("Images of {id}"),
+        FigureKind::ProbabilityMesh => format!("Output probability of {id}"),
+        FigureKind::Evolution => format!("Training of {id}, epoch by epoch"),
+        FigureKind::UnitDecomposition => format!("The units of {id}, one by one"),
+        FigureKind::UnitOverlay => format!("The units of {id} adding up"),
+        FigureKind::Scatter3d => format!("Data of {id} in three dimensions"),
+        FigureKind::BoundaryHistory => format!("The boundary of {id} as it trains"),
+        FigureKind::Sweep => format!("A sweep over {id}"),
+        FigureKind::HiddenGrid => format!("The input plane as {id}'s hidden layer sees it"),
     }
 }
 
@@ -316,6 +444,35 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
         FigureKind::NetworkDiagram => {
             format!("The layers and connections of experiment {}.", block.id)
         }
+        FigureKind::ProbabilityMesh => format!(
+            "The probability of class 1 that experiment {}'s model gives each point of the plane, from red (0) through white (0.5) to blue (1), with the p = 0.5 contour in black and the {n} training points on top.",
+            block.id
+        ),
+        FigureKind::UnitDecomposition => format!(
+            "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data.",
+            block.id
+        ),
+        FigureKind::BoundaryHistory => format!(
+            "The line where experiment {}'s output probability is 0.5, after several epochs of training, from light grey (early) to black (late), over its {n} training points.",
+            block.id
+        ),
+        FigureKind::Sweep => format!("Small multiples of experiment {}.", block.id),
+        FigureKind::HiddenGrid => format!(
+            "A regular grid of lines over the input plane after experiment {}'s 2-unit hidden layer: how the layer folds, stretches and squashes the plane, with the {n} training points.",
+            block.id
+        ),
+        FigureKind::Scatter3d => format!(
+            "A 3-D scatter plot of the {n} points of experiment {} coloured by class, seen from a fixed angle; where drawn, the translucent plane is where the model's output is 0.5 and the arrows are weight vectors.",
+            block.id
+        ),
+        FigureKind::UnitOverlay => format!(
+            "The weighted outputs of experiment {}'s live hidden units as coloured curves, and their sum plus the bias in black, over the faint data points.",
+            block.id
+        ),
+        FigureKind::Evolution => format!(
+            "An animation of experiment {}'s training, one frame per kept epoch: on the left the {n} points in the 2-unit hidden layer's space with the output's p = 0.5 line dashed; on the right the input plane coloured by the probability of class 1 with its p = 0.5 contour. Without animation the last epoch is shown.",
+            block.id
+        ),
     }
 }
 
@@ -357,6 +514,7 @@ fn draw(
             // Regression data: the target against the one feature.
             let pts = xy_points(r);
             let opts = super::ScatterOptions {
+                title: o.title.clone(),
                 x: o.x,
                 y: o.y,
                 x_label: o.x_label.clone().or(Some("x".into())),
@@ -374,6 +532,7 @@ fn draw(
         FigureKind::Scatter => {
             let pts = points2(r)?;
             let opts = super::ScatterOptions {
+                title: o.title.clone(),
                 x: o.x,
                 y: o.y,
                 x_label: o.x_label.clone().or(Some("x1".into())),
@@ -393,10 +552,17 @@ fn draw(
             );
             let n = o.grid.unwrap_or(200);
             let grid = class_grid(&t.model, x, y, n);
+            let arrows = if o.weight_arrows == Some(true) {
+                weight_arrows(&t.model, r, x, y, o.arrow_scale.unwrap_or(1.0))?
+            } else {
+                Vec::new()
+            };
             let opts = super::RegionOptions {
+                title: o.title.clone(),
                 x_label: o.x_label.clone().or(Some("x1".into())),
                 y_label: o.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
+                arrows,
                 ..Default::default()
             };
             super::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
@@ -449,11 +615,57 @@ fn draw(
         FigureKind::ActivationCurve => {
             Err("activation curves are drawn without an experiment".into())
         }
+        FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
+        FigureKind::UnitDecomposition => super::make_units::decomposition(r, o, meta),
+        FigureKind::UnitOverlay => super::make_units::overlay(r, o, meta),
+        FigureKind::Sweep => Err("sweeps are drawn on their own".into()),
+        FigureKind::HiddenGrid => super::make_mesh::hidden_grid(r, o, meta),
+        FigureKind::BoundaryHistory => {
+            let pts = points2(r)?;
+            let (x, y) = (
+                o.x.unwrap_or_else(|| extent(&pts, 0)),
+                o.y.unwrap_or_else(|| extent(&pts, 1)),
+            );
+            let fields = boundary_fields(r, o, x, y)?;
+            let opts = super::MeshOptions {
+                x_label: o.x_label.clone().or(Some("x1".into())),
+                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: o.title.clone(),
+            };
+            super::boundary_history(&fields, &pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
+        }
+        FigureKind::Scatter3d => {
+            // The 2-D panel shows regions only: weight arrows belong to the 3-D views.
+            let mut flat = show.clone();
+            flat.options.weight_arrows = None;
+            let regions = |m: &Meta| draw(FigureKind::DecisionRegions, &flat, r, m);
+            super::make_3d::scatter_3d(r, &classes(r), o, meta, &regions)
+        }
+        FigureKind::ProbabilityMesh => {
+            let t = r.trained.as_ref().ok_or("no trained model")?;
+            let pts = points2(r)?;
+            let (x, y) = (
+                o.x.unwrap_or_else(|| extent(&pts, 0)),
+                o.y.unwrap_or_else(|| extent(&pts, 1)),
+            );
+            let field = probability_field(&t.model, x, y, o.grid.unwrap_or(100))?;
+            let opts = super::MeshOptions {
+                x_label: o.x_label.clone().or(Some("x1".into())),
+                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: o.title.clone(),
+            };
+            super::probability_mesh(&field, &pts, &r.data.class_of, &classes(r), &opts, meta)
+                .map_err(|e| e.to_string())
+        }
         FigureKind::ImageGrid => {
             let (n, d) = r.data.x.dim();
             let side = (d as f64).sqrt().round() as usize;
             if side * side != d {
                 return Err(format!("{d} features do not make a square image"));
+            }
+            if o.weights == Some(true) {
+                return weight_images(r, side, o, meta);
             }
             let count = o.count.unwrap_or(4).min(n);
             let images: Vec<super::Gray> = (0..count)
@@ -514,6 +726,516 @@ fn draw(
             super::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The evolution's animated SVG and, when the block asks for it, its GIF.
+fn evolution(
+    show: &Show,
+    r: &ExperimentResult,
+    meta: &Meta,
+    cache: &run::Cache,
+) -> Result<(String, Option<Vec<u8>>), String> {
+    let o = &show.options;
+    let pts = points2(r)?;
+    let (x, y) = (
+        o.x.unwrap_or_else(|| extent(&pts, 0)),
+        o.y.unwrap_or_else(|| extent(&pts, 1)),
+    );
+    let f = evolution_frames(r, o, x, y)?;
+    let opts = super::EvolutionOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("x1".into())),
+        y_label: o.y_label.clone().or(Some("x2".into())),
+        hidden_labels: ["h1".into(), "h2".into()],
+        hidden_x: f.hidden_x,
+        hidden_y: f.hidden_y,
+        seconds: 0.4,
+    };
+    let gif = o.gif == Some(true);
+    let e = super::evolution(
+        &f.frames,
+        &pts,
+        &r.data.class_of,
+        &classes(r),
+        &opts,
+        meta,
+        gif,
+    )
+    .map_err(|e| e.to_string())?;
+    let gif = if gif {
+        // Rendering every frame is the slowest step of a warm build; the GIF depends on nothing
+        // but the frames' SVG, so it is cached under their hash.
+        let inputs: Vec<&[u8]> = e.stills.iter().map(|s| s.as_bytes()).collect();
+        Some(cache.blob(&inputs, "gif", || crate::raster::gif(&e.stills, 1.0, 40))?)
+    } else {
+        None
+    };
+    Ok((e.svg, gif))
+}
+
+/// A worked forward pass: each unit's weighted sum written out, z, and its activation.
+fn forward_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let t = r.trained.as_ref().ok_or("a forward pass needs a model")?;
+    let o = &show.options;
+    let input = o.input.as_deref().unwrap_or(&[]);
+    let pass = worked::forward(&t.model, input)?;
+    let digits = o.digits.unwrap_or(3);
+    let n = pass.len();
+    if let Some(l) = o.layer
+        && l > n
+    {
+        return Err(format!("the model has {n} layers, not {l}"));
+    }
+    let mut rows = Vec::new();
+    for (l, layer) in pass.iter().enumerate() {
+        if o.layer.is_some_and(|k| k != l + 1) {
+            continue;
+        }
+        let (name, unit) = if l + 1 == n {
+            ("Output".to_string(), "y")
+        } else if n == 2 {
+            ("Hidden".to_string(), "h")
+        } else {
+            (format!("Hidden {}", l + 1), "h")
+        };
+        for j in 0..layer.z.len() {
+            let label = if layer.z.len() == 1 {
+                unit.to_string()
+            } else {
+                format!("{unit}{}", j + 1)
+            };
+            rows.push(vec![
+                format!("{name}, {label}"),
+                sum_text(layer, j, digits, l == 0),
+                fixed(layer.z[j], digits),
+                activation_label(layer.activation),
+                fixed(layer.a[j], digits),
+            ]);
+        }
+    }
+    Ok(Some(Table {
+        header: ["Unit", "Weighted sum", "z", "Activation", "Output"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }))
+}
+
+/// A worked backward pass: the output, its squared error against the target, and every unit's
+/// delta.
+fn backprop_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let t = r.trained.as_ref().ok_or("a backward pass needs a model")?;
+    let o = &show.options;
+    let pass = worked::forward(&t.model, o.input.as_deref().unwrap_or(&[]))?;
+    let target = o.target.unwrap_or(0.0);
+    let d = worked::deltas(&pass, target)?;
+    let digits = o.digits.unwrap_or(4);
+    let n = pass.len();
+    let y = pass[n - 1].a[0];
+    let mut rows = vec![
+        vec![
+            "Output y".to_string(),
+            match pass[n - 1].activation {
+                crate::engine::Activation::Sigmoid => "σ(z)".to_string(),
+                a => format!("{}(z)", activation_label(a)),
+            },
+            fixed(y, digits),
+        ],
+        vec![
+            "Squared error".to_string(),
+            format!("(t − y)², t = {}", short(target, 6)),
+            fixed((target - y) * (target - y), digits),
+        ],
+    ];
+    let factor = |act: crate::engine::Activation, a: &str| match act {
+        crate::engine::Activation::Sigmoid => format!("{a}(1 − {a})"),
+        crate::engine::Activation::Tanh => format!("(1 − {a}²)"),
+        crate::engine::Activation::Relu => format!("[z_{a} > 0]"),
+        _ => String::new(),
+    };
+    rows.push(vec![
+        "δ output".to_string(),
+        format!("{}(t − y)", factor(pass[n - 1].activation, "y")),
+        fixed(d[n - 1][0], digits),
+    ]);
+    for l in (0..n - 1).rev() {
+        for (i, delta) in d[l].iter().enumerate() {
+            let unit = if n == 2 {
+                format!("h{}", i + 1)
+            } else {
+                format!("h{}_{}", l + 1, i + 1)
+            };
+            let w = &pass[l + 1].w[i];
+            let back = if w.len() == 1 {
+                format!("{} · δ", short(w[0], 6))
+            } else {
+                "Σⱼ wᵢⱼ δⱼ".to_string()
+            };
+            rows.push(vec![
+                format!("δ {unit}"),
+                format!("{}·{back}", factor(pass[l].activation, &unit)),
+                fixed(*delta, digits),
+            ]);
+        }
+    }
+    Ok(Some(Table {
+        header: ["Quantity", "Formula", "Value"].map(String::from).to_vec(),
+        rows,
+    }))
+}
+
+/// One panel per listed experiment, each drawn as `of` with the figure's options and titled
+/// with what distinguishes the run (hidden activation and learning rate).
+fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Result<String, String> {
+    let o = &show.options;
+    let kind = o.of.unwrap_or(FigureKind::DecisionRegions);
+    let ids = o.runs.clone().unwrap_or_default();
+    if o.overlay == Some(true) {
+        return sweep_overlay(&ids, o, outcomes, meta);
+    }
+    let mut panels = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        let r = match outcomes.get(id) {
+            Some(Outcome::Done(r)) => r,
+            Some(_) => return Err(format!("experiment `{id}` did not run")),
+            None => {
+                let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "no experiment `{id}`{}",
+                    crate::diag::suggest(id, known)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default()
+                ));
+            }
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
+            .iter()
+            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
+            .collect();
+        let mut part = show.clone();
+        part.what = ShowKind::Figure(kind);
+        part.options.title = Some(if hidden.is_empty() {
+            format!("lr {}", t.train.lr)
+        } else {
+            format!("{} · lr {}", hidden.join(", "), t.train.lr)
+        });
+        let part_meta = Meta {
+            id: format!("{}-{k}", meta.id),
+            title: id.clone(),
+            desc: String::new(),
+        };
+        panels.push(Some(draw(kind, &part, r, &part_meta)?));
+    }
+    let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
+    super::panel_grid(&panels, columns, o.title.as_deref(), meta).map_err(|e| e.to_string())
+}
+
+/// The first layer's weights into each of the first `count` units as images (one pixel per
+/// input), each scaled to its own largest magnitude: what each unit looks for in a digit.
+fn weight_images(
+    r: &ExperimentResult,
+    side: usize,
+    o: &crate::spec::FigureOptions,
+    meta: &Meta,
+) -> Result<String, String> {
+    let t = r
+        .trained
+        .as_ref()
+        .ok_or("weight images need a trained model")?;
+    let layer = t.model.layers.first().ok_or("the model has no layers")?;
+    let count = o.count.unwrap_or(16).min(layer.w.ncols());
+    let images: Vec<super::Gray> = (0..count)
+        .map(|j| {
+            let col = layer.w.column(j);
+            let m = col.iter().fold(1e-12f32, |m, v| m.max(v.abs()));
+            super::Gray {
+                width: side,
+                height: side,
+                // Zero weight is mid-grey; positive light, negative dark.
+                pixels: col.iter().map(|v| 0.5 + 0.5 * v / m).collect(),
+                label: format!("unit {}", j + 1),
+            }
+        })
+        .collect();
+    super::image_grid(&images, o.columns.unwrap_or(4), 84.0, meta).map_err(|e| e.to_string())
+}
+
+/// Each layer's weights (one row per input) and biases.
+fn weights_table(show: &Show, r: &ExperimentResult) -> Option<Table> {
+    let t = r.trained.as_ref()?;
+    let digits = show.options.digits.unwrap_or(3);
+    let n = t.model.layers.len();
+    let mut rows = Vec::new();
+    for (l, layer) in t.model.layers.iter().enumerate() {
+        let name = if l + 1 == n {
+            "Output".to_string()
+        } else if n == 2 {
+            "Hidden".to_string()
+        } else {
+            format!("Hidden {}", l + 1)
+        };
+        let from = |i: usize| {
+            if l == 0 {
+                format!("x{}", i + 1)
+            } else {
+                format!("h{}", i + 1)
+            }
+        };
+        for (i, row) in layer.w.rows().into_iter().enumerate() {
+            let values: Vec<String> = row.iter().map(|v| fixed(f64::from(*v), digits)).collect();
+            rows.push(vec![name.clone(), from(i), values.join("  ")]);
+        }
+        let bias: Vec<String> = layer
+            .b
+            .iter()
+            .map(|v| fixed(f64::from(*v), digits))
+            .collect();
+        rows.push(vec![name, "bias".into(), bias.join("  ")]);
+    }
+    Some(Table {
+        header: ["Layer", "From", "Weights to each unit"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    })
+}
+
+/// Counts of (true class, predicted class) on the training data.
+fn confusion_table(r: &ExperimentResult) -> Result<Option<Table>, String> {
+    let Some(t) = r.trained.as_ref() else {
+        return Ok(None);
+    };
+    if r.data.classes.is_empty() {
+        return Err("a confusion matrix needs a classifier".into());
+    }
+    let k = r.data.classes.len();
+    let grid = run::predict(&t.model, &r.data.x);
+    let mut counts = vec![vec![0usize; k]; k];
+    for (row, &truth) in grid.rows().into_iter().zip(&r.data.class_of) {
+        let predicted = if row.len() == 1 {
+            usize::from(row[0] >= 0.5)
+        } else {
+            let mut best = 0;
+            for (c, v) in row.iter().enumerate() {
+                if *v > row[best] {
+                    best = c;
+                }
+            }
+            best
+        };
+        if truth < k && predicted < k {
+            counts[truth][predicted] += 1;
+        }
+    }
+    let mut header = vec!["True ↓ predicted →".to_string()];
+    header.extend(r.data.classes.iter().cloned());
+    let rows = counts
+        .iter()
+        .enumerate()
+        .map(|(c, row)| {
+            let mut cells = vec![r.data.classes[c].clone()];
+            cells.extend(row.iter().map(|v| thousands(*v)));
+            cells
+        })
+        .collect();
+    Ok(Some(Table { header, rows }))
+}
+
+/// Every listed run's final p = 0.5 boundary in one panel (seed spread, for example), over the
+/// first run's data.
+fn sweep_overlay(
+    ids: &[String],
+    o: &crate::spec::FigureOptions,
+    outcomes: &BTreeMap<String, Outcome>,
+    meta: &Meta,
+) -> Result<String, String> {
+    let mut fields = Vec::new();
+    let mut first: Option<&ExperimentResult> = None;
+    for (k, id) in ids.iter().enumerate() {
+        let Some(Outcome::Done(r)) = outcomes.get(id) else {
+            return Err(format!("experiment `{id}` did not run or does not exist"));
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let pts = points2(r)?;
+        let (x, y) = (
+            o.x.unwrap_or_else(|| extent(&pts, 0)),
+            o.y.unwrap_or_else(|| extent(&pts, 1)),
+        );
+        fields.push((
+            k + 1,
+            probability_field(&t.model, x, y, o.grid.unwrap_or(150))?,
+        ));
+        first.get_or_insert(r);
+    }
+    let r = first.ok_or("an overlay needs at least one run")?;
+    let opts = super::MeshOptions {
+        x_label: o.x_label.clone().or(Some("x1".into())),
+        y_label: o.y_label.clone().or(Some("x2".into())),
+        title: o.title.clone(),
+    };
+    super::boundary_history_labelled(
+        &fields,
+        &points2(r)?,
+        &r.data.class_of,
+        &classes(r),
+        &opts,
+        meta,
+        "run",
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Four decimals, or four significant digits for values too small to show that way.
+fn small(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.001 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// One row per listed experiment.
+fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, String> {
+    let ids = show.options.runs.clone().unwrap_or_default();
+    let mut rows = Vec::new();
+    for id in &ids {
+        let Some(outcome) = outcomes.get(id) else {
+            let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
+            return Err(format!(
+                "no experiment `{id}`{}",
+                crate::diag::suggest(id, known)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default()
+            ));
+        };
+        let Outcome::Done(r) = outcome else {
+            rows.push(vec![
+                id.clone(),
+                "not run".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            continue;
+        };
+        let t = r
+            .trained
+            .as_ref()
+            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
+            .iter()
+            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
+            .collect();
+        let m = t.final_metrics();
+        let metric = m
+            .get("accuracy")
+            .or_else(|| m.get("mse"))
+            .map_or(String::new(), |v| small(*v));
+        rows.push(vec![
+            id.clone(),
+            if hidden.is_empty() {
+                "none".into()
+            } else {
+                hidden.join(", ")
+            },
+            format!("{} {}", t.train.optimizer.name(), t.train.lr),
+            t.history.epochs_run.to_string(),
+            m.get("loss").map_or(String::new(), |v| small(*v)),
+            metric,
+            if t.history.stopped_by_threshold {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
+        ]);
+    }
+    Ok(Table {
+        header: [
+            "Experiment",
+            "Hidden layers",
+            "Optimizer, lr",
+            "Epochs run",
+            "Final loss",
+            "Accuracy or MSE",
+            "Stopped by threshold",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
+}
+
+/// Weight vectors of a single-layer classifier: w from the origin for one output unit (normal
+/// to its boundary), or for softmax each pairwise difference w_j − w_i anchored on the i–j
+/// boundary at its point nearest the plot's centre.
+fn weight_arrows(
+    model: &crate::engine::Model,
+    r: &ExperimentResult,
+    x: [f64; 2],
+    y: [f64; 2],
+    scale: f64,
+) -> Result<Vec<super::Arrow>, String> {
+    let [layer] = model.layers.as_slice() else {
+        return Err("weight arrows need a model with a single layer".into());
+    };
+    if layer.w.nrows() != 2 {
+        return Err("weight arrows need two inputs".into());
+    }
+    let w = |i: usize, k: usize| f64::from(layer.w[[i, k]]);
+    if layer.w.ncols() == 1 {
+        return Ok(vec![super::Arrow {
+            from: [0.0, 0.0],
+            to: [scale * w(0, 0), scale * w(1, 0)],
+            label: Some("w".into()),
+        }]);
+    }
+    let names: Vec<String> = r.data.classes.clone();
+    let centre = [(x[0] + x[1]) / 2.0, (y[0] + y[1]) / 2.0];
+    let mut out = Vec::new();
+    let k = layer.w.ncols();
+    for j in (1..k).rev() {
+        for i in (0..j).rev() {
+            let d = [w(0, j) - w(0, i), w(1, j) - w(1, i)];
+            let e = f64::from(layer.b[j]) - f64::from(layer.b[i]);
+            let n2 = d[0] * d[0] + d[1] * d[1];
+            if n2 == 0.0 {
+                continue;
+            }
+            let t = (d[0] * centre[0] + d[1] * centre[1] + e) / n2;
+            let foot = [centre[0] - t * d[0], centre[1] - t * d[1]];
+            // The drawn i–j boundary is the part of this line where i and j lead the other
+            // classes; anchor the arrow at the middle of that part inside the plot.
+            let z = |p: [f64; 2], c: usize| w(0, c) * p[0] + w(1, c) * p[1] + f64::from(layer.b[c]);
+            let dir = [-d[1] / n2.sqrt(), d[0] / n2.sqrt()];
+            let span = (x[1] - x[0]).max(y[1] - y[0]);
+            let inside =
+                |p: [f64; 2]| (x[0]..=x[1]).contains(&p[0]) && (y[0]..=y[1]).contains(&p[1]);
+            let on_boundary = |p: [f64; 2]| (0..k).all(|c| c == i || c == j || z(p, c) <= z(p, i));
+            let along: Vec<[f64; 2]> = (-400..=400)
+                .map(|s| span * f64::from(s) / 400.0)
+                .map(|u| [foot[0] + u * dir[0], foot[1] + u * dir[1]])
+                .filter(|p| inside(*p) && on_boundary(*p))
+                .collect();
+            let from = along.get(along.len() / 2).copied().unwrap_or(foot);
+            let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| (c + 1).to_string());
+            out.push(super::Arrow {
+                from,
+                to: [from[0] + scale * d[0], from[1] + scale * d[1]],
+                label: Some(format!("w{}−w{}", name(j), name(i))),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// One-feature data as (x, target) points.
@@ -725,6 +1447,30 @@ fn figure_html(
 ) -> String {
     let (w, h) = svg_size(svg);
     let alt = show.caption.as_deref().unwrap_or(&meta.desc);
+    if show.what == ShowKind::Figure(FigureKind::Evolution) {
+        // Inline, so the page's script can drive the frames.
+        let frames = svg.matches("class=\"nn-frame").count().max(1);
+        let last_epoch = svg
+            .rsplit("data-epoch=\"")
+            .next()
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("");
+        let gif = if show.options.gif == Some(true) {
+            format!("<a href=\"figures/{}.gif\">GIF</a> · ", escape(&show.id))
+        } else {
+            String::new()
+        };
+        return format!(
+            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n{source}</figure>\n",
+            id = escape(&show.id),
+            last = frames - 1,
+            number = escape(number),
+            epoch = escape(last_epoch),
+            file = escape(file),
+            caption = caption_html(number, show.caption.as_deref()),
+            source = source_html(ch, block)
+        );
+    }
     format!(
         "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\">\n<figcaption>{}</figcaption>\n{}</figure>\n",
         escape(&show.id),

@@ -4,22 +4,34 @@
 //! This module takes plain data and returns SVG text; `make` feeds it from experiment results.
 
 mod curve;
+mod evolution;
 mod frame;
 mod images;
 mod lines;
 pub mod make;
+mod make_3d;
+mod make_mesh;
+mod make_units;
+mod mesh;
 mod network;
+mod panels;
 mod regions;
 mod scatter;
+mod scatter3d;
 pub mod style;
 mod svg;
+mod worked;
 
 pub use curve::{CurveOptions, Series, training_curve};
+pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
 pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
+pub use mesh::{Field, MeshOptions, boundary_history, boundary_history_labelled, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
-pub use regions::{ClassGrid, RegionOptions, decision_regions};
+pub use panels::panel_grid;
+pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
+pub use scatter3d::{Arrow3, Plane, Scatter3Options, View, scatter3d};
 pub use svg::escape_xml;
 
 /// The accessible name and description of a figure; `id` makes element ids unique and stable.

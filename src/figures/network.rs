@@ -21,13 +21,23 @@ pub struct Column {
     pub activation: Option<String>,
     /// Text inside each node (by unit index), e.g. "x1" or a value.
     pub node_labels: Vec<String>,
+    /// A small PNG per node (by unit index): the unit's output over the input plane, drawn in
+    /// place of the circle (TensorFlow Playground style).
+    pub heatmaps: Vec<Vec<u8>>,
 }
 
 /// Edge labels between column `c` and `c + 1`: `weights[c][i][j]` from unit i to unit j.
 pub type EdgeLabels = Vec<Vec<Vec<String>>>;
 
-/// Which units of a layer are drawn (None marks the ellipsis).
-fn shown(units: usize) -> Vec<Option<usize>> {
+/// Which units of a column are drawn (None marks the ellipsis). A node labelled "⋮" is an
+/// ellipsis too, for diagrams of n generic inputs (x₁, x₂, ⋮, xₙ).
+fn shown(col: &Column) -> Vec<Option<usize>> {
+    let units = col.units;
+    if col.node_labels.iter().any(|l| l == "⋮") {
+        return (0..units)
+            .map(|k| (col.node_labels.get(k).map(String::as_str) != Some("⋮")).then_some(k))
+            .collect();
+    }
     if units <= MAX_SHOWN {
         (0..units).map(Some).collect()
     } else {
@@ -60,17 +70,13 @@ pub fn network(
     let margin = (caption_w / 2.0 + 12.0).max(60.0);
     let row_gap = 62.0;
     let r = 21.0;
-    let tallest = columns
-        .iter()
-        .map(|c| shown(c.units).len())
-        .max()
-        .unwrap_or(1) as f64;
+    let tallest = columns.iter().map(|c| shown(c).len()).max().unwrap_or(1) as f64;
     let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
     let body = row_gap * tallest;
     let height = body + 100.0;
     let x_of = |c: usize| margin + col_gap * c as f64;
     let y_of = |c: usize, k: usize| {
-        let n = shown(columns[c].units).len() as f64;
+        let n = shown(&columns[c]).len() as f64;
         20.0 + body / 2.0 - row_gap * (n - 1.0) / 2.0 + row_gap * k as f64 + r
     };
     let mut svg = format!(
@@ -83,8 +89,8 @@ pub fn network(
         "<g font-family=\"{FONT}\" font-size=\"12\" fill=\"#b00000\" text-anchor=\"middle\">\n"
     );
     for c in 0..columns.len() - 1 {
-        for (a, ua) in shown(columns[c].units).iter().enumerate() {
-            for (b, ub) in shown(columns[c + 1].units).iter().enumerate() {
+        for (a, ua) in shown(&columns[c]).iter().enumerate() {
+            for (b, ub) in shown(&columns[c + 1]).iter().enumerate() {
                 let (x1, y1, x2, y2) = (x_of(c) + r, y_of(c, a), x_of(c + 1) - r, y_of(c + 1, b));
                 if ua.is_none() || ub.is_none() {
                     continue;
@@ -103,8 +109,15 @@ pub fn network(
                         .and_then(|m| m.get(*i))
                         .and_then(|row| row.get(*j))
                 {
-                    // Near the source end, where edges from one node fan out and stay apart.
-                    let t = 0.28;
+                    // Staggered along the edge by source: the first source's labels sit near
+                    // it, where its edges fan out; the last source's near the targets, where
+                    // each target receives one labelled edge. Labels then never share a spot.
+                    let sources = shown(&columns[c]).len();
+                    let t = if sources < 2 {
+                        0.28
+                    } else {
+                        0.2 + 0.6 * a as f64 / (sources - 1) as f64
+                    };
                     let _ = writeln!(
                         edge_text,
                         "<text x=\"{}\" y=\"{}\" dy=\"-0.3em\">{}</text>",
@@ -121,7 +134,7 @@ pub fn network(
     svg.push_str(&edges_svg);
     let mut nodes = format!("<g font-family=\"{FONT}\" font-size=\"14\" text-anchor=\"middle\">\n");
     for (c, col) in columns.iter().enumerate() {
-        for (k, unit) in shown(col.units).iter().enumerate() {
+        for (k, unit) in shown(col).iter().enumerate() {
             let (x, y) = (x_of(c), y_of(c, k));
             match unit {
                 None => {
@@ -130,6 +143,18 @@ pub fn network(
                         "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-size=\"22\">⋮</text>",
                         num(x),
                         num(y)
+                    );
+                }
+                Some(i) if col.heatmaps.get(*i).is_some() => {
+                    let png = &col.heatmaps[*i];
+                    let side = 2.0 * r + 8.0;
+                    let _ = writeln!(
+                        nodes,
+                        "<image x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{2}\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,{3}\"/><rect x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{2}\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1\"/>",
+                        num(x - side / 2.0),
+                        num(y - side / 2.0),
+                        num(side),
+                        super::images::base64(png)
                     );
                 }
                 Some(i) => {

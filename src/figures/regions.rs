@@ -34,6 +34,63 @@ pub struct RegionOptions {
     pub opacity: f64,
     pub width: u32,
     pub height: u32,
+    /// Arrows drawn on top (weight vectors), in data coordinates.
+    pub arrows: Vec<Arrow>,
+}
+
+/// An arrow from `from` to `to` with an optional label at its tip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+    pub label: Option<String>,
+}
+
+/// Arrows in black with filled heads, labels in bold italic beside the tips.
+pub(super) fn arrows_layer(plot: &super::frame::Plot, id: &str, arrows: &[Arrow]) -> String {
+    use super::style::FONT;
+    let mut out =
+        format!("<g clip-path=\"url(#{id}-clip)\" fill=\"#000000\" stroke=\"#000000\">\n");
+    for a in arrows {
+        if a.from.iter().chain(&a.to).any(|v| !v.is_finite()) {
+            continue;
+        }
+        let (x0, y0) = plot.map(a.from[0], a.from[1]);
+        let (x1, y1) = plot.map(a.to[0], a.to[1]);
+        let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+        if len < 1e-6 {
+            continue;
+        }
+        let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
+        let head = 10.0f64.min(len * 0.4);
+        let (bx, by) = (x1 - ux * head, y1 - uy * head);
+        let (px, py) = (-uy * head * 0.4, ux * head * 0.4);
+        let _ = writeln!(
+            out,
+            "<path d=\"M{} {}L{} {}\" stroke-width=\"2\" fill=\"none\"/><path d=\"M{} {}L{} {}L{} {}Z\" stroke=\"none\"/>",
+            num(x0),
+            num(y0),
+            num(bx),
+            num(by),
+            num(x1),
+            num(y1),
+            num(bx + px),
+            num(by + py),
+            num(bx - px),
+            num(by - py)
+        );
+        if let Some(label) = &a.label {
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" stroke=\"none\" font-family=\"{FONT}\" font-size=\"14\" font-weight=\"bold\" font-style=\"italic\" text-anchor=\"middle\">{}</text>",
+                num(x1 + ux * 14.0),
+                num(y1 + uy * 14.0 + 5.0),
+                super::svg::escape_xml(label)
+            );
+        }
+    }
+    out.push_str("</g>\n");
+    out
 }
 
 impl Default for RegionOptions {
@@ -47,6 +104,7 @@ impl Default for RegionOptions {
             opacity: 1.0,
             width: 480,
             height: 480,
+            arrows: Vec::new(),
         }
     }
 }
@@ -173,6 +231,7 @@ pub fn decision_regions(
         opts.radius,
         opts.opacity,
     ));
+    layers.push_str(&arrows_layer(&plot, &id, &opts.arrows));
     let overlay = if classes.len() > 1 {
         class_legend(&plot, points, classes)
     } else {

@@ -42,6 +42,9 @@ struct Payload {
     mse: Option<Vec<f32>>,
     epochs_run: usize,
     stopped_by_threshold: bool,
+    /// Models kept during training (evolution figures), by epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<(usize, Vec<Layer>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -119,27 +122,62 @@ impl Cache {
             return None;
         }
         let p: Payload = serde_json::from_str(&entry.payload).ok()?;
-        let mut layers = Vec::with_capacity(p.layers.len());
-        for l in p.layers {
-            layers.push(Dense {
-                w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
-                b: Array1::from_vec(l.b),
-                activation: activation_from(&l.activation)?,
-            });
-        }
+        let snapshots = p
+            .snapshots
+            .into_iter()
+            .map(|(epoch, layers)| Some((epoch, model_from(layers)?)))
+            .collect::<Option<Vec<_>>>()?;
         Some(Trained {
-            model: Model { layers },
+            model: model_from(p.layers)?,
             history: History {
                 loss: p.loss,
                 accuracy: p.accuracy,
                 mse: p.mse,
                 epochs_run: p.epochs_run,
                 stopped_by_threshold: p.stopped_by_threshold,
-                snapshots: Vec::new(),
+                snapshots,
             },
             train: train.clone(),
             validation: None,
         })
+    }
+
+    /// A derived file (such as a GIF) cached under the hash of everything it is made from, or
+    /// made by `make` and stored. Entries end with their own SHA-256, so a truncated or altered
+    /// file is remade, never used.
+    pub fn blob(
+        &self,
+        inputs: &[&[u8]],
+        ext: &str,
+        make: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Vec<u8>, String> {
+        let mut h = Sha256::new();
+        h.update(format!("nnbook {}\n", crate::VERSION));
+        for part in inputs {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        let key: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let path = self
+            .dir
+            .as_ref()
+            .map(|d| d.join("files").join(format!("{key}.{ext}")));
+        if let Some(bytes) = path.as_ref().and_then(|p| std::fs::read(p).ok())
+            && bytes.len() >= 32
+        {
+            let (body, sum) = bytes.split_at(bytes.len() - 32);
+            if Sha256::digest(body).as_slice() == sum {
+                return Ok(body.to_vec());
+            }
+        }
+        let body = make()?;
+        if let Some(p) = path {
+            let mut stored = body.clone();
+            stored.extend_from_slice(&Sha256::digest(&body));
+            // A cache that cannot be written costs the work next time, nothing more.
+            let _ = write_atomic(&p, &stored);
+        }
+        Ok(body)
     }
 
     /// Store a result atomically (temporary file, then rename). Failures only cost a retrain.
@@ -148,23 +186,18 @@ impl Cache {
             return Ok(());
         };
         let payload = Payload {
-            layers: t
-                .model
-                .layers
-                .iter()
-                .map(|l| Layer {
-                    rows: l.w.nrows(),
-                    cols: l.w.ncols(),
-                    w: l.w.iter().copied().collect(),
-                    b: l.b.to_vec(),
-                    activation: activation_name(l.activation).into(),
-                })
-                .collect(),
+            layers: layers_of(&t.model),
             loss: t.history.loss.clone(),
             accuracy: t.history.accuracy.clone(),
             mse: t.history.mse.clone(),
             epochs_run: t.history.epochs_run,
             stopped_by_threshold: t.history.stopped_by_threshold,
+            snapshots: t
+                .history
+                .snapshots
+                .iter()
+                .map(|(epoch, m)| (*epoch, layers_of(m)))
+                .collect(),
         };
         let payload = serde_json::to_string(&payload).map_err(std::io::Error::other)?;
         let entry = Entry {
@@ -178,6 +211,33 @@ impl Cache {
         let text = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
         write_atomic(&path, text.as_bytes())
     }
+}
+
+fn layers_of(model: &Model) -> Vec<Layer> {
+    model
+        .layers
+        .iter()
+        .map(|l| Layer {
+            rows: l.w.nrows(),
+            cols: l.w.ncols(),
+            w: l.w.iter().copied().collect(),
+            b: l.b.to_vec(),
+            activation: activation_name(l.activation).into(),
+        })
+        .collect()
+}
+
+/// A model from stored layers; None if an entry's shapes do not fit.
+fn model_from(stored: Vec<Layer>) -> Option<Model> {
+    let mut layers = Vec::with_capacity(stored.len());
+    for l in stored {
+        layers.push(Dense {
+            w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
+            b: Array1::from_vec(l.b),
+            activation: activation_from(&l.activation)?,
+        });
+    }
+    Some(Model { layers })
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -194,4 +254,40 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_are_made_once_and_checked() {
+        let dir = std::env::temp_dir().join(format!("nnbook-blob-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = Cache::new(Some(dir.clone()));
+        let mut calls = 0;
+        let mut get = |cache: &Cache| {
+            cache
+                .blob(&[b"a", b"b"], "gif", || {
+                    calls += 1;
+                    Ok(b"GIF89a-bytes".to_vec())
+                })
+                .unwrap()
+        };
+        assert_eq!(get(&cache), b"GIF89a-bytes");
+        assert_eq!(get(&cache), b"GIF89a-bytes");
+        // Damage the entry: it is remade, not used.
+        let file = std::fs::read_dir(dir.join("files"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "gif"))
+            .unwrap();
+        std::fs::write(&file, b"GIF89a-bytez0123456789012345678901234567890").unwrap();
+        assert_eq!(get(&cache), b"GIF89a-bytes");
+        assert_eq!(calls, 2);
+        let off = Cache::new(None);
+        assert_eq!(off.blob(&[b"x"], "gif", || Ok(vec![1])).unwrap(), vec![1]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

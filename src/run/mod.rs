@@ -130,6 +130,18 @@ fn run_one(
         Ok(d) => d,
         Err(problem) => return unusable_data(problem, block, ch, &exp.data.location),
     };
+    if let (Some(m), None) = (&exp.model, &exp.train)
+        && m.is_fixed()
+    {
+        return match fixed(block, m, &data) {
+            Ok(t) => Outcome::Done(Box::new(ExperimentResult {
+                data,
+                trained: Some(t),
+                cached: false,
+            })),
+            Err(d) => Outcome::Failed(d.with_source(&ch.text)),
+        };
+    }
     let (Some(model_spec), Some(train)) = (&exp.model, &exp.train) else {
         return Outcome::Done(Box::new(ExperimentResult {
             data,
@@ -252,6 +264,7 @@ fn fit(
             &model_spec.location,
         )
     })?;
+    given_weights(block, model_spec, &mut model)?;
     let cfg = TrainConfig {
         loss: loss(train.loss),
         optimizer: match train.optimizer {
@@ -267,7 +280,7 @@ fn fit(
         seed: train.seed ^ 0x9E37_79B9_7F4A_7C15,
         shuffle: train.shuffle,
         stop_loss_below: train.stop_loss_below.map(|v| v as f32),
-        snapshot_epochs: Vec::new(),
+        snapshot_epochs: train.snapshots.clone(),
     };
     let history = engine::train_observed(&mut model, &data.x, &data.targets, &cfg, on_epoch)
         .map_err(|e| {
@@ -281,6 +294,84 @@ fn fit(
         model,
         history,
         train: train.clone(),
+        validation: None,
+    })
+}
+
+/// Put the block's given weights (and biases, zero when left out) into the model.
+fn given_weights(block: &Block, spec: &ModelSpec, model: &mut Model) -> Result<(), Diagnostic> {
+    for (layer, ls) in model.layers.iter_mut().zip(&spec.layers) {
+        let Some(w) = &ls.weights else { continue };
+        if w.len() != layer.w.nrows() {
+            return Err(Diagnostic::error(
+                "E030",
+                format!(
+                    "experiment `{}`: {} weight rows, but the layer has {} inputs",
+                    block.id,
+                    w.len(),
+                    layer.w.nrows()
+                ),
+            )
+            .at(ls.location.clone())
+            .hint("write one row per input of the layer (the first layer: one per feature)"));
+        }
+        for (i, row) in w.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                layer.w[[i, j]] = *v as f32;
+            }
+        }
+        for (j, b) in layer.b.iter_mut().enumerate() {
+            *b = ls
+                .bias
+                .as_ref()
+                .and_then(|v| v.get(j))
+                .copied()
+                .unwrap_or(0.0) as f32;
+        }
+    }
+    Ok(())
+}
+
+/// A model used as written (every layer's weights given, no training).
+fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Diagnostic> {
+    let layers: Vec<engine::LayerSpec> = spec
+        .layers
+        .iter()
+        .map(|l| engine::LayerSpec {
+            units: l.units,
+            activation: activation(l.activation),
+        })
+        .collect();
+    let mut model = Model::new(data.x.ncols(), &layers, 0).map_err(|e| {
+        Diagnostic::error("E030", format!("experiment `{}`: {e}", block.id))
+            .at(spec.location.clone())
+            .hint("check the model's layer sizes")
+    })?;
+    given_weights(block, spec, &mut model)?;
+    Ok(Trained {
+        model,
+        history: History {
+            loss: Vec::new(),
+            accuracy: None,
+            mse: None,
+            epochs_run: 0,
+            stopped_by_threshold: false,
+            snapshots: Vec::new(),
+        },
+        train: TrainSpec {
+            loss: Loss::Mse,
+            optimizer: OptimizerKind::Sgd,
+            lr: 0.0,
+            momentum: 0.0,
+            epochs: 0,
+            batch: None,
+            seed: 0,
+            shuffle: false,
+            stop_loss_below: None,
+            c: 1.0,
+            snapshots: Vec::new(),
+            location: spec.location.clone(),
+        },
         validation: None,
     })
 }

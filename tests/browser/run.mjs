@@ -96,11 +96,12 @@ async function checkFigures(page, name) {
       if (!img.complete || img.naturalWidth === 0) out.push(`${img.getAttribute("src")} not decoded`);
       else if (box.width < 10 || box.height < 10) out.push(`${img.getAttribute("src")} has no visible box`);
     }
-    for (const svg of document.querySelectorAll("figure.nn-figure > svg")) {
+    const svgs = document.querySelectorAll("figure.nn-figure > svg, figure.nn-anim > .nn-anim-svg > svg");
+    for (const svg of svgs) {
       const box = svg.getBoundingClientRect();
-      if (box.width < 10 || box.height < 10) out.push(`inline svg in #${svg.parentElement.id} has no visible box`);
+      if (box.width < 10 || box.height < 10) out.push(`inline svg in #${svg.closest("figure").id} has no visible box`);
     }
-    return { bad: out, count: imgs.length + document.querySelectorAll("figure.nn-figure > svg").length };
+    return { bad: out, count: imgs.length + svgs.length };
   });
   for (const b of bad.bad) fail(name, b);
   return bad.count;
@@ -113,7 +114,12 @@ async function checkScrubber(page, name) {
     const scrubber = fig.querySelector("input.nn-scrubber");
     if (!scrubber) return { error: "no .nn-scrubber" };
     if (scrubber.disabled) return { error: "scrubber left disabled" };
+    const r = scrubber.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return { error: "scrubber not shown" };
     const frames = Array.from(fig.querySelectorAll(".nn-frame"));
+    // From the first frame (the figure may be playing) to the last one.
+    scrubber.value = scrubber.min || "0";
+    scrubber.dispatchEvent(new Event("input", { bubbles: true }));
     const before = fig.getAttribute("data-frame");
     scrubber.value = scrubber.max;
     scrubber.dispatchEvent(new Event("input", { bubbles: true }));

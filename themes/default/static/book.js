@@ -23,6 +23,61 @@
     window.location.href = link.href;
   });
 
+  // Evolution figures play with CSS alone; here the script takes over so a play/pause button
+  // and an epoch slider (hidden without JavaScript) drive the same frames.
+  function initAnimation(fig) {
+    var frames = fig.querySelectorAll(".nn-frame");
+    var controls = fig.querySelector(".nn-anim-controls");
+    var range = fig.querySelector(".nn-scrubber");
+    var button = fig.querySelector(".nn-play");
+    var label = fig.querySelector(".nn-epoch");
+    if (!frames.length || !controls || !range || !button || !label) return;
+    var timer = null;
+    function show(k) {
+      fig.classList.add("nn-manual");
+      for (var i = 0; i < frames.length; i++) {
+        frames[i].style.visibility = i === k ? "visible" : "hidden";
+      }
+      fig.setAttribute("data-frame", String(k));
+      range.value = String(k);
+      label.textContent = "Epoch " + frames[k].getAttribute("data-epoch");
+    }
+    function pause() {
+      if (timer) window.clearInterval(timer);
+      timer = null;
+      button.textContent = "Play";
+      button.setAttribute("aria-pressed", "false");
+    }
+    function play() {
+      pause();
+      var k = Number(range.value);
+      if (k >= frames.length - 1) k = -1;
+      timer = window.setInterval(function () {
+        k = (k + 1) % frames.length;
+        show(k);
+      }, 400);
+      button.textContent = "Pause";
+      button.setAttribute("aria-pressed", "true");
+    }
+    controls.hidden = false;
+    button.addEventListener("click", function () {
+      if (timer) pause(); else play();
+    });
+    range.addEventListener("input", function () {
+      pause();
+      show(Number(range.value));
+    });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (still) {
+      show(frames.length - 1);
+    } else {
+      show(0);
+      play();
+    }
+  }
+  var anims = document.querySelectorAll("figure.nn-anim");
+  for (var a = 0; a < anims.length; a++) initAnimation(anims[a]);
+
   // Copy buttons on code blocks: the async clipboard API where allowed (secure contexts),
   // otherwise a hidden textarea and execCommand("copy").
   function fallbackCopy(text) {
@@ -276,68 +331,10 @@
     });
   }
 
-  // Animated figures (training evolution): <figure class="nn-anim" data-frame="0"> holds an
-  // inline SVG with frames <g class="nn-frame" data-epoch="…">, a range input .nn-scrubber and
-  // a play/pause button, disabled in the HTML and enabled here. Without JavaScript the frame
-  // the HTML shows stays visible.
-  function setupAnimations() {
-    var figures = document.querySelectorAll("figure.nn-anim");
-    Array.prototype.forEach.call(figures, function (fig) {
-      if (fig.getAttribute("data-nn-ready")) return;
-      var frames = fig.querySelectorAll(".nn-frame");
-      var scrubber = fig.querySelector("input.nn-scrubber");
-      if (!frames.length || !scrubber) return;
-      fig.setAttribute("data-nn-ready", "1");
-      var button = fig.querySelector("button.nn-play") || fig.querySelector("button");
-      var timer = null;
-      function show(i) {
-        i = Math.max(0, Math.min(frames.length - 1, i | 0));
-        Array.prototype.forEach.call(frames, function (f, k) {
-          f.style.display = k === i ? "" : "none";
-        });
-        fig.setAttribute("data-frame", String(i));
-        scrubber.value = String(i);
-        var epoch = frames[i].getAttribute("data-epoch");
-        if (epoch !== null) scrubber.setAttribute("aria-valuetext", "epoch " + epoch);
-      }
-      function stop() {
-        if (timer) clearInterval(timer);
-        timer = null;
-        if (button) {
-          button.textContent = "Play";
-          button.setAttribute("aria-pressed", "false");
-        }
-      }
-      scrubber.disabled = false;
-      scrubber.addEventListener("input", function () {
-        stop();
-        show(+scrubber.value);
-      });
-      if (button) {
-        button.disabled = false;
-        button.hidden = false;
-        button.addEventListener("click", function () {
-          if (timer) { stop(); return; }
-          var i = +fig.getAttribute("data-frame") || 0;
-          if (i >= frames.length - 1) i = 0;
-          show(i);
-          button.textContent = "Pause";
-          button.setAttribute("aria-pressed", "true");
-          timer = setInterval(function () {
-            var next = (+fig.getAttribute("data-frame") || 0) + 1;
-            if (next >= frames.length) { stop(); return; }
-            show(next);
-          }, 120);
-        });
-      }
-      show(+fig.getAttribute("data-frame") || 0);
-    });
-  }
-
   // Tables and code wider than the text column scroll sideways; keyboard readers reach the
   // hidden part only if the scrolling box can take focus (WCAG 2.1.1).
   function markScrollables() {
-    var boxes = document.querySelectorAll(".content table, .content pre");
+    var boxes = document.querySelectorAll(".content table, .content pre, .content math[display=\"block\"]");
     Array.prototype.forEach.call(boxes, function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         if (!box.hasAttribute("tabindex")) {
@@ -360,7 +357,6 @@
       resizeTimer = setTimeout(markScrollables, 150);
     });
     setupSearch();
-    setupAnimations();
     foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
     foldOnNarrow(".toc .collapsible", "(max-width: 1180px)");
   }

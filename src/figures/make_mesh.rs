@@ -1,0 +1,319 @@
+//! Glue for the figures that evaluate a model over the input plane frame by frame: the
+//! probability mesh and the training evolution.
+
+use ndarray::Array2;
+
+use super::{Field, Frame};
+use crate::engine::{Activation, Model};
+use crate::run::{self, ExperimentResult};
+use crate::spec::{FigureOptions, default_frames};
+
+/// p(class 1) at the centres of an n × n grid: the one sigmoid output, or the second of two
+/// softmax outputs.
+pub fn probability_field(
+    model: &Model,
+    x: [f64; 2],
+    y: [f64; 2],
+    n: usize,
+) -> Result<Field, String> {
+    let column = match model.output_dim() {
+        1 => 0,
+        2 => 1,
+        k => {
+            return Err(format!(
+                "a probability mesh needs two classes, not {k} outputs"
+            ));
+        }
+    };
+    let mut field = Field {
+        nx: n,
+        ny: n,
+        x,
+        y,
+        p: Vec::with_capacity(n * n),
+    };
+    let mut pts = Array2::<f32>::zeros((n * n, 2));
+    for j in 0..n {
+        for i in 0..n {
+            let [cx, cy] = field.centre(i, j);
+            pts[[j * n + i, 0]] = cx as f32;
+            pts[[j * n + i, 1]] = cy as f32;
+        }
+    }
+    field.p = run::predict(model, &pts)
+        .column(column)
+        .iter()
+        .map(|v| f64::from(*v))
+        .collect();
+    Ok(field)
+}
+
+/// The frames of an evolution, the hidden panel's limits, and the hidden labels.
+pub struct Frames {
+    pub frames: Vec<Frame>,
+    pub hidden_x: [f64; 2],
+    pub hidden_y: [f64; 2],
+}
+
+/// Evaluate every kept model: hidden outputs of the points, the output unit's line in hidden
+/// space, and the input-space probability field.
+pub fn evolution_frames(
+    r: &ExperimentResult,
+    o: &FigureOptions,
+    x: [f64; 2],
+    y: [f64; 2],
+) -> Result<Frames, String> {
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    let shape_ok = t.model.layers.len() == 2
+        && t.model.layers[0].w.ncols() == 2
+        && t.model.input_dim() == 2
+        && matches!(t.model.output_dim(), 1 | 2);
+    if !shape_ok {
+        return Err(
+            "an evolution draws a 2-input network with one hidden layer of 2 units and a two-class output"
+                .into(),
+        );
+    }
+    let wanted = o
+        .frames
+        .clone()
+        .unwrap_or_else(|| default_frames(t.train.epochs));
+    let snaps = &t.history.snapshots;
+    let last = snaps.last().map(|s| s.0);
+    let kept: Vec<&(usize, Model)> = snaps
+        .iter()
+        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
+        .collect();
+    if kept.is_empty() {
+        return Err(
+            "no models were kept while training; was the figure added to a `use:` block?".into(),
+        );
+    }
+    let n = o.grid.unwrap_or(100);
+    let mut frames = Vec::with_capacity(kept.len());
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for (epoch, model) in kept {
+        let outs = model.layer_outputs(&r.data.x);
+        let hidden: Vec<[f64; 2]> = outs[0]
+            .rows()
+            .into_iter()
+            .map(|row| [f64::from(row[0]), f64::from(row[1])])
+            .collect();
+        for h in &hidden {
+            for k in 0..2 {
+                lo[k] = lo[k].min(h[k]);
+                hi[k] = hi[k].max(h[k]);
+            }
+        }
+        let out = &model.layers[1];
+        let w = |i: usize, j: usize| f64::from(out.w[[i, j]]);
+        let line = if out.w.ncols() == 1 {
+            [w(0, 0), w(1, 0), f64::from(out.b[0])]
+        } else {
+            // Two softmax outputs: p1 = 0.5 where z1 − z0 = 0.
+            [
+                w(0, 1) - w(0, 0),
+                w(1, 1) - w(1, 0),
+                f64::from(out.b[1]) - f64::from(out.b[0]),
+            ]
+        };
+        frames.push(Frame {
+            epoch: *epoch,
+            loss: epoch
+                .checked_sub(1)
+                .and_then(|i| t.history.loss.get(i))
+                .map(|v| f64::from(*v)),
+            hidden,
+            line: Some(line),
+            field: probability_field(model, x, y, n)?,
+        });
+    }
+    let (hidden_x, hidden_y) = if t.model.layers[0].activation == Activation::Tanh {
+        ([-1.0, 1.0], [-1.0, 1.0])
+    } else {
+        let pad = |k: usize| {
+            let span = (hi[k] - lo[k]).max(1e-3);
+            [lo[k] - span * 0.05, hi[k] + span * 0.05]
+        };
+        (pad(0), pad(1))
+    };
+    Ok(Frames {
+        frames,
+        hidden_x,
+        hidden_y,
+    })
+}
+
+/// The probability field of every kept model that the figure asks for (its `frames`, or the
+/// default schedule), with the last kept epoch always included.
+pub fn boundary_fields(
+    r: &ExperimentResult,
+    o: &FigureOptions,
+    x: [f64; 2],
+    y: [f64; 2],
+) -> Result<Vec<(usize, Field)>, String> {
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    if t.model.input_dim() != 2 {
+        return Err("a boundary history needs two inputs".into());
+    }
+    let wanted = o
+        .frames
+        .clone()
+        .unwrap_or_else(|| default_frames(t.train.epochs));
+    let snaps = &t.history.snapshots;
+    let last = snaps.last().map(|s| s.0);
+    let n = o.grid.unwrap_or(150);
+    snaps
+        .iter()
+        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
+        .map(|(e, m)| Ok((*e, probability_field(m, x, y, n)?)))
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(|v| {
+            if v.is_empty() {
+                Err(
+                    "no models were kept while training; was the figure added to a `use:` block?"
+                        .into(),
+                )
+            } else {
+                Ok(v)
+            }
+        })
+}
+
+/// The input plane's grid lines after a 2-unit hidden layer (INVENTORY §4.2): `grid` lines in
+/// each direction over `x × y`, each sampled finely and mapped through the first layer, drawn
+/// over the training points' hidden coordinates.
+pub fn hidden_grid(
+    r: &ExperimentResult,
+    o: &FigureOptions,
+    meta: &super::Meta,
+) -> Result<String, String> {
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    let first = t.model.layers.first().ok_or("the model has no layers")?;
+    if t.model.input_dim() != 2 || first.w.ncols() != 2 {
+        return Err("a hidden grid needs 2 inputs and a first layer of 2 units".into());
+    }
+    let [x0, x1] = o.x.unwrap_or([-3.0, 3.0]);
+    let [y0, y1] = o.y.unwrap_or([-3.0, 3.0]);
+    let lines = o.grid.unwrap_or(13).clamp(2, 41);
+    const STEPS: usize = 120;
+    let mut polylines: Vec<Vec<[f32; 2]>> = Vec::new();
+    for k in 0..lines {
+        let f = k as f64 / (lines - 1) as f64;
+        let (xv, yv) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [xv as f32, (y0 + (y1 - y0) * s as f64 / STEPS as f64) as f32])
+                .collect(),
+        );
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [(x0 + (x1 - x0) * s as f64 / STEPS as f64) as f32, yv as f32])
+                .collect(),
+        );
+    }
+    let flat: Vec<f32> = polylines.iter().flatten().flatten().copied().collect();
+    let input = Array2::from_shape_vec((flat.len() / 2, 2), flat).map_err(|e| e.to_string())?;
+    let mapped = first.forward(&input);
+    let per = STEPS + 1;
+    let grey = "#9a9a9a";
+    let mut out_lines: Vec<super::Line> = (0..polylines.len())
+        .map(|l| super::Line {
+            name: None,
+            xs: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 0]]))
+                .collect(),
+            ys: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 1]]))
+                .collect(),
+            color: Some(grey.into()),
+            width: 0.8,
+        })
+        .collect();
+    // The two lines through the middle of the plane stand out, to follow the folding.
+    for l in [2 * (lines / 2), 2 * (lines / 2) + 1] {
+        if let Some(line) = out_lines.get_mut(l) {
+            line.color = Some("#000000".into());
+            line.width = 1.6;
+        }
+    }
+    let hidden = first.forward(&r.data.x);
+    let dots: Vec<super::Dots> = r
+        .data
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, name)| super::Dots {
+            name: Some(format!("y={name}")),
+            points: hidden
+                .rows()
+                .into_iter()
+                .zip(&r.data.class_of)
+                .filter(|(_, k)| **k == c)
+                .map(|(h, _)| [f64::from(h[0]), f64::from(h[1])])
+                .collect(),
+            color: Some(super::style::marker(c).into()),
+            opacity: 0.6,
+        })
+        .collect();
+    let opts = super::PlotOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("h1".into())),
+        y_label: o.y_label.clone().or(Some("h2".into())),
+        ..Default::default()
+    };
+    super::line_plot(&out_lines, &dots, &opts, meta).map_err(|e| e.to_string())
+}
+
+/// Every unit's output over the input plane as a small PNG, column by column (the inputs
+/// first): zero is white, positive values blue and negative ones red, each unit scaled to its
+/// own largest magnitude (TensorFlow Playground's picture of a network); an output probability
+/// is drawn as the probability mesh draws it.
+pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<Vec<u8>>>, String> {
+    const N: usize = 28;
+    if model.input_dim() != 2 {
+        return Err("heatmaps need a network with 2 inputs".into());
+    }
+    let blank = Field {
+        nx: N,
+        ny: N,
+        x,
+        y,
+        p: Vec::new(),
+    };
+    let mut pts = Array2::<f32>::zeros((N * N, 2));
+    for j in 0..N {
+        for i in 0..N {
+            let [cx, cy] = blank.centre(i, j);
+            pts[[j * N + i, 0]] = cx as f32;
+            pts[[j * N + i, 1]] = cy as f32;
+        }
+    }
+    let mut columns = vec![pts.clone()];
+    columns.extend(model.layer_outputs(&pts));
+    let last = columns.len() - 1;
+    let probabilities = model
+        .layers
+        .last()
+        .is_some_and(|l| matches!(l.activation, Activation::Sigmoid | Activation::Softmax));
+    columns
+        .iter()
+        .enumerate()
+        .map(|(c, out)| {
+            (0..out.ncols())
+                .map(|u| {
+                    let col = out.column(u);
+                    let m = col.iter().fold(1e-12f64, |m, v| m.max(f64::from(v.abs())));
+                    // An output probability is shown as itself, on the probability mesh's scale.
+                    let p = if c == last && probabilities {
+                        col.iter().map(|v| f64::from(*v)).collect()
+                    } else {
+                        col.iter().map(|v| 0.5 + 0.5 * f64::from(*v) / m).collect()
+                    };
+                    let field = Field { p, ..blank.clone() };
+                    super::mesh::png(&field).map_err(|e| e.to_string())
+                })
+                .collect()
+        })
+        .collect()
+}
