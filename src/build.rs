@@ -243,7 +243,8 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         });
     }
     files.insert("manifest.json".into(), manifest.to_json().into_bytes());
-    site::assemble(&config, &theme, &pages, &mut files).map_err(|d| vec![d])?;
+    let search_meta = search_meta(&chapters);
+    site::assemble(&config, &theme, &pages, &search_meta, &mut files).map_err(|d| vec![d])?;
     let report = BuildReport {
         out_dir: root.join(&out_rel),
         warnings,
@@ -268,6 +269,48 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         shown: shown_items,
     };
     Ok((files, report))
+}
+
+/// Searchable words about each figure's experiment: the dataset, the architecture, the
+/// training (a block with `use:` describes the experiment it reuses).
+fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
+    let experiments: BTreeMap<&str, &crate::spec::Experiment> = chapters
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .filter(|b| !b.uses)
+        .filter_map(|b| Some((b.id.as_str(), b.experiment.as_ref()?)))
+        .collect();
+    let mut out = BTreeMap::new();
+    for block in chapters.iter().flat_map(|c| &c.blocks) {
+        let mut words = vec![format!("experiment {}", block.id)];
+        if let Some(e) = experiments.get(block.id.as_str()) {
+            words.push(format!("dataset {}", e.data.generator.name()));
+            if let Some(split) = &e.data.split {
+                words.push(split.clone());
+            }
+            if let Some(m) = &e.model {
+                if let Some(c) = m.classic {
+                    words.push(format!("model {}", c.name()));
+                }
+                for l in &m.layers {
+                    words.push(format!("dense {} {}", l.units, l.activation.name()));
+                }
+            }
+            if let Some(t) = &e.train {
+                words.push(format!(
+                    "optimizer {} loss {} epochs {}",
+                    t.optimizer.name(),
+                    t.loss.name(),
+                    t.epochs
+                ));
+            }
+        }
+        let words = words.join(" ");
+        for show in &block.show {
+            out.insert(show.id.clone(), words.clone());
+        }
+    }
+    out
 }
 
 /// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,

@@ -24,39 +24,36 @@ struct Cli {
 enum Command {
     /// Run every experiment block and write the static site.
     Build {
-        /// The book's folder (holding book.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        book: BookArgs,
         /// Output folder (default: `output` in book.yaml, else `site`), relative to the root.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Treat warnings (such as a missing dataset) as errors.
-        #[arg(long)]
-        strict: bool,
-        /// Number of experiments trained at once (default: one per core).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Retrain every experiment, ignoring (and not writing) the cache.
-        #[arg(long)]
-        no_cache: bool,
     },
     /// Build in memory and compare every figure and table with its committed snapshot.
     Test {
-        /// The book's folder (holding book.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        book: BookArgs,
         /// Write missing snapshots and rewrite changed ones.
         #[arg(long)]
         update: bool,
-        /// Fail on figures skipped for a missing dataset too.
+    },
+    /// Serve the book from memory on 127.0.0.1, rebuild on change and reload open pages.
+    Serve {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Address to listen on (127.0.0.1: only this machine).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Serve the book under this path, as GitHub Pages does (e.g. `/repo/`).
+        #[arg(long, default_value = "/")]
+        base: String,
+        /// Open the book in the default browser.
         #[arg(long)]
-        strict: bool,
-        /// Number of experiments trained at once (default: one per core).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Retrain every experiment, ignoring (and not writing) the cache.
-        #[arg(long)]
-        no_cache: bool,
+        open: bool,
     },
     /// Create a new book with one chapter and a GitHub Pages workflow.
     Init {
@@ -72,6 +69,35 @@ enum Command {
     },
 }
 
+/// Arguments shared by the commands that build a book.
+#[derive(clap::Args, Debug)]
+struct BookArgs {
+    /// The book's folder (holding book.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Treat warnings (such as a missing dataset) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Number of experiments trained at once (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Retrain every experiment, ignoring (and not writing) the cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl BookArgs {
+    fn options(&self, out: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            out,
+            strict: self.strict,
+            jobs: self.jobs,
+            no_cache: self.no_cache,
+        }
+    }
+}
+
 /// Entry point used by the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -84,21 +110,9 @@ pub fn main() -> ExitCode {
     };
     let color = use_color();
     match cli.command {
-        Command::Build {
-            root,
-            out,
-            strict,
-            jobs,
-            no_cache,
-        } => {
+        Command::Build { book, out } => {
             let started = Instant::now();
-            let opts = BuildOptions {
-                root,
-                out,
-                strict,
-                jobs,
-                no_cache,
-            };
+            let opts = book.options(out);
             match build(&opts) {
                 Ok(report) => {
                     print_all(&report.warnings, color);
@@ -118,19 +132,11 @@ pub fn main() -> ExitCode {
                 Err(diags) => fail(&diags, color),
             }
         }
-        Command::Test {
-            root,
-            update,
-            strict,
-            jobs,
-            no_cache,
-        } => {
+        Command::Test { book, update } => {
+            let strict = book.strict;
             let opts = BuildOptions {
-                root,
-                out: None,
                 strict: false,
-                jobs,
-                no_cache,
+                ..book.options(None)
             };
             match crate::snapshot::test(&opts, update) {
                 Ok(report) => {
@@ -176,6 +182,25 @@ pub fn main() -> ExitCode {
                     }
                 }
                 Err(diags) => fail(&diags, color),
+            }
+        }
+        Command::Serve {
+            book,
+            host,
+            port,
+            base,
+            open,
+        } => {
+            let opts = crate::serve::ServeOptions {
+                build: book.options(None),
+                host,
+                port,
+                base,
+                open,
+            };
+            match crate::serve::serve(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => fail(&[d], color),
             }
         }
         Command::Init { dir } => match crate::init::init(&dir) {

@@ -15,6 +15,7 @@ pub mod init;
 pub mod manifest;
 pub mod raster;
 pub mod run;
+pub mod serve;
 pub mod site;
 pub mod snapshot;
 pub mod spec;

@@ -4,12 +4,14 @@
 
 mod chapters;
 mod equations;
+mod highlight;
 mod math;
 mod refs;
 mod render;
 
 pub use chapters::{Chapter, load_chapters};
 pub use equations::Equation;
+pub use highlight::{highlight, language as highlight_language};
 pub use refs::{Label, Labels};
 pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
 

@@ -103,6 +103,26 @@ impl<'a> Renderer<'a> {
                     self.emit(Event::Html(block_placeholder(block_index).into()));
                     block_index += 1;
                 }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if super::highlight::language(&info).is_some() =>
+                {
+                    let lang = super::highlight::language(&info).unwrap_or_default();
+                    let mut code = String::new();
+                    for (ev, _) in events.by_ref() {
+                        match ev {
+                            Event::Text(t) => code.push_str(&t),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    self.emit(Event::Html(
+                        format!(
+                            "<pre><code class=\"language-{lang}\">{}</code></pre>\n",
+                            super::highlight::highlight(lang, &code)
+                        )
+                        .into(),
+                    ));
+                }
                 Event::Text(t) if self.in_code() => self.emit(Event::Text(t)),
                 Event::Text(t) => {
                     // pulldown-cmark splits text at would-be delimiters; merge so `@a_b` stays whole.

@@ -1431,7 +1431,7 @@ fn caption_html(number: &str, caption: Option<&str>) -> String {
 fn source_html(ch: &Chapter, block: &Block) -> String {
     format!(
         "<details class=\"nn-source\"><summary>How this figure was made</summary>\n<pre><code class=\"language-yaml\">{}</code></pre>\n<p>Experiment <code>{}</code> in <code>{}</code>, trained by the nnbook engine {} at build time.</p></details>\n",
-        escape(&block.source),
+        crate::content::highlight("yaml", &block.source),
         escape(&block.id),
         escape(&display_path(&ch.source)),
         crate::engine::VERSION

@@ -1,9 +1,11 @@
 //! The site stage: render pages with the theme, add assets, the 404 page, `.nojekyll` and the
 //! sitemap, and write everything atomically.
 
+mod search;
 mod theme;
 mod write;
 
+pub use search::{index_script as search_index, tokens as search_tokens};
 pub use theme::Theme;
 pub use write::{Files, write_site};
 
@@ -31,6 +33,7 @@ pub fn assemble(
     config: &Config,
     theme: &Theme,
     pages: &[Page],
+    search_meta: &std::collections::BTreeMap<String, String>,
     files: &mut Files,
 ) -> Result<(), Diagnostic> {
     let book = json!({
@@ -97,6 +100,10 @@ pub fn assemble(
         "404.html".into(),
         theme.render("404.html", &not_found)?.into_bytes(),
     );
+    files.insert(
+        "search-index.js".into(),
+        search::index_script(pages, search_meta).into_bytes(),
+    );
     // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(url) = &config.site_url {
@@ -109,7 +116,7 @@ pub fn assemble(
 }
 
 /// The path of a site URL: `https://u.github.io/repo/` → `/repo/`.
-fn site_path(url: &str) -> Option<String> {
+pub fn site_path(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let path = rest.find('/').map_or("/", |i| &rest[i..]);
     Some(if path.ends_with('/') {

@@ -40,6 +40,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "book.js",
         include_bytes!("../../themes/default/static/book.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// Templates ready to render, and the static files to copy under `theme/`.

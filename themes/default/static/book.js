@@ -149,8 +149,214 @@
     else if (mq.addListener) mq.addListener(onChange);
   }
 
+
+  // Search: the index (search-index.js, written at build time) is loaded the first time the
+  // reader opens search. Queries are tokenised as the index was (src/site/search.rs): words of
+  // letters and digits, lower-cased, single letters dropped; CJK runs as character bigrams.
+  // Every query token must match a term (the last one, or any, as a prefix). Results are built
+  // with textContent only.
+  function siteRoot() {
+    var meta = document.querySelector('meta[name="nnbook-root"]');
+    return meta ? meta.getAttribute("content") || "" : "";
+  }
+
+  function isCjk(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) ||
+      (n >= 0x4e00 && n <= 0x9fff) || (n >= 0xac00 && n <= 0xd7af) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2ffff);
+  }
+
+  var wordChar = /[\p{L}\p{N}\p{M}]/u;
+
+  function tokenize(text) {
+    var out = [], word = "", run = [];
+    function flushWord() {
+      var n = Array.from(word).length;
+      if (n > 1 || (n === 1 && /[0-9]/.test(word))) out.push(word);
+      word = "";
+    }
+    function flushRun() {
+      if (run.length === 1) out.push(run[0]);
+      for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+      run = [];
+    }
+    Array.from(text).forEach(function (c) {
+      if (isCjk(c)) { flushWord(); run.push(c); }
+      else if (wordChar.test(c)) { flushRun(); word += c.toLowerCase(); }
+      else { flushWord(); flushRun(); }
+    });
+    flushWord();
+    flushRun();
+    return out;
+  }
+
+  function runSearch(index, query) {
+    var tokens = tokenize(query);
+    if (!tokens.length) return [];
+    if (!index.termList) index.termList = Object.keys(index.terms).sort();
+    var scores = null;
+    tokens.forEach(function (tok) {
+      var hits = {};
+      var exact = index.terms[tok];
+      if (exact) exact.forEach(function (d) { hits[d] = 3; });
+      index.termList.forEach(function (term) {
+        if (term !== tok && term.lastIndexOf(tok, 0) === 0) {
+          index.terms[term].forEach(function (d) { if (!hits[d]) hits[d] = 1; });
+        }
+      });
+      if (scores === null) {
+        scores = hits;
+      } else {
+        var next = {};
+        Object.keys(scores).forEach(function (d) {
+          if (hits[d]) next[d] = scores[d] + hits[d];
+        });
+        scores = next;
+      }
+    });
+    var lower = query.toLowerCase().trim();
+    return Object.keys(scores).map(function (d) {
+      var doc = index.docs[d];
+      var score = scores[d];
+      if (doc[2].toLowerCase().indexOf(lower) !== -1) score += 5;
+      if (doc[3] === "section") score += 1;
+      return { doc: doc, n: +d, score: score };
+    }).sort(function (a, b) { return b.score - a.score || a.n - b.n; }).slice(0, 30);
+  }
+
+  var searchIndex = null, searchLoading = false;
+
+  function loadIndex(done) {
+    if (window.nnbookSearchIndex) { searchIndex = window.nnbookSearchIndex; done(); return; }
+    if (searchLoading) return;
+    searchLoading = true;
+    var script = document.createElement("script");
+    script.src = siteRoot() + "search-index.js";
+    script.onload = function () { searchIndex = window.nnbookSearchIndex || null; done(); };
+    script.onerror = function () { searchLoading = false; done(new Error("not loaded")); };
+    document.head.appendChild(script);
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function setupSearch() {
+    var button = document.querySelector(".search-button");
+    if (!button || typeof HTMLDialogElement === "undefined") return;
+    var dialog = el("dialog", "search-dialog");
+    dialog.setAttribute("aria-labelledby", "search-heading");
+    var heading = el("h2", "visually-hidden", "Search the book");
+    heading.id = "search-heading";
+    var form = el("form");
+    form.setAttribute("role", "search");
+    var input = el("input", "search-input");
+    input.type = "search";
+    input.placeholder = "Search the book";
+    input.setAttribute("aria-label", "Search the book");
+    input.autocomplete = "off";
+    var close = el("button", "search-close", "Close");
+    close.type = "button";
+    var status = el("p", "search-status");
+    status.setAttribute("aria-live", "polite");
+    var list = el("ul", "search-results");
+    form.appendChild(input);
+    form.appendChild(close);
+    dialog.appendChild(heading);
+    dialog.appendChild(form);
+    dialog.appendChild(status);
+    dialog.appendChild(list);
+    document.body.appendChild(dialog);
+
+    function render() {
+      while (list.firstChild) list.removeChild(list.firstChild);
+      var q = input.value;
+      if (!searchIndex) { status.textContent = searchLoading ? "Loading the index…" : "The search index could not be loaded."; return; }
+      if (!q.trim()) { status.textContent = ""; return; }
+      var results = runSearch(searchIndex, q);
+      status.textContent = results.length ? results.length + (results.length === 1 ? " result" : " results") : "No results for “" + q + "”";
+      results.forEach(function (r) {
+        var d = r.doc;
+        var a = el("a", "search-result");
+        a.href = siteRoot() + d[0] + (d[1] ? "#" + encodeURIComponent(d[1]) : "");
+        a.appendChild(el("span", "search-result-title", d[2] || d[4]));
+        a.appendChild(el("span", "search-result-where", d[3] === "page" ? d[4] : d[4] + " · " + (d[3] === "figure" ? "figure" : "section")));
+        if (d[5]) a.appendChild(el("span", "search-result-snippet", d[5]));
+        a.addEventListener("click", function () { dialog.close(); });
+        var li = el("li");
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+    }
+
+    function open() {
+      if (!dialog.open) dialog.showModal();
+      input.focus();
+      input.select();
+      loadIndex(render);
+      render();
+    }
+
+    button.hidden = false;
+    button.addEventListener("click", open);
+    close.addEventListener("click", function () { dialog.close(); });
+    input.addEventListener("input", render);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) { dialog.close(); window.location.href = first.href; }
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") {
+        var first = list.querySelector("a");
+        if (first) { e.preventDefault(); first.focus(); }
+      }
+    });
+    list.addEventListener("keydown", function (e) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowDown" && i + 1 < links.length) { e.preventDefault(); links[i + 1].focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
+    });
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    document.addEventListener("keydown", function (e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (isTyping(e.target) || isTyping(document.activeElement)) return;
+      if (e.key === "/" || e.key === "s") { e.preventDefault(); open(); }
+    });
+  }
+
+  // Tables and code wider than the text column scroll sideways; keyboard readers reach the
+  // hidden part only if the scrolling box can take focus (WCAG 2.1.1).
+  function markScrollables() {
+    var boxes = document.querySelectorAll(".content table, .content pre, .content math[display=\"block\"]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-nn-scroll", "");
+        }
+      } else if (box.hasAttribute("data-nn-scroll")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-nn-scroll");
+      }
+    });
+  }
+
   function init() {
     addCopyButtons();
+    markScrollables();
+    var resizeTimer = null;
+    window.addEventListener("resize", function () {
+      if (resizeTimer) clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(markScrollables, 150);
+    });
+    setupSearch();
     foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
     foldOnNarrow(".toc .collapsible", "(max-width: 1180px)");
   }

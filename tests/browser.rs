@@ -1,0 +1,145 @@
+//! The sample book in headless Chromium (tests/browser/run.mjs, playwright-core + axe-core):
+//! served by `nnbook serve` under the sub-path `/book/`, every page loads cleanly, figures are
+//! visible, the animation scrubber moves, search finds a word and navigates, no serious or
+//! critical accessibility violations; screenshots in `target/browser-artifacts/`.
+//!
+//! Needs node, Chromium (`/usr/bin/chromium` or `NNBOOK_CHROMIUM`) and
+//! `npm ci --prefix tests/browser`. Without them the test is skipped with a reason, unless
+//! `NNBOOK_REQUIRE_BROWSER=1` (CI), where it fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::{Server, fixture};
+
+fn missing_prerequisite(dir: &Path) -> Option<String> {
+    let chromium = std::env::var_os("NNBOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        return Some(format!(
+            "no Chromium at {} (apt-get install chromium, or set NNBOOK_CHROMIUM)",
+            chromium.display()
+        ));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    for module in ["playwright-core", "axe-core"] {
+        if !dir.join("node_modules").join(module).is_dir() {
+            return Some(format!(
+                "tests/browser/node_modules/{module} is missing (run `npm ci --prefix tests/browser`)"
+            ));
+        }
+    }
+    None
+}
+
+/// The runner's folder, or None (with the reason printed) when the test must be skipped.
+fn runner() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if let Some(reason) = missing_prerequisite(&dir) {
+        if std::env::var("NNBOOK_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("browser tests required (NNBOOK_REQUIRE_BROWSER=1) but {reason}");
+        }
+        eprintln!("skipping the browser tests: {reason}");
+        return None;
+    }
+    Some(dir)
+}
+
+/// Live reload in Chromium on a copy of the `basic` fixture: a prose edit reloads the page
+/// (and its CJK words are searchable), a broken block shows the escaped error overlay, the
+/// fix removes it.
+#[test]
+fn live_reload_in_chromium() {
+    let Some(dir) = runner() else { return };
+    let book = fixture("basic");
+    let server = Server::start(book.path(), &[]);
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg("--live")
+        .arg(&server.url)
+        .arg(book.path().join("content/01-data.md"))
+        .arg("01-data.html")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        out.status.success(),
+        "live-reload checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sample_book_in_chromium() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(dir) = runner() else { return };
+    let started = Instant::now();
+    let server = Server::start(repo, &["--base", "/book/"]);
+    let built = started.elapsed();
+    let artifacts = repo.join("target/browser-artifacts");
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(&server.url)
+        .arg(&artifacts)
+        .arg("sigmoid")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!(
+        "browser tests: build {:.1}s, browser {:.1}s\n{stdout}",
+        built.as_secs_f64(),
+        (started.elapsed() - built).as_secs_f64()
+    );
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
+    assert_eq!(report["ok"], true);
+    assert!(report["pages"].as_array().is_some_and(|p| p.len() >= 3));
+    assert!(report["figures"].as_u64().is_some_and(|n| n > 0));
+    assert!(
+        report["animations"].as_u64().is_some_and(|n| n > 0),
+        "the sample book has an animated figure whose scrubber is checked"
+    );
+    assert!(report["search"]["url"].is_string(), "search navigated");
+    for shot in ["index.png", "01-understanding-with-graphs.png"] {
+        assert!(artifacts.join(shot).is_file(), "screenshot {shot}");
+    }
+}
+
+/// The main checks on a copy of the `basic` fixture, under a deeper sub-path than its
+/// `site_url` names (the served 404 page must link from the served base).
+#[test]
+fn fixture_under_another_sub_path_in_chromium() {
+    let Some(dir) = runner() else { return };
+    let book = fixture("basic");
+    let server = Server::start(book.path(), &["--base", "/sub/path/"]);
+    let artifacts = std::env::temp_dir().join(format!("nnbook-anim-{}", std::process::id()));
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(&server.url)
+        .arg(&artifacts)
+        .arg("xor")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,299 @@
+// Browser checks of a served nnbook site, driven by headless Chromium (playwright-core, no
+// bundled browser: Debian's /usr/bin/chromium). Run by tests/browser.rs:
+//
+//   node run.mjs <site url ending in /> <artifacts dir> [search word]
+//
+// The site is expected under a sub-path (e.g. http://127.0.0.1:PORT/book/), as on GitHub
+// Pages. Checks, for every page listed in manifest.json plus the front page and the 404 page:
+//   - it loads with no console errors, no page errors, no failed requests, no HTTP errors,
+//     and no request leaving the sub-path;
+//   - every figure image is decoded (naturalWidth > 0) and has a visible box;
+//   - an animated figure (.nn-anim), when present, moves to its last frame with the scrubber;
+//   - axe-core reports no serious or critical violations.
+// Then: search finds the word and clicking the first result navigates to it; screenshots of
+// the front page and the first chapter go into the artifacts dir.
+// Prints one JSON line {ok, failures, pages, ms} and exits 1 when anything failed.
+
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { mkdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+// `node run.mjs --live <site url> <chapter file> <page>`: live reload in a real browser
+// instead (a fixture book's copy: the script edits the chapter).
+const live = process.argv[2] === "--live";
+const args = process.argv.slice(live ? 3 : 2);
+const [base, artifacts = "artifacts", word = "sigmoid"] = live ? [args[0], "", ""] : args;
+if (!base || !base.endsWith("/") || (live && args.length < 3)) {
+  console.error("usage: node run.mjs <site url ending in /> <artifacts dir> [word]");
+  process.exit(2);
+}
+const started = Date.now();
+const basePath = new URL(base).pathname;
+const failures = [];
+const fail = (where, what) => failures.push(`${where}: ${what}`);
+if (!live) mkdirSync(artifacts, { recursive: true });
+
+const userDataDir = mkdtempSync(join(tmpdir(), "nnbook-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.NNBOOK_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+  ],
+  viewport: { width: 1280, height: 900 },
+});
+
+/** Open a page with listeners that record every problem under `name`. */
+async function open(name) {
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // The 404 page is itself a 404 response, which Chromium logs.
+    if (name === "404.html" && msg.text().includes("status of 404")) return;
+    fail(name, `console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => fail(name, `page error: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    // The live-reload stream is cut when a page is closed or navigates away.
+    if (req.url().includes("__nnbook/events")) return;
+    fail(name, `request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.protocol.startsWith("http") && !u.pathname.startsWith(basePath)) {
+      fail(name, `request outside the site's path: ${req.url()}`);
+    }
+  });
+  page.on("response", (res) => {
+    const expected404 = name === "404.html" && res.url().endsWith("no-such-page.html");
+    if (res.status() >= 400 && !expected404) fail(name, `HTTP ${res.status()} for ${res.url()}`);
+  });
+  return page;
+}
+
+async function checkFigures(page, name) {
+  const bad = await page.evaluate(async () => {
+    const imgs = Array.from(document.querySelectorAll("figure.nn-figure img"));
+    await Promise.all(
+      imgs.map((img) => {
+        img.loading = "eager";
+        return img.decode().catch(() => {});
+      }),
+    );
+    const out = [];
+    for (const img of imgs) {
+      const box = img.getBoundingClientRect();
+      if (!img.complete || img.naturalWidth === 0) out.push(`${img.getAttribute("src")} not decoded`);
+      else if (box.width < 10 || box.height < 10) out.push(`${img.getAttribute("src")} has no visible box`);
+    }
+    const svgs = document.querySelectorAll("figure.nn-figure > svg, figure.nn-anim > .nn-anim-svg > svg");
+    for (const svg of svgs) {
+      const box = svg.getBoundingClientRect();
+      if (box.width < 10 || box.height < 10) out.push(`inline svg in #${svg.closest("figure").id} has no visible box`);
+    }
+    return { bad: out, count: imgs.length + svgs.length };
+  });
+  for (const b of bad.bad) fail(name, b);
+  return bad.count;
+}
+
+async function checkScrubber(page, name) {
+  const result = await page.evaluate(() => {
+    const fig = document.querySelector("figure.nn-anim");
+    if (!fig) return null;
+    const scrubber = fig.querySelector("input.nn-scrubber");
+    if (!scrubber) return { error: "no .nn-scrubber" };
+    if (scrubber.disabled) return { error: "scrubber left disabled" };
+    const r = scrubber.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return { error: "scrubber not shown" };
+    const frames = Array.from(fig.querySelectorAll(".nn-frame"));
+    // From the first frame (the figure may be playing) to the last one.
+    scrubber.value = scrubber.min || "0";
+    scrubber.dispatchEvent(new Event("input", { bubbles: true }));
+    const before = fig.getAttribute("data-frame");
+    scrubber.value = scrubber.max;
+    scrubber.dispatchEvent(new Event("input", { bubbles: true }));
+    const after = fig.getAttribute("data-frame");
+    const last = frames[frames.length - 1];
+    const visible = (el) => {
+      const s = getComputedStyle(el);
+      return s.display !== "none" && s.visibility !== "hidden" && s.opacity !== "0";
+    };
+    return {
+      id: fig.id,
+      frames: frames.length,
+      before,
+      after,
+      max: scrubber.max,
+      lastVisible: last ? visible(last) : false,
+      othersHidden: frames.slice(0, -1).every((f) => !visible(f)),
+    };
+  });
+  if (result === null) return false;
+  if (result.error) fail(name, `animation: ${result.error}`);
+  else {
+    if (result.after === result.before) fail(name, `animation #${result.id}: data-frame stayed ${result.before}`);
+    if (String(result.after) !== String(result.max)) fail(name, `animation #${result.id}: data-frame ${result.after}, expected ${result.max}`);
+    if (!result.lastVisible) fail(name, `animation #${result.id}: the last frame is not visible`);
+    if (!result.othersHidden) fail(name, `animation #${result.id}: earlier frames still visible`);
+  }
+  return true;
+}
+
+async function checkAxe(page, name) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: axeSource });
+  // Check what is folded away too ("How this figure was made", highlighted code).
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  for (const v of violations) fail(name, `axe: ${v}`);
+}
+
+const report = { pages: [], figures: 0, animations: 0 };
+if (live) {
+  const [, file, pageName] = args;
+  const { writeFileSync } = await import("node:fs");
+  const original = readFileSync(file, "utf8");
+  const name = `live ${pageName}`;
+  try {
+    const page = await open(name);
+    await page.goto(new URL(pageName, base).href, { waitUntil: "load" });
+    // Wait for the event stream to be connected before editing.
+    await page.waitForTimeout(300);
+    // 1. A prose edit (with CJK text): the page reloads by itself and shows it.
+    const reloaded = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original + "\n\nLive edit: 神经网络的训练。\n");
+    await reloaded;
+    if (!(await page.evaluate(() => document.body.innerText.includes("神经网络的训练")))) fail(name, "the edit is not on the reloaded page");
+    // The new words are searchable, CJK included.
+    await page.click(".search-button");
+    await page.fill(".search-dialog input[type=search]", "神经网络");
+    await page.locator(".search-results a").first().waitFor({ timeout: 5000 }).catch(() => fail(name, "CJK search found nothing"));
+    await page.keyboard.press("Escape");
+    // 2. A broken block: the overlay appears, escaped.
+    const broken = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original.replace(/```nn\n/, "```nn\nbogus_key: <b>x</b>\n"));
+    await broken;
+    const overlay = await page.evaluate(() => {
+      const o = document.getElementById("nnbook-error");
+      return o ? { text: o.innerText, bold: o.querySelectorAll("b").length, box: o.getBoundingClientRect().height } : null;
+    });
+    if (!overlay) fail(name, "no error overlay after breaking a block");
+    else {
+      if (!overlay.text.includes("bogus_key")) fail(name, `overlay does not name the problem: ${overlay.text.slice(0, 200)}`);
+      if (overlay.bold) fail(name, "overlay text is not escaped");
+      if (overlay.box < 50) fail(name, "overlay not visible");
+    }
+    // 3. Fixed: the overlay goes away.
+    const fixed = page.waitForEvent("load", { timeout: 20000 });
+    writeFileSync(file, original);
+    await fixed;
+    if (await page.evaluate(() => !!document.getElementById("nnbook-error"))) fail(name, "overlay still shown after the fix");
+    report.pages.push(pageName);
+    await page.close();
+  } catch (e) {
+    fail("runner", e && e.stack ? e.stack : String(e));
+  } finally {
+    writeFileSync(file, original);
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  report.ok = failures.length === 0;
+  report.failures = failures;
+  report.ms = Date.now() - started;
+  console.log(JSON.stringify(report));
+  process.exit(report.ok ? 0 : 1);
+}
+try {
+  const manifest = await (await fetch(new URL("manifest.json", base))).json();
+  const pages = ["index.html", ...manifest.chapters.map((c) => c.page)];
+  for (const name of pages) {
+    const page = await open(name);
+    const res = await page.goto(new URL(name, base).href, { waitUntil: "load" });
+    if (!res || res.status() !== 200) fail(name, `status ${res && res.status()}`);
+    report.figures += await checkFigures(page, name);
+    if (await checkScrubber(page, name)) report.animations += 1;
+    await checkAxe(page, name);
+    if (name === pages[1]) {
+      // The dark theme too (colours of text, code highlighting, figures' frames).
+      await page.emulateMedia({ colorScheme: "dark" });
+      await checkAxe(page, `${name} (dark)`);
+      await page.emulateMedia({ colorScheme: "light" });
+    }
+    if (name === "index.html" || name === pages[1]) {
+      await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, "") + ".png"), fullPage: name === "index.html" });
+    }
+    report.pages.push(name);
+    await page.close();
+  }
+
+  // A missing page gets the 404 page, styled (its stylesheet loads) and accessible.
+  {
+    const name = "404.html";
+    const page = await open(name);
+    const res = await page.goto(new URL("no-such-page.html", base).href, { waitUntil: "load" });
+    if (!res || res.status() !== 404) fail(name, `status ${res && res.status()} for a missing page`);
+    const styled = await page.evaluate(() => document.styleSheets.length > 0 && !!document.querySelector("h1"));
+    if (!styled) fail(name, "the 404 page has no stylesheet or heading");
+    await checkAxe(page, name);
+    report.pages.push(name);
+    await page.close();
+  }
+
+  // Search: open with the button, type, click the first result.
+  {
+    const name = "search";
+    const page = await open(name);
+    await page.goto(new URL("index.html", base).href, { waitUntil: "load" });
+    const indexRequests = [];
+    page.on("request", (r) => r.url().includes("search-index") && indexRequests.push(r.url()));
+    await page.waitForTimeout(100);
+    if (indexRequests.length) fail(name, "the search index loaded before search was opened");
+    await page.click(".search-button");
+    await page.fill(".search-dialog input[type=search]", word);
+    const first = page.locator(".search-results a").first();
+    await first.waitFor({ timeout: 5000 }).catch(() => fail(name, `no result for "${word}"`));
+    if (await first.count()) {
+      const href = await first.getAttribute("href");
+      const title = await first.locator(".search-result-title").textContent();
+      await Promise.all([page.waitForURL((u) => u.href !== new URL("index.html", base).href), first.click()]);
+      const url = new URL(page.url());
+      if (!url.pathname.startsWith(basePath) || url.pathname.endsWith("/index.html")) {
+        fail(name, `clicking "${title}" (${href}) went to ${url.href}`);
+      }
+      if (url.hash) {
+        const target = await page.evaluate((id) => !!document.getElementById(id), decodeURIComponent(url.hash.slice(1)));
+        if (!target) fail(name, `result anchor ${url.hash} is not on ${url.pathname}`);
+      }
+      const text = await page.evaluate(() => document.body.innerText.toLowerCase());
+      if (!text.includes(word.toLowerCase())) fail(name, `the page of the first result does not mention "${word}"`);
+      report.search = { word, first: title, url: url.pathname + url.hash };
+    }
+    await page.close();
+  }
+} catch (e) {
+  fail("runner", e && e.stack ? e.stack : String(e));
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+report.ok = failures.length === 0;
+report.failures = failures;
+report.ms = Date.now() - started;
+console.log(JSON.stringify(report));
+process.exit(report.ok ? 0 : 1);
