@@ -379,6 +379,8 @@ pub struct FigureOptions {
     pub overlay: Option<bool>,
     /// Draw each node of a 2-input network as a heatmap of its output over the input plane.
     pub heatmaps: Option<bool>,
+    /// Add the activation's derivative to an activation curve.
+    pub derivative: Option<bool>,
     /// Set by a sweep for its panels: points as compact dots (not an author's key).
     #[serde(skip)]
     pub compact: bool,
@@ -1275,6 +1277,7 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
             "caption",
             "activation",
             "variants",
+            "derivative",
             "x",
             "y",
             "title",
@@ -1351,6 +1354,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
         gif: map.opt("gif", Node::as_bool)?,
         overlay: map.opt("overlay", Node::as_bool)?,
         heatmaps: map.opt("heatmaps", Node::as_bool)?,
+        derivative: map.opt("derivative", Node::as_bool)?,
         compact: false,
         of: map.opt("of", |n| {
             const PANELS: &[&str] = &[

@@ -536,6 +536,8 @@ fn units_taken_apart() {
     assert!(overlay.contains(">Sum + bias<"));
     let live = overlay.matches("·a").count();
     assert!((1..=10).contains(&live), "{live} live units");
+    let slope = read(figs.join("sigmoid-slope.svg"));
+    assert!(slope.contains("σ′(z)") && slope.matches("<polyline").count() >= 2);
     let variants = read(figs.join("relu-variants.svg"));
     assert_eq!(variants.matches("<svg x=").count(), 3);
     assert!(variants.contains(">ReLU(x)<") && variants.contains(">ReLU(−2x + 0.5)<"));

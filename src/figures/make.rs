@@ -381,14 +381,39 @@ fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
         y: o.y,
         ..Default::default()
     };
-    let line = super::Line {
-        name: None,
-        xs,
+    let derivative = o.derivative == Some(true);
+    let slope: Vec<f64> = if derivative {
+        xs.iter()
+            .zip(&ys)
+            .map(|(&z, &g)| match act {
+                A::Linear => 1.0,
+                A::Relu => f64::from(u8::from(z > 0.0)),
+                A::Tanh => 1.0 - g * g,
+                A::Sigmoid | A::Softmax => g * (1.0 - g),
+                // Zero everywhere but at 0, where it does not exist: why the step cannot train.
+                A::Step => 0.0,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut lines = vec![super::Line {
+        name: derivative.then(|| symbol.to_string()),
+        xs: xs.clone(),
         ys,
         color: None,
         width: 2.0,
-    };
-    super::line_plot(&[line], &[], &opts, meta).map_err(|e| e.to_string())
+    }];
+    if derivative {
+        lines.push(super::Line {
+            name: Some(format!("{}′", symbol.trim_end_matches("(z)")) + "(z)"),
+            xs,
+            ys: slope,
+            color: Some("#ff7f0e".into()),
+            width: 2.0,
+        });
+    }
+    super::line_plot(&lines, &[], &opts, meta).map_err(|e| e.to_string())
 }
 
 fn default_title(kind: FigureKind, id: &str) -> String {
