@@ -763,3 +763,23 @@ fn hidden_grids_and_overlaid_runs() {
     assert!(overlaid.contains(">run 1<") && overlaid.contains(">run 2<"));
     assert_eq!(overlaid.matches("stroke-width=\"1.6\"").count(), 2);
 }
+
+#[test]
+fn validation_curves_per_epoch() {
+    let book = fixture("kinds");
+    build_ok(book.path(), &[]);
+    let svg = read(book.path().join("site/figures/held-out-curve.svg"));
+    assert!(
+        svg.contains(">Training<") && svg.contains(">Validation<"),
+        "{svg}"
+    );
+    // From the cache the curve is the same, validation included.
+    build_ok(book.path(), &[]);
+    assert_eq!(
+        read(book.path().join("site/figures/held-out-curve.svg")),
+        svg
+    );
+    let page = read(book.path().join("site/01-kinds.html"));
+    let metrics = page.split("id=\"held-out-metrics\"").nth(1).unwrap();
+    assert!(metrics.contains("Validation accuracy"));
+}

@@ -76,6 +76,9 @@ pub struct History {
     pub epochs_run: usize,
     pub stopped_by_threshold: bool,
     pub snapshots: Vec<(usize, Model)>,
+    /// Loss and metric (accuracy or MSE) on held-out data after each epoch, when the caller
+    /// measures them (empty otherwise).
+    pub validation: Vec<[f32; 2]>,
 }
 
 /// Per-parameter optimizer state (moments or velocities), shaped like the model.
@@ -116,16 +119,17 @@ pub fn train(
     y: &Array2<f32>,
     cfg: &TrainConfig,
 ) -> Result<History, EngineError> {
-    train_observed(model, x, y, cfg, &mut |_, _| {})
+    train_observed(model, x, y, cfg, &mut |_, _, _| {})
 }
 
-/// [`train`], calling `on_epoch(epoch, logged loss)` after every epoch (for progress bars).
+/// [`train`], calling `on_epoch(epoch, logged loss, model)` after every epoch (for progress
+/// bars and per-epoch validation).
 pub fn train_observed(
     model: &mut Model,
     x: &Array2<f32>,
     y: &Array2<f32>,
     cfg: &TrainConfig,
-    on_epoch: &mut dyn FnMut(usize, f32),
+    on_epoch: &mut dyn FnMut(usize, f32, &Model),
 ) -> Result<History, EngineError> {
     check(model, x, y, cfg)?;
     let n = x.nrows();
@@ -148,6 +152,7 @@ pub fn train_observed(
         epochs_run: 0,
         stopped_by_threshold: false,
         snapshots: Vec::new(),
+        validation: Vec::new(),
     };
     if cfg.snapshot_epochs.contains(&0) {
         history.snapshots.push((0, model.clone()));
@@ -224,7 +229,7 @@ pub fn train_observed(
             mse.push(se_sum / n as f32);
         }
         history.epochs_run = epoch;
-        on_epoch(epoch, epoch_loss);
+        on_epoch(epoch, epoch_loss, model);
         if cfg.snapshot_epochs.contains(&epoch) {
             history.snapshots.push((epoch, model.clone()));
         }

@@ -735,11 +735,24 @@ fn draw(
                 Metric::Accuracy => "Accuracy",
                 Metric::Mse => "MSE",
             };
-            let series = [super::Series {
-                name: label.to_string(),
+            let mut series = vec![super::Series {
+                name: if h.validation.is_empty() {
+                    label.to_string()
+                } else {
+                    "Training".to_string()
+                },
                 values: values.iter().map(|v| f64::from(*v)).collect(),
                 color: None,
             }];
+            // The held-out data's value after each epoch (loss, or the metric), when measured.
+            if !h.validation.is_empty() {
+                let k = usize::from(metric != Metric::Loss);
+                series.push(super::Series {
+                    name: "Validation".into(),
+                    values: h.validation.iter().map(|v| f64::from(v[k])).collect(),
+                    color: Some("#ff7f0e".into()),
+                });
+            }
             let opts = super::CurveOptions {
                 title: o.title.clone().or(Some(format!("{label} vs Epochs"))),
                 x_label: Some("Epoch".into()),

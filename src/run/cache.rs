@@ -14,8 +14,8 @@ use super::Trained;
 use crate::engine::{Activation, Dense, History, Model};
 use crate::spec::{Experiment, TrainSpec};
 
-/// Bumped when the entry layout changes.
-const FORMAT: u32 = 1;
+/// Bumped when the entry layout changes (2: per-epoch validation).
+const FORMAT: u32 = 2;
 
 /// Where entries live (None: caching is off).
 #[derive(Debug, Clone)]
@@ -45,6 +45,9 @@ struct Payload {
     /// Models kept during training (evolution figures), by epoch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     snapshots: Vec<(usize, Vec<Layer>)>,
+    /// Held-out loss and metric per epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    validation: Vec<[f32; 2]>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -136,6 +139,7 @@ impl Cache {
                 epochs_run: p.epochs_run,
                 stopped_by_threshold: p.stopped_by_threshold,
                 snapshots,
+                validation: p.validation,
             },
             train: train.clone(),
             validation: None,
@@ -198,6 +202,7 @@ impl Cache {
                 .iter()
                 .map(|(epoch, m)| (*epoch, layers_of(m)))
                 .collect(),
+            validation: t.history.validation.clone(),
         };
         let payload = serde_json::to_string(&payload).map_err(std::io::Error::other)?;
         let entry = Entry {

@@ -35,6 +35,7 @@ pub fn train(classic: Classic, data: &Prepared, spec: &TrainSpec) -> Result<Trai
                 epochs_run: spec.epochs,
                 stopped_by_threshold: false,
                 snapshots: Vec::new(),
+                validation: Vec::new(),
             };
             (p.w, p.b, Activation::Step, history)
         }
@@ -56,6 +57,7 @@ pub fn train(classic: Classic, data: &Prepared, spec: &TrainSpec) -> Result<Trai
                 epochs_run: m.iterations,
                 stopped_by_threshold: false,
                 snapshots: Vec::new(),
+                validation: Vec::new(),
             };
             (m.w, m.b, Activation::Sigmoid, history)
         }

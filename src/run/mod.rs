@@ -149,14 +149,41 @@ fn run_one(
             cached: false,
         }));
     };
+    // Held-out data is read before training, so it can be scored after every epoch.
+    let vdata = match &exp.validate {
+        Some(spec) if model_spec.classic.is_none() => {
+            match data::prepare(spec, Some(model_spec), Some(train), data_dirs) {
+                Ok(v) => Some(v),
+                Err(problem) => return unusable_data(problem, block, ch, &spec.location),
+            }
+        }
+        _ => None,
+    };
     let key = cache::key(exp, &data.digest);
     let (trained, cached) = match cache.load(&key, train) {
         Some(t) => (t, true),
         None => {
             let bar = progress.training(&block.id, train.epochs);
-            let fitted = fit(block, model_spec, train, &data, &mut |epoch, loss| {
-                bar.set_position(epoch as u64);
-                bar.set_message(format!("{loss:.4}"));
+            let mut series: Vec<[f32; 2]> = Vec::new();
+            let fitted = fit(
+                block,
+                model_spec,
+                train,
+                &data,
+                &mut |epoch, loss, model| {
+                    bar.set_position(epoch as u64);
+                    bar.set_message(format!("{loss:.4}"));
+                    if let Some(v) = &vdata
+                        && let Ok(e) =
+                            engine::evaluate(model, &v.x, &v.targets, self::loss(train.loss))
+                    {
+                        series.push([e.loss, e.metric]);
+                    }
+                },
+            )
+            .map(|mut t| {
+                t.history.validation = std::mem::take(&mut series);
+                t
             });
             bar.finish_and_clear();
             match fitted {
@@ -233,7 +260,7 @@ fn fit(
     model_spec: &ModelSpec,
     train: &TrainSpec,
     data: &Prepared,
-    on_epoch: &mut dyn FnMut(usize, f32),
+    on_epoch: &mut dyn FnMut(usize, f32, &Model),
 ) -> Result<Trained, Diagnostic> {
     let fail = |msg: String, hint: &str, at: &crate::diag::Location| {
         Diagnostic::error("E030", msg)
@@ -357,6 +384,7 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
             epochs_run: 0,
             stopped_by_threshold: false,
             snapshots: Vec::new(),
+            validation: Vec::new(),
         },
         train: TrainSpec {
             loss: Loss::Mse,
