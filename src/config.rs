@@ -1,7 +1,7 @@
 //! `book.yaml`: the book's configuration, typed and validated. Unknown keys are errors with a
 //! did-you-mean hint, like Zola's `deny_unknown_fields`.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location};
 use crate::yaml::{self, Node, YamlError, YamlErrorKind};
@@ -63,7 +63,9 @@ impl Config {
                 .hint("run `nnbook init` to create a book, or pass --root DIR")
         })?;
         let text = String::from_utf8(bytes).map_err(|_| {
-            Diagnostic::error("E001", format!("{FILE} is not UTF-8 text")).at(Location::file(FILE))
+            Diagnostic::error("E001", format!("{FILE} is not UTF-8 text"))
+                .at(Location::file(FILE))
+                .hint("book.yaml is a YAML text file; save it as UTF-8")
         })?;
         Config::parse(&text)
     }
@@ -75,12 +77,85 @@ impl Config {
             let code = match e.kind {
                 YamlErrorKind::Syntax => "E001",
                 YamlErrorKind::UnknownKey => "E002",
+                _ if e.message.ends_with(OUTSIDE) => "E009",
                 _ => "E003",
             };
             e.into_diagnostic(code, file, 1, text)
         };
         let root = yaml::parse(text).map_err(to_diag)?;
         from_node(&root, file).map_err(to_diag)
+    }
+}
+
+/// The end of the message of a path that leaves the book (mapped to E009).
+const OUTSIDE: &str = "leaves the book";
+
+/// A path named in book.yaml, checked lexically: relative and never climbing out of the book.
+/// Symlinks are checked when the path is used ([`inside_root`]).
+fn book_path(n: &Node, under: &Path) -> Result<PathBuf, YamlError> {
+    let text = n.as_text()?;
+    let path = PathBuf::from(&text);
+    let mut depth = under.components().count() as isize;
+    let mut escapes = path.is_absolute();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            _ => escapes = true,
+        }
+        escapes |= depth < 0;
+    }
+    if escapes {
+        return Err(YamlError::at(
+            n,
+            YamlErrorKind::Invalid,
+            format!("the path `{text}` {OUTSIDE}"),
+        )
+        .hint(
+            "paths in book.yaml are relative to the book's folder and stay inside it; \
+             for datasets elsewhere, set NNBOOK_DATA_DIR",
+        ));
+    }
+    Ok(path)
+}
+
+/// Resolve `rel` under `root`, symlinks included, and check the result stays inside the root.
+/// A path that does not exist yet is checked through its nearest existing ancestor.
+pub fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
+    let outside = |what: String| {
+        Diagnostic::error("E009", what).hint(
+            "a book may only read and write inside its own folder; \
+             replace the symlink by the file itself, or set NNBOOK_DATA_DIR for datasets",
+        )
+    };
+    let croot = root.canonicalize().map_err(|e| {
+        Diagnostic::error("E001", format!("cannot resolve the book folder: {e}"))
+            .hint("pass an existing folder with --root")
+    })?;
+    let full = root.join(rel);
+    let mut probe = full.as_path();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        match probe.canonicalize() {
+            Ok(p) => break p,
+            Err(_) => match (probe.parent(), probe.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    probe = parent;
+                }
+                _ => return Err(outside(format!("cannot resolve `{}`", rel.display()))),
+            },
+        }
+    };
+    let resolved = rest.iter().rev().fold(resolved, |p, n| p.join(n));
+    if resolved.starts_with(&croot) {
+        Ok(resolved)
+    } else {
+        Err(outside(format!(
+            "`{}` {OUTSIDE} (it resolves to a place outside the book's folder)",
+            crate::diag::display_path(rel)
+        )))
     }
 }
 
@@ -130,12 +205,14 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         let mut out: Vec<ChapterEntry> = Vec::new();
         for item in n.as_seq()? {
             let path = item.as_text()?;
+            book_path(item, Path::new("content"))?;
             if out.iter().any(|c| c.path == path) {
                 return Err(YamlError::at(
                     item,
                     YamlErrorKind::Invalid,
                     format!("chapter `{path}` is listed twice"),
-                ));
+                )
+                .hint("list each chapter once; the order of `chapters:` is the book's order"));
             }
             out.push(ChapterEntry {
                 path,
@@ -144,7 +221,7 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         }
         Ok(out)
     })?;
-    let folder = |n: &Node| n.as_text().map(PathBuf::from);
+    let folder = |n: &Node| book_path(n, Path::new(""));
     Ok(Config {
         title,
         authors,
@@ -153,7 +230,10 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         site_url,
         chapters,
         theme: map.opt("theme", folder)?,
-        output: map.opt("output", folder)?.unwrap_or_else(|| "site".into()),
+        // The output folder has stricter rules of its own (E008, checked by the build).
+        output: map
+            .opt("output", |n| n.as_text().map(PathBuf::from))?
+            .unwrap_or_else(|| "site".into()),
         datasets: map.opt("datasets", folder)?,
         cache: map
             .opt("cache", folder)?

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod engine;
+pub mod explain;
 pub mod figures;
 pub mod init;
 pub mod manifest;

@@ -110,8 +110,13 @@ fn read_chapter(root: &Path, rel: &Path, named_at: Option<Location>) -> Result<S
         .hint("chapters are listed relative to the content/ folder")
     })?;
     if !meta.is_file() {
-        return Err(Diagnostic::error("E004", format!("{} is not a file", rel.display())).at(at));
+        return Err(
+            Diagnostic::error("E004", format!("{} is not a file", rel.display()))
+                .at(at)
+                .hint("a chapter is a Markdown file"),
+        );
     }
+    crate::config::inside_root(root, rel).map_err(|d| d.at(at.clone()))?;
     if meta.len() > MAX_CHAPTER_BYTES {
         return Err(Diagnostic::error(
             "E004",
