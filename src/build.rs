@@ -109,7 +109,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
     let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache);
+    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache, &config.limits);
 
     let mut warnings = Vec::new();
     let mut files = Files::new();

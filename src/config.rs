@@ -21,7 +21,29 @@ const KEYS: &[&str] = &[
     "datasets",
     "cache",
     "snapshots",
+    "limits",
 ];
+const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
+
+/// Upper bounds on one experiment, checked before it trains (book.yaml `limits:`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Parameters × training samples × epochs.
+    pub work: f64,
+    /// Estimated memory for data, weights, optimizer state and activations, in MiB.
+    pub memory_mb: f64,
+}
+
+impl Default for Limits {
+    /// Ten times the sample book's largest experiment (MNIST, 795,010 parameters × 60,000
+    /// images × 5 epochs ≈ 2.4e11), and 2 GiB.
+    fn default() -> Self {
+        Limits {
+            work: 3e12,
+            memory_mb: 2048.0,
+        }
+    }
+}
 
 /// The book's configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +66,8 @@ pub struct Config {
     pub cache: PathBuf,
     /// Folder of the figure and table snapshots `nnbook test` compares (default `snapshots`).
     pub snapshots: PathBuf,
+    /// Bounds on each experiment's cost.
+    pub limits: Limits,
 }
 
 /// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
@@ -241,6 +265,28 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         snapshots: map
             .opt("snapshots", folder)?
             .unwrap_or_else(|| "snapshots".into()),
+        limits: map.opt("limits", limits)?.unwrap_or_default(),
+    })
+}
+
+fn limits(n: &Node) -> Result<Limits, YamlError> {
+    let map = n.as_map()?;
+    map.check_keys(LIMIT_KEYS)?;
+    let positive = |n: &Node| {
+        let v = n.as_f64()?;
+        if v > 0.0 {
+            Ok(v)
+        } else {
+            Err(
+                YamlError::at(n, YamlErrorKind::Invalid, format!("{v} is out of range"))
+                    .hint("a limit is a positive number"),
+            )
+        }
+    };
+    let d = Limits::default();
+    Ok(Limits {
+        work: map.opt("work", positive)?.unwrap_or(d.work),
+        memory_mb: map.opt("memory_mb", positive)?.unwrap_or(d.memory_mb),
     })
 }
 
