@@ -72,6 +72,8 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
     check_output(&out_rel).map_err(|d| vec![d])?;
     check_paths(root, &config, &out_rel).map_err(|d| vec![d])?;
+    // A build killed mid-swap left the previous site aside: put it back before anything fails.
+    site::recover(&root.join(&out_rel));
     if config.cache.starts_with(&out_rel) || out_rel.starts_with(&config.cache) {
         return Err(vec![
             Diagnostic::error(

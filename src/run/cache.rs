@@ -191,6 +191,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id()
     ));
     std::fs::write(&tmp, bytes)?;
+    crate::test_pause("cache-write");
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })

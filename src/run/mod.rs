@@ -147,6 +147,7 @@ fn run_one(
     let (trained, cached) = match cache.load(&key, train) {
         Some(t) => (t, true),
         None => {
+            crate::test_pause("train");
             let bar = progress.training(&block.id, train.epochs);
             let fitted = fit(block, model_spec, train, &data, &mut |epoch, loss| {
                 bar.set_position(epoch as u64);

@@ -5,7 +5,7 @@ mod theme;
 mod write;
 
 pub use theme::Theme;
-pub use write::{Files, write_site};
+pub use write::{Files, recover, write_site};
 
 use serde_json::{Value, json};
 
