@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use ndarray::Array2;
 use rayon::prelude::*;
 
-pub use cache::Cache;
+pub use cache::{Cache, key as cache_key};
 pub use data::Prepared;
 
 use crate::config::Limits;
