@@ -12,6 +12,8 @@ pub mod diag;
 pub mod engine;
 pub mod explain;
 pub mod figures;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod init;
 pub mod manifest;
 pub mod raster;

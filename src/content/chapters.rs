@@ -63,6 +63,19 @@ pub fn load_chapters(root: &Path, config: &Config) -> Result<Vec<Chapter>, Vec<D
     }
 }
 
+/// One chapter from its text, as if read from `rel` (for tests and fuzzing).
+pub fn chapter_from_text(rel: &Path, text: String) -> Result<Chapter, Vec<Diagnostic>> {
+    let (title, blocks) = parse_chapter(rel, &text)?;
+    Ok(Chapter {
+        number: 1,
+        source: rel.to_path_buf(),
+        page: "chapter.html".into(),
+        text,
+        title,
+        blocks,
+    })
+}
+
 fn chapter_sources(
     root: &Path,
     config: &Config,

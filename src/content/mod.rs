@@ -3,11 +3,11 @@
 //! heading anchors) to HTML.
 
 mod chapters;
-mod math;
+pub mod math;
 mod refs;
 mod render;
 
-pub use chapters::{Chapter, load_chapters};
+pub use chapters::{Chapter, chapter_from_text, load_chapters};
 pub use refs::{Label, Labels};
 pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
 
