@@ -253,9 +253,18 @@ fn fail(diags: &[Diagnostic], color: bool) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// At most this many diagnostics are printed; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
 fn print_all(diags: &[Diagnostic], color: bool) {
     let json = JSON.load(Ordering::Relaxed);
-    for d in diags {
+    if diags.len() > MAX_SHOWN {
+        eprintln!(
+            "note: showing the first {MAX_SHOWN} of {} diagnostics",
+            diags.len()
+        );
+    }
+    for d in diags.iter().take(MAX_SHOWN) {
         if json {
             println!("{}", d.to_json());
         } else {

@@ -131,3 +131,28 @@ fn explain_prints_a_longer_text_with_an_example() {
     let bad = nnbook(&["explain", "E0l2"]);
     assert_eq!(bad.code, 2);
 }
+
+#[test]
+fn every_error_is_counted_and_at_most_fifty_are_shown() {
+    let book = fixture("basic");
+    let many: String = (0..120).map(|i| format!("See @nothing-{i}.\n\n")).collect();
+    let text = read(book.path().join("content/01-data.md")) + &many;
+    std::fs::write(book.path().join("content/01-data.md"), text).unwrap();
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr.matches("error[E020]").count(),
+        50,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("showing the first 50 of 120 diagnostics")
+    );
+    assert!(
+        run.stderr.contains("build failed: 120 errors"),
+        "{}",
+        run.stderr
+    );
+}
