@@ -81,6 +81,14 @@ impl Config {
     /// Read and validate `root/book.yaml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(FILE);
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES) {
+            return Err(Diagnostic::error(
+                "E001",
+                format!("{FILE} is larger than {} KiB", MAX_CONFIG_BYTES >> 10),
+            )
+            .at(Location::file(FILE))
+            .hint("book.yaml holds settings only; chapters go in content/"));
+        }
         let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::error("E001", format!("cannot read {FILE}: {e}"))
                 .at(Location::file(FILE))
@@ -110,6 +118,9 @@ impl Config {
         from_node(&root, file).map_err(to_diag)
     }
 }
+
+/// book.yaml is read whole; a settings file is never this large.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The end of the message of a path that leaves the book (mapped to E009).
 const OUTSIDE: &str = "leaves the book";

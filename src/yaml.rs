@@ -138,6 +138,12 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 format!("duplicate key `{key}`"),
                 "each key may appear once in a mapping; remove one of them",
             )
+        } else if message.starts_with("budget breached") {
+            (
+                YamlErrorKind::Syntax,
+                "this YAML is too large once its aliases are expanded".to_string(),
+                "each `*alias` copies what its `&anchor` names; write the values out, or make the block smaller",
+            )
         } else {
             (
                 YamlErrorKind::Syntax,
