@@ -38,8 +38,8 @@ Example:
         code: "E003",
         title: "a value in book.yaml has the wrong type or is not allowed",
         text: "A key of `book.yaml` holds a value of the wrong type (a list where a string is
-expected, a number where a list is expected), names a chapter twice, or a path that is
-absolute or leaves the book.
+expected, a number where a list is expected), is out of range (a negative limit), or names
+a chapter twice.
 
 Example:
 
@@ -160,7 +160,7 @@ Example:
             "A required key is missing, a value has the wrong type (text where a number is
 expected), is out of its range (zero units, a negative learning rate, more epochs or a
 larger grid than allowed), or two settings contradict each other (softmax with binary
-cross-entropy, a sweep over an unknown key).
+cross-entropy, `model:` in a `use:` block).
 
 Example:
 
@@ -242,13 +242,14 @@ For the cost limit, the message gives the estimate and the `limits:` key to rais
     Explanation {
         code: "E031",
         title: "data or a figure cannot be made",
-        text: "The data of a block cannot be generated or read (a CSV file with ragged rows, text
-in a number column, a seed out of range, an empty dataset), or a figure cannot be drawn
-from the experiment (a decision-regions figure of a model with more than two inputs).
+        text: "The data of a block cannot be generated (a seed out of range, an empty dataset), or
+a figure cannot be drawn from the experiment (a decision-regions figure of data with more
+than two features).
 
 Example:
 
-    data: {file: points.csv, target: label}   # points.csv:4:3: `abc` is not a number",
+    data: {generator: two-blobs-3d}
+    show: [{figure: decision-regions}]        # three features: no 2-D map of regions",
     },
     Explanation {
         code: "E032",
