@@ -32,7 +32,10 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
     }
     std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
     let result = (|| {
-        for (rel, bytes) in files {
+        for (i, (rel, bytes)) in files.iter().enumerate() {
+            if i == files.len() / 2 {
+                crate::test_pause("site-write");
+            }
             let path = safe_join(&tmp, rel).ok_or_else(|| {
                 Diagnostic::error("E050", format!("refusing to write outside the site: {rel}"))
             })?;
@@ -41,7 +44,6 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
             }
             std::fs::write(&path, bytes).map_err(|e| io("write", &path, e))?;
         }
-        crate::test_pause("site-write");
         if out.exists() {
             std::fs::rename(out, &old).map_err(|e| io("move aside", out, e))?;
         }
