@@ -141,8 +141,8 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         } else if message.starts_with("budget breached") {
             (
                 YamlErrorKind::Syntax,
-                "this YAML is too large once its aliases are expanded".to_string(),
-                "each `*alias` copies what its `&anchor` names; write the values out, or make the block smaller",
+                "this YAML is too large (counting what its aliases expand to)".to_string(),
+                "a block holds a few settings; if it uses `*alias`es, each copies what its `&anchor` names",
             )
         } else {
             (
