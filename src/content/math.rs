@@ -20,9 +20,39 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
     };
     check_nesting(latex)?;
     let conv = converter().ok_or("the math converter could not start")?;
-    conv.convert_with_local_state(latex, mode)
+    // math-core 0.7 panics on a few malformed inputs (found by fuzzing, e.g. `&` right after
+    // `^` in a `cases` environment): a panic there is that formula's error, not nnbook's crash.
+    quiet_panics(|| conv.convert_with_local_state(latex, mode))
+        .map_err(|msg| format!("the formula cannot be rendered ({msg})"))?
         .map(|r| r.mathml)
         .map_err(|e| e.to_string())
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into an error and keeping its message off stderr.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: OnceLock<()> = OnceLock::new();
+    HOOK.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "internal error".into())
+    })
 }
 
 /// Deepest nesting a formula may have. math-core parses recursively, so a hostile formula
@@ -87,6 +117,13 @@ mod nesting_tests {
             let e = to_mathml(&bomb, true).unwrap_err();
             assert!(e.contains("nested more than"), "{e}");
         }
+        // A math-core panic found by fuzzing is an error.
+        let e = to_mathml(
+            "g(z) = \\begin{cases}1 & ^\\ge 0 \\\\ 0 & z < 0\\end{cases}",
+            true,
+        )
+        .unwrap_err();
+        assert!(e.contains("cannot be rendered"), "{e}");
         let ok = "\\frac{1}{\\sqrt{2\\pi}} e^{-x^2/2} \\left( \\sum_{i=1}^{n} x_i \\right)";
         assert!(to_mathml(ok, true).is_ok());
     }
