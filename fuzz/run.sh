@@ -19,8 +19,13 @@ fi
 if ! cargo afl --version >/dev/null 2>&1; then
   cargo install --locked cargo-afl
 fi
-# Builds AFL++'s runtime for this rustc once (a no-op afterwards).
-cargo afl config --build >/dev/null 2>&1 || true
+# Build AFL++'s runtime for this rustc once; later calls say it is already built.
+if ! out=$(cargo afl config --build 2>&1); then
+  case "$out" in
+    *"already built"*) ;;
+    *) echo "$out"; echo "cannot build AFL++ for cargo-afl"; exit 1 ;;
+  esac
+fi
 cargo afl build --release --quiet
 
 # No UI, and no complaints about CPU governors or core dump handlers we cannot change here.
