@@ -50,10 +50,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IdxError> {
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut raw)
         .map_err(|e| IdxError::Io(format!("cannot read {}: {e}", path.display())))?;
-    decompress(&raw).map_err(|e| match e {
-        IdxError::Format(m) => IdxError::Format(format!("{}: {m}", path.display())),
-        e => e,
-    })
+    // Callers name the file (MnistError::Bad shows its path).
+    decompress(&raw)
 }
 
 /// The bytes themselves, or their gzip decompression (bounded) when they start with gzip's
