@@ -71,6 +71,9 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     let config = Config::load(root).map_err(|d| vec![d])?;
     let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
     check_output(&out_rel).map_err(|d| vec![d])?;
+    check_paths(root, &config, &out_rel).map_err(|d| vec![d])?;
+    // A build killed mid-swap left the previous site aside: put it back before anything fails.
+    site::recover(&root.join(&out_rel));
     if config.cache.starts_with(&out_rel) || out_rel.starts_with(&config.cache) {
         return Err(vec![
             Diagnostic::error(
@@ -108,7 +111,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
     let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache);
+    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache, &config.limits);
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
@@ -431,6 +434,42 @@ fn check_output(out: &Path) -> Result<(), Diagnostic> {
         )
         .at(Location::file("book.yaml"))
         .hint("use a folder of its own inside the book, such as `site`"));
+    }
+    Ok(())
+}
+
+/// Every folder book.yaml names, resolved with symlinks, stays inside the book; the output
+/// folder, resolved, is none of the book's sources.
+fn check_paths(root: &Path, config: &Config, out_rel: &Path) -> Result<(), Diagnostic> {
+    let at = || Location::file("book.yaml");
+    let mut sources = vec![PathBuf::new(), PathBuf::from("content")];
+    sources.extend(config.theme.clone());
+    for p in [config.datasets.as_ref(), Some(&config.cache)]
+        .into_iter()
+        .flatten()
+        .chain(&config.theme)
+        .chain([&config.snapshots])
+    {
+        crate::config::inside_root(root, p).map_err(|d| d.at(at()))?;
+    }
+    let out = crate::config::inside_root(root, out_rel).map_err(|d| d.at(at()))?;
+    for src in &sources {
+        let src_abs = crate::config::inside_root(root, src).map_err(|d| d.at(at()))?;
+        if out == src_abs
+            || src_abs.starts_with(&out)
+            || (out.starts_with(&src_abs) && !src.as_os_str().is_empty())
+        {
+            return Err(Diagnostic::error(
+                "E008",
+                format!(
+                    "output folder `{}` resolves to the book's sources (`{}`)",
+                    display_path(out_rel),
+                    display_path(src)
+                ),
+            )
+            .at(at())
+            .hint("the site is replaced on every build; use a folder of its own such as `site`"));
+        }
     }
     Ok(())
 }

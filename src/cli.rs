@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::build::{BuildOptions, build};
 use crate::diag::Diagnostic;
@@ -18,7 +20,20 @@ use crate::diag::Diagnostic;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How diagnostics are printed: `human` (rustc-style, on stderr) or `json` (one object
+    /// per line on stdout, for editors and CI annotations).
+    #[arg(long, value_enum, global = true, default_value = "human")]
+    message_format: MessageFormat,
 }
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+/// Set once from `--message-format json`: diagnostics go to stdout as JSON lines.
+static JSON: AtomicBool = AtomicBool::new(false);
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -60,6 +75,11 @@ enum Command {
         /// Folder to create (default: the current folder).
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Explain a diagnostic code (such as E012) at length, with an example.
+    Explain {
+        /// The code, as printed in `error[E012]`.
+        code: String,
     },
     /// Delete the output folder that `nnbook build` wrote.
     Clean {
@@ -108,6 +128,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    JSON.store(cli.message_format == MessageFormat::Json, Ordering::Relaxed);
     let color = use_color();
     match cli.command {
         Command::Build { book, out } => {
@@ -164,7 +185,7 @@ pub fn main() -> ExitCode {
                     if update {
                         eprintln!("updated {} snapshots", report.written);
                     }
-                    println!(
+                    let summary = format!(
                         "snapshots: {} passed, {} failed, {} skipped",
                         report
                             .checked
@@ -172,6 +193,11 @@ pub fn main() -> ExitCode {
                         failed,
                         report.skipped.len()
                     );
+                    if JSON.load(Ordering::Relaxed) {
+                        eprintln!("{summary}");
+                    } else {
+                        println!("{summary}");
+                    }
                     if report.failed(strict) && !update {
                         if report.missing.iter().chain(&report.stale).next().is_some() {
                             eprintln!("help: run `nnbook test --update` to accept the new figures");
@@ -214,6 +240,23 @@ pub fn main() -> ExitCode {
             }
             Err(d) => fail(&[d], color),
         },
+        Command::Explain { code } => match crate::explain::find(&code) {
+            Some(e) => {
+                print!("{}", crate::explain::render(e));
+                ExitCode::SUCCESS
+            }
+            None => {
+                let codes: Vec<&str> = crate::explain::EXPLANATIONS
+                    .iter()
+                    .map(|e| e.code)
+                    .collect();
+                eprintln!(
+                    "error: no explanation for `{code}`\n  = help: {}",
+                    crate::diag::did_you_mean(&code.to_ascii_uppercase(), &codes)
+                );
+                ExitCode::from(2)
+            }
+        },
         Command::Clean { root } => match crate::build::clean(&root) {
             Ok(Some(p)) => {
                 eprintln!("removed {}", p.display());
@@ -235,9 +278,23 @@ fn fail(diags: &[Diagnostic], color: bool) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// At most this many diagnostics are printed; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
 fn print_all(diags: &[Diagnostic], color: bool) {
-    for d in diags {
-        eprintln!("{}", d.render(color));
+    let json = JSON.load(Ordering::Relaxed);
+    if diags.len() > MAX_SHOWN {
+        eprintln!(
+            "note: showing the first {MAX_SHOWN} of {} diagnostics",
+            diags.len()
+        );
+    }
+    for d in diags.iter().take(MAX_SHOWN) {
+        if json {
+            println!("{}", d.to_json());
+        } else {
+            eprintln!("{}", d.render(color));
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `book.yaml`: the book's configuration, typed and validated. Unknown keys are errors with a
 //! did-you-mean hint, like Zola's `deny_unknown_fields`.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location};
 use crate::yaml::{self, Node, YamlError, YamlErrorKind};
@@ -21,7 +21,29 @@ const KEYS: &[&str] = &[
     "datasets",
     "cache",
     "snapshots",
+    "limits",
 ];
+const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
+
+/// Upper bounds on one experiment, checked before it trains (book.yaml `limits:`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Parameters × training samples × epochs.
+    pub work: f64,
+    /// Estimated memory for data, weights, optimizer state and activations, in MiB.
+    pub memory_mb: f64,
+}
+
+impl Default for Limits {
+    /// Ten times the sample book's largest experiment (MNIST, 795,010 parameters × 60,000
+    /// images × 5 epochs ≈ 2.4e11), and 2 GiB.
+    fn default() -> Self {
+        Limits {
+            work: 3e12,
+            memory_mb: 2048.0,
+        }
+    }
+}
 
 /// The book's configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +66,8 @@ pub struct Config {
     pub cache: PathBuf,
     /// Folder of the figure and table snapshots `nnbook test` compares (default `snapshots`).
     pub snapshots: PathBuf,
+    /// Bounds on each experiment's cost.
+    pub limits: Limits,
 }
 
 /// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
@@ -57,13 +81,23 @@ impl Config {
     /// Read and validate `root/book.yaml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(FILE);
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES) {
+            return Err(Diagnostic::error(
+                "E001",
+                format!("{FILE} is larger than {} KiB", MAX_CONFIG_BYTES >> 10),
+            )
+            .at(Location::file(FILE))
+            .hint("book.yaml holds settings only; chapters go in content/"));
+        }
         let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::error("E001", format!("cannot read {FILE}: {e}"))
                 .at(Location::file(FILE))
                 .hint("run `nnbook init` to create a book, or pass --root DIR")
         })?;
         let text = String::from_utf8(bytes).map_err(|_| {
-            Diagnostic::error("E001", format!("{FILE} is not UTF-8 text")).at(Location::file(FILE))
+            Diagnostic::error("E001", format!("{FILE} is not UTF-8 text"))
+                .at(Location::file(FILE))
+                .hint("book.yaml is a YAML text file; save it as UTF-8")
         })?;
         Config::parse(&text)
     }
@@ -75,12 +109,88 @@ impl Config {
             let code = match e.kind {
                 YamlErrorKind::Syntax => "E001",
                 YamlErrorKind::UnknownKey => "E002",
+                _ if e.message.ends_with(OUTSIDE) => "E009",
                 _ => "E003",
             };
             e.into_diagnostic(code, file, 1, text)
         };
         let root = yaml::parse(text).map_err(to_diag)?;
         from_node(&root, file).map_err(to_diag)
+    }
+}
+
+/// book.yaml is read whole; a settings file is never this large.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The end of the message of a path that leaves the book (mapped to E009).
+const OUTSIDE: &str = "leaves the book";
+
+/// A path named in book.yaml, checked lexically: relative and never climbing out of the book.
+/// Symlinks are checked when the path is used ([`inside_root`]).
+fn book_path(n: &Node, under: &Path) -> Result<PathBuf, YamlError> {
+    let text = n.as_text()?;
+    let path = PathBuf::from(&text);
+    let mut depth = under.components().count() as isize;
+    let mut escapes = path.is_absolute();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            _ => escapes = true,
+        }
+        escapes |= depth < 0;
+    }
+    if escapes {
+        return Err(YamlError::at(
+            n,
+            YamlErrorKind::Invalid,
+            format!("the path `{text}` {OUTSIDE}"),
+        )
+        .hint(
+            "paths in book.yaml are relative to the book's folder and stay inside it; \
+             for datasets elsewhere, set NNBOOK_DATA_DIR",
+        ));
+    }
+    Ok(path)
+}
+
+/// Resolve `rel` under `root`, symlinks included, and check the result stays inside the root.
+/// A path that does not exist yet is checked through its nearest existing ancestor.
+pub fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
+    let outside = |what: String| {
+        Diagnostic::error("E009", what).hint(
+            "a book may only read and write inside its own folder; \
+             replace the symlink by the file itself, or set NNBOOK_DATA_DIR for datasets",
+        )
+    };
+    let croot = root.canonicalize().map_err(|e| {
+        Diagnostic::error("E001", format!("cannot resolve the book folder: {e}"))
+            .hint("pass an existing folder with --root")
+    })?;
+    let full = root.join(rel);
+    let mut probe = full.as_path();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        match probe.canonicalize() {
+            Ok(p) => break p,
+            Err(_) => match (probe.parent(), probe.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    probe = parent;
+                }
+                _ => return Err(outside(format!("cannot resolve `{}`", rel.display()))),
+            },
+        }
+    };
+    let resolved = rest.iter().rev().fold(resolved, |p, n| p.join(n));
+    if resolved.starts_with(&croot) {
+        Ok(resolved)
+    } else {
+        Err(outside(format!(
+            "`{}` {OUTSIDE} (it resolves to a place outside the book's folder)",
+            crate::diag::display_path(rel)
+        )))
     }
 }
 
@@ -130,12 +240,14 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         let mut out: Vec<ChapterEntry> = Vec::new();
         for item in n.as_seq()? {
             let path = item.as_text()?;
+            book_path(item, Path::new("content"))?;
             if out.iter().any(|c| c.path == path) {
                 return Err(YamlError::at(
                     item,
                     YamlErrorKind::Invalid,
                     format!("chapter `{path}` is listed twice"),
-                ));
+                )
+                .hint("list each chapter once; the order of `chapters:` is the book's order"));
             }
             out.push(ChapterEntry {
                 path,
@@ -144,7 +256,7 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         }
         Ok(out)
     })?;
-    let folder = |n: &Node| n.as_text().map(PathBuf::from);
+    let folder = |n: &Node| book_path(n, Path::new(""));
     Ok(Config {
         title,
         authors,
@@ -153,7 +265,10 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         site_url,
         chapters,
         theme: map.opt("theme", folder)?,
-        output: map.opt("output", folder)?.unwrap_or_else(|| "site".into()),
+        // The output folder has stricter rules of its own (E008, checked by the build).
+        output: map
+            .opt("output", |n| n.as_text().map(PathBuf::from))?
+            .unwrap_or_else(|| "site".into()),
         datasets: map.opt("datasets", folder)?,
         cache: map
             .opt("cache", folder)?
@@ -161,6 +276,28 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         snapshots: map
             .opt("snapshots", folder)?
             .unwrap_or_else(|| "snapshots".into()),
+        limits: map.opt("limits", limits)?.unwrap_or_default(),
+    })
+}
+
+fn limits(n: &Node) -> Result<Limits, YamlError> {
+    let map = n.as_map()?;
+    map.check_keys(LIMIT_KEYS)?;
+    let positive = |n: &Node| {
+        let v = n.as_f64()?;
+        if v > 0.0 {
+            Ok(v)
+        } else {
+            Err(
+                YamlError::at(n, YamlErrorKind::Invalid, format!("{v} is out of range"))
+                    .hint("a limit is a positive number"),
+            )
+        }
+    };
+    let d = Limits::default();
+    Ok(Limits {
+        work: map.opt("work", positive)?.unwrap_or(d.work),
+        memory_mb: map.opt("memory_mb", positive)?.unwrap_or(d.memory_mb),
     })
 }
 

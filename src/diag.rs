@@ -122,6 +122,27 @@ impl Diagnostic {
         })
     }
 
+    /// One JSON object (one line) for editors and CI annotations: code, severity, message,
+    /// file, line, col, len, hint and the human rendering.
+    pub fn to_json(&self) -> String {
+        let loc = self.location.as_ref();
+        serde_json::json!({
+            "code": self.code,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "file": loc.map(|l| display_path(&l.file)),
+            "line": loc.map(|l| l.line),
+            "col": loc.map(|l| l.col),
+            "len": loc.map(|l| l.len),
+            "hint": self.hint,
+            "rendered": self.render(false),
+        })
+        .to_string()
+    }
+
     /// Render like rustc: header, arrow with position, source line with caret, help line.
     pub fn render(&self, color: bool) -> String {
         let (label, paint) = match self.severity {
@@ -241,5 +262,17 @@ mod tests {
         assert!(text.contains("3 | activation: rleu"));
         assert!(text.contains("  |             ^^^^"), "{text}");
         assert!(text.contains("= help: did you mean `relu`?"));
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert_eq!(json["code"], "E012");
+        assert_eq!(json["severity"], "error");
+        assert_eq!(json["file"], "content/a.md");
+        assert_eq!(
+            (json["line"].as_u64(), json["col"].as_u64()),
+            (Some(3), Some(13))
+        );
+        assert_eq!(json["len"], 4);
+        assert_eq!(json["hint"], "did you mean `relu`?");
+        assert_eq!(json["rendered"], text);
+        assert!(!d.to_json().contains('\n'), "one line");
     }
 }

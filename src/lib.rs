@@ -10,7 +10,10 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod engine;
+pub mod explain;
 pub mod figures;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod init;
 pub mod manifest;
 pub mod raster;
@@ -23,3 +26,15 @@ pub mod yaml;
 
 /// nnbook's version, as recorded in the manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Crash-safety tests stop a build at a named point (`NNBOOK_TEST_PAUSE_AT=site-write` and
+/// so on) and kill it there. Only debug builds (which tests use) look at the variable.
+#[doc(hidden)]
+pub fn test_pause(point: &str) {
+    if cfg!(debug_assertions)
+        && std::env::var("NNBOOK_TEST_PAUSE_AT").is_ok_and(|p| p.split(',').any(|p| p == point))
+    {
+        eprintln!("nnbook: paused at {point}");
+        std::thread::sleep(std::time::Duration::from_secs(120));
+    }
+}

@@ -792,11 +792,10 @@ fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlErro
         .as_seq()
         .map_err(|e| e.hint("write the layers as a list, e.g. `[{dense: 3, activation: relu}, {dense: 1, activation: sigmoid}]`"))?;
     if items.is_empty() {
-        return Err(YamlError::at(
-            node,
-            YamlErrorKind::Invalid,
-            "the model has no layers",
-        ));
+        return Err(
+            YamlError::at(node, YamlErrorKind::Invalid, "the model has no layers")
+                .hint("list at least one layer, e.g. [{dense: 1, activation: sigmoid}]"),
+        );
     }
     let mut layers: Vec<LayerSpec> = Vec::new();
     for item in items {

@@ -124,13 +124,40 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             .location()
             .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
         let message = first_line(&e.without_snippet().to_string());
+        let (kind, message, hint) = if let Some(rest) = message.strip_prefix("non-finite float ") {
+            let value = rest.split_whitespace().next().unwrap_or("");
+            (
+                YamlErrorKind::Invalid,
+                format!("{value} is not a finite number"),
+                "write a finite number such as 0.01",
+            )
+        } else if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+            let key = rest.split(',').next().unwrap_or(rest).trim();
+            (
+                YamlErrorKind::Syntax,
+                format!("duplicate key `{key}`"),
+                "each key may appear once in a mapping; remove one of them",
+            )
+        } else if message.starts_with("budget breached") {
+            (
+                YamlErrorKind::Syntax,
+                "this YAML is too large (counting what its aliases expand to)".to_string(),
+                "a block holds a few settings; if it uses `*alias`es, each copies what its `&anchor` names",
+            )
+        } else {
+            (
+                YamlErrorKind::Syntax,
+                message,
+                "check the indentation, colons and brackets of this YAML",
+            )
+        };
         YamlError {
-            kind: YamlErrorKind::Syntax,
+            kind,
             message,
             line,
             col,
             len: 1,
-            hint: Some("check the indentation, colons and brackets of this YAML".into()),
+            hint: Some(hint.into()),
         }
     })
 }
@@ -273,11 +300,23 @@ impl Node {
     }
 
     fn expected(&self, what: &str) -> YamlError {
+        let hint = match what {
+            "text" | "a string" => {
+                "write text, in quotes if it holds `:`, `#`, `[` or `{`, e.g. \"A caption\""
+            }
+            "a whole number" => "write a whole number without quotes or a decimal point, e.g. 10",
+            "a number" => "write a number without quotes, e.g. 0.01",
+            "a list" => "write a list in brackets, e.g. [a, b], or one `- item` per line",
+            "a mapping" => "write `key: value` pairs, e.g. {generator: xor}",
+            "true or false" => "write true or false (without quotes)",
+            _ => "check the value's type",
+        };
         YamlError::at(
             self,
             YamlErrorKind::Invalid,
             format!("expected {what}, found {}", self.type_name()),
         )
+        .hint(hint)
     }
 
     /// The string value (scalars of other types are not converted).
@@ -369,7 +408,8 @@ impl Node {
                 self,
                 YamlErrorKind::Invalid,
                 format!("expected two numbers [low, high], found {}", items.len()),
-            ));
+            )
+            .hint("write two numbers in brackets, e.g. [-2, 2]"));
         }
         let (lo, hi) = (items[0].as_f64()?, items[1].as_f64()?);
         if lo >= hi {

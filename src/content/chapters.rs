@@ -66,6 +66,20 @@ pub fn load_chapters(root: &Path, config: &Config) -> Result<Vec<Chapter>, Vec<D
     }
 }
 
+/// One chapter from its text, as if read from `rel` (for tests and fuzzing).
+pub fn chapter_from_text(rel: &Path, text: String) -> Result<Chapter, Vec<Diagnostic>> {
+    let (title, blocks) = parse_chapter(rel, &text)?;
+    Ok(Chapter {
+        number: 1,
+        equations: super::equations::find(rel, &text),
+        source: rel.to_path_buf(),
+        page: "chapter.html".into(),
+        text,
+        title,
+        blocks,
+    })
+}
+
 fn chapter_sources(
     root: &Path,
     config: &Config,
@@ -113,8 +127,13 @@ fn read_chapter(root: &Path, rel: &Path, named_at: Option<Location>) -> Result<S
         .hint("chapters are listed relative to the content/ folder")
     })?;
     if !meta.is_file() {
-        return Err(Diagnostic::error("E004", format!("{} is not a file", rel.display())).at(at));
+        return Err(
+            Diagnostic::error("E004", format!("{} is not a file", rel.display()))
+                .at(at)
+                .hint("a chapter is a Markdown file"),
+        );
     }
+    crate::config::inside_root(root, rel).map_err(|d| d.at(at.clone()))?;
     if meta.len() > MAX_CHAPTER_BYTES {
         return Err(Diagnostic::error(
             "E004",

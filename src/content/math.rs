@@ -18,10 +18,115 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
     } else {
         MathDisplay::Inline
     };
+    check_nesting(latex)?;
     let conv = converter().ok_or("the math converter could not start")?;
-    conv.convert_with_local_state(latex, mode)
+    // math-core 0.7 panics on a few malformed inputs (found by fuzzing, e.g. `&` right after
+    // `^` in a `cases` environment): a panic there is that formula's error, not nnbook's crash.
+    quiet_panics(|| conv.convert_with_local_state(latex, mode))
+        .map_err(|msg| format!("the formula cannot be rendered ({msg})"))?
         .map(|r| r.mathml)
         .map_err(|e| e.to_string())
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into an error and keeping its message off stderr.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: OnceLock<()> = OnceLock::new();
+    HOOK.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "internal error".into())
+    })
+}
+
+/// Deepest nesting a formula may have. math-core parses recursively, so a hostile formula
+/// nested thousands deep would overflow the stack; real formulas stay far below this.
+const MAX_NESTING: usize = 64;
+
+/// Refuse formulas nested deeper than [`MAX_NESTING`]: braces, `\left`…`\right`,
+/// `\begin`…`\end`, and chains of commands such as `\sqrt\sqrt\sqrt x` or `x^x^x`.
+fn check_nesting(latex: &str) -> Result<(), String> {
+    let mut depth: usize = 0;
+    let mut chain: usize = 0;
+    let mut deepest: usize = 0;
+    let bytes = latex.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'\\' => {
+                let rest = &latex[i + 1..];
+                if rest.starts_with("left") || rest.starts_with("begin") {
+                    depth += 1;
+                } else if rest.starts_with("right") || rest.starts_with("end") {
+                    depth = depth.saturating_sub(1);
+                }
+                // A command directly followed by another (or by ^ _) nests without braces.
+                chain += 1;
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                deepest = deepest.max(depth + chain);
+                continue;
+            }
+            b'^' | b'_' => chain += 1,
+            b' ' => {}
+            _ => chain = 0,
+        }
+        deepest = deepest.max(depth + chain);
+        i += 1;
+    }
+    if deepest > MAX_NESTING {
+        return Err(format!(
+            "the formula is nested more than {MAX_NESTING} levels deep"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    #[test]
+    fn hostile_nesting_is_an_error_not_a_stack_overflow() {
+        for bomb in [
+            "{".repeat(100_000) + "x" + &"}".repeat(100_000),
+            "\\sqrt".repeat(100_000) + " x",
+            "\\left(".repeat(50_000) + "x" + &"\\right)".repeat(50_000),
+            "\\frac".repeat(100_000) + "12",
+        ] {
+            let e = to_mathml(&bomb, true).unwrap_err();
+            assert!(e.contains("nested more than"), "{e}");
+        }
+        // A math-core panic found by fuzzing is an error.
+        let e = to_mathml(
+            "g(z) = \\begin{cases}1 & ^\\ge 0 \\\\ 0 & z < 0\\end{cases}",
+            true,
+        )
+        .unwrap_err();
+        assert!(e.contains("cannot be rendered"), "{e}");
+        let ok = "\\frac{1}{\\sqrt{2\\pi}} e^{-x^2/2} \\left( \\sum_{i=1}^{n} x_i \\right)";
+        assert!(to_mathml(ok, true).is_ok());
+    }
 }
 
 #[cfg(test)]

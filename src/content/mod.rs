@@ -5,11 +5,11 @@
 mod chapters;
 mod equations;
 mod highlight;
-mod math;
+pub mod math;
 mod refs;
 mod render;
 
-pub use chapters::{Chapter, load_chapters};
+pub use chapters::{Chapter, chapter_from_text, load_chapters};
 pub use equations::Equation;
 pub use highlight::{highlight, language as highlight_language};
 pub use refs::{Label, Labels};

@@ -85,6 +85,10 @@ fn make(
     let fail = |msg: String| {
         Diagnostic::error("E031", format!("cannot draw `{}`: {msg}", show.id))
             .at(show.location.clone())
+            .hint(format!(
+                "the guide's figure kinds say what `{}` needs; choose another kind or change the experiment",
+                show.what.name()
+            ))
             .with_source(&ch.text)
     };
     if show.what == ShowKind::Figure(FigureKind::ActivationCurve) {

@@ -15,9 +15,10 @@ use std::path::PathBuf;
 use ndarray::Array2;
 use rayon::prelude::*;
 
-pub use cache::Cache;
+pub use cache::{Cache, key as cache_key};
 pub use data::Prepared;
 
+use crate::config::Limits;
 use crate::content::Chapter;
 use crate::diag::Diagnostic;
 use crate::engine::{self, Batch, History, Model, Optimizer, TrainConfig};
@@ -90,6 +91,7 @@ pub fn run_all(
     data_dirs: &[PathBuf],
     jobs: Option<usize>,
     cache: &Cache,
+    limits: &Limits,
 ) -> BTreeMap<String, Outcome> {
     let todo: Vec<(&Chapter, &Block, &Experiment)> = blocks
         .iter()
@@ -99,7 +101,7 @@ pub fn run_all(
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
             .map(|(ch, block, exp)| {
-                let outcome = run_one(ch, block, exp, data_dirs, cache, &progress);
+                let outcome = run_one(ch, block, exp, data_dirs, cache, limits, &progress);
                 progress.done();
                 (block.id.clone(), outcome)
             })
@@ -124,6 +126,7 @@ fn run_one(
     exp: &Experiment,
     data_dirs: &[PathBuf],
     cache: &Cache,
+    limits: &Limits,
     progress: &Progress,
 ) -> Outcome {
     let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
@@ -149,6 +152,9 @@ fn run_one(
             cached: false,
         }));
     };
+    if let Err(d) = check_cost(block, model_spec, train, &data, limits) {
+        return Outcome::Failed(d.with_source(&ch.text));
+    }
     // Held-out data is read before training, so it can be scored after every epoch.
     let vdata = match &exp.validate {
         Some(spec) if model_spec.classic.is_none() => {
@@ -163,6 +169,7 @@ fn run_one(
     let (trained, cached) = match cache.load(&key, train) {
         Some(t) => (t, true),
         None => {
+            crate::test_pause("train");
             let bar = progress.training(&block.id, train.epochs);
             let mut series: Vec<[f32; 2]> = Vec::new();
             let fitted = fit(
@@ -252,6 +259,92 @@ fn validate(
                 .hint("the validation data needs the training data's features and classes"),
         )
     })
+}
+
+/// What training an experiment costs, estimated before anything is allocated for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    pub parameters: f64,
+    /// Parameters × samples × epochs.
+    pub work: f64,
+    pub memory_mb: f64,
+}
+
+/// Estimate the cost of training `layers` on `samples` rows of `inputs` features.
+pub fn estimate(
+    inputs: usize,
+    layers: &[usize],
+    samples: usize,
+    batch: Option<usize>,
+    epochs: usize,
+) -> Cost {
+    let mut parameters = 0.0;
+    let mut fan_in = inputs as f64;
+    for &units in layers {
+        parameters += (fan_in + 1.0) * units as f64;
+        fan_in = units as f64;
+    }
+    let rows = batch.map_or(samples, |b| b.min(samples)) as f64;
+    let activations: f64 = layers.iter().map(|&u| u as f64).sum::<f64>() * rows;
+    // Data (features and targets), weights with their gradient and two optimizer moments,
+    // and each layer's pre-activation, output and gradient for one batch.
+    let bytes =
+        4.0 * (samples as f64 * (inputs as f64 + fan_in) + 4.0 * parameters + 3.0 * activations);
+    Cost {
+        parameters,
+        work: parameters * samples as f64 * epochs as f64,
+        memory_mb: bytes / (1024.0 * 1024.0),
+    }
+}
+
+/// Refuse an experiment whose estimated cost is past the book's limits.
+fn check_cost(
+    block: &Block,
+    model_spec: &ModelSpec,
+    train: &TrainSpec,
+    data: &Prepared,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    let layers: Vec<usize> = model_spec.layers.iter().map(|l| l.units).collect();
+    let cost = estimate(
+        data.x.ncols(),
+        &layers,
+        data.x.nrows(),
+        train.batch,
+        train.epochs,
+    );
+    let refuse = |what: String, smaller: &str, raise: String| {
+        Diagnostic::error("E030", format!("experiment `{}` {what}", block.id))
+            .at(train.location.clone())
+            .hint(format!(
+                "make {smaller} smaller, or raise the limit in book.yaml: `limits: {{{raise}}}`"
+            ))
+    };
+    if cost.work > limits.work {
+        return Err(refuse(
+            format!(
+                "would cost {:.3e} parameter-sample-epochs ({:.0} parameters × {} samples × {} epochs), more than the limit of {:.3e}",
+                cost.work,
+                cost.parameters,
+                data.x.nrows(),
+                train.epochs,
+                limits.work
+            ),
+            "the model, the data or `epochs:`",
+            format!("work: {:.3e}", cost.work),
+        ));
+    }
+    if cost.memory_mb > limits.memory_mb {
+        return Err(refuse(
+            format!(
+                "would need about {:.0} MiB of memory, more than the limit of {:.0} MiB",
+                cost.memory_mb, limits.memory_mb
+            ),
+            "the model, the data or `batch:`",
+            format!("memory_mb: {:.0}", cost.memory_mb.ceil()),
+        ));
+    }
+    Ok(())
 }
 
 /// Train a block's model on its prepared data.
@@ -438,4 +531,25 @@ pub fn predict(model: &Model, x: &Array2<f32>) -> Array2<f32> {
         out.slice_mut(ndarray::s![start..end, ..]).assign(&part);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_estimates() {
+        // The sample book's MNIST network: Keras counts 795,010 parameters.
+        let c = estimate(784, &[1000, 10], 60_000, Some(1024), 5);
+        assert_eq!(c.parameters, 795_010.0);
+        assert_eq!(c.work, 795_010.0 * 60_000.0 * 5.0);
+        assert!(c.work < Limits::default().work / 10.0);
+        assert!(
+            (150.0..Limits::default().memory_mb).contains(&c.memory_mb),
+            "{c:?}"
+        );
+        // Two layers of 100,000 units cannot be allocated quietly.
+        let huge = estimate(2, &[100_000, 100_000], 4, None, 1);
+        assert!(huge.memory_mb > 100_000.0, "{huge:?}");
+    }
 }

@@ -7,7 +7,7 @@ mod write;
 
 pub use search::{index_script as search_index, tokens as search_tokens};
 pub use theme::Theme;
-pub use write::{Files, write_site};
+pub use write::{Files, recover, write_site};
 
 use serde_json::{Value, json};
 

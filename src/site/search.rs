@@ -97,7 +97,13 @@ pub fn index_json(c: &Collected) -> String {
             .map(|(t, s)| (t, s.into_iter().collect()))
             .collect(),
     };
-    serde_json::to_string(&index).unwrap_or_else(|_| "{}".into())
+    // `<`, `>` and `&` as JSON escapes: the index is script text, and must never read as
+    // markup wherever it ends up.
+    serde_json::to_string(&index)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Chinese, Japanese and Korean characters (written without spaces between words).
@@ -496,8 +502,10 @@ mod tests {
         assert!(terms.get("hidden").is_none(), "scripts skipped");
         // The anchor link's `#` is not part of the title.
         assert_eq!(v["docs"][1][2], "The XOR");
-        // Text stays plain in the index: the client only ever sets textContent.
-        assert!(json.contains("Regions <of> XOR"));
+        // Text stays plain in the index (the client only ever sets textContent), with `<` and
+        // `>` as JSON escapes so the script text never reads as markup.
+        assert!(json.contains("Regions \\u003cof\\u003e XOR"), "{json}");
+        assert!(!json.contains('<'));
     }
 
     #[test]

@@ -102,6 +102,7 @@ impl Theme {
                         let text = String::from_utf8(bytes).map_err(|_| {
                             Diagnostic::error("E040", "template is not UTF-8")
                                 .at(Location::file(&shown))
+                                .hint("templates are tera text files; save it as UTF-8")
                         })?;
                         overrides.push((rel, text, shown));
                     } else {

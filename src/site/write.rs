@@ -26,13 +26,16 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
         .unwrap_or_else(|| "site".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    remove_stale(parent, &name);
+    recover(out);
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io("remove", &tmp, e))?;
     }
     std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
     let result = (|| {
-        for (rel, bytes) in files {
+        for (i, (rel, bytes)) in files.iter().enumerate() {
+            if i == files.len() / 2 {
+                crate::test_pause("site-write");
+            }
             let path = safe_join(&tmp, rel).ok_or_else(|| {
                 Diagnostic::error("E050", format!("refusing to write outside the site: {rel}"))
             })?;
@@ -44,6 +47,7 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
         if out.exists() {
             std::fs::rename(out, &old).map_err(|e| io("move aside", out, e))?;
         }
+        crate::test_pause("site-swap");
         if let Err(e) = std::fs::rename(&tmp, out) {
             // Put the previous site back so the author keeps a working copy.
             let _ = std::fs::rename(&old, out);
@@ -58,7 +62,8 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
     result
 }
 
-/// Temporary folders of builds that were killed (their process is gone) are ours to remove.
+/// Temporary folders of builds that were killed (their process is gone) are ours to remove,
+/// once a previous site moved aside is back in place.
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -68,14 +73,48 @@ fn remove_stale(parent: &Path, name: &str) {
         for kind in ["tmp", "old"] {
             let prefix = format!(".{name}.{kind}-");
             if let Some(pid) = file.strip_prefix(&prefix)
-                && pid
-                    .parse::<u32>()
-                    .is_ok_and(|p| !Path::new(&format!("/proc/{p}")).exists())
+                && dead(pid)
             {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
     }
+}
+
+/// Put back the previous site a killed build had moved aside (`.site.old-PID`) when no site
+/// took its place, then remove what killed builds left behind. Called at the start of every
+/// build.
+pub fn recover(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let file = entry.file_name().to_string_lossy().to_string();
+        if let Some(pid) = file.strip_prefix(&format!(".{name}.old-"))
+            && dead(pid)
+            && !out.exists()
+        {
+            let _ = std::fs::rename(entry.path(), out);
+        }
+    }
+    remove_stale(parent, &name);
+}
+
+/// Whether the build process `pid` is gone.
+fn dead(pid: &str) -> bool {
+    pid.parse::<u32>()
+        .is_ok_and(|p| !Path::new(&format!("/proc/{p}")).exists())
 }
 
 /// Join a relative site path, refusing absolute paths and `..`.

@@ -46,29 +46,34 @@ const MAX_BYTES: u64 = 512 * 1024 * 1024;
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IdxError> {
     let file = std::fs::File::open(path)
         .map_err(|e| IdxError::Io(format!("cannot open {}: {e}", path.display())))?;
-    let mut head = [0u8; 2];
-    let mut reader = std::io::BufReader::new(file);
     let mut raw = Vec::new();
-    reader
-        .by_ref()
-        .take(2)
+    file.take(MAX_BYTES + 1)
         .read_to_end(&mut raw)
         .map_err(|e| IdxError::Io(format!("cannot read {}: {e}", path.display())))?;
-    head[..raw.len()].copy_from_slice(&raw);
-    let rest = std::io::Cursor::new(raw).chain(reader);
+    // Callers name the file (MnistError::Bad shows its path).
+    decompress(&raw)
+}
+
+/// The bytes themselves, or their gzip decompression (bounded) when they start with gzip's
+/// magic number.
+pub fn decompress(raw: &[u8]) -> Result<Vec<u8>, IdxError> {
+    if raw.len() as u64 > MAX_BYTES {
+        return Err(IdxError::Format(format!(
+            "the file is larger than {} MiB",
+            MAX_BYTES >> 20
+        )));
+    }
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return Ok(raw.to_vec());
+    }
     let mut out = Vec::new();
-    let result = if head == [0x1f, 0x8b] {
-        flate2::read::GzDecoder::new(rest)
-            .take(MAX_BYTES + 1)
-            .read_to_end(&mut out)
-    } else {
-        rest.take(MAX_BYTES + 1).read_to_end(&mut out)
-    };
-    result.map_err(|e| IdxError::Format(format!("{}: cannot decompress: {e}", path.display())))?;
+    flate2::read::GzDecoder::new(raw)
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| IdxError::Format(format!("cannot decompress: {e}")))?;
     if out.len() as u64 > MAX_BYTES {
         return Err(IdxError::Format(format!(
-            "{} is larger than {} MiB",
-            path.display(),
+            "the decompressed file is larger than {} MiB",
             MAX_BYTES >> 20
         )));
     }

@@ -1,0 +1,387 @@
+//! `nnbook explain E0NN`: a longer explanation, with an example, of every diagnostic code.
+//! A test reads the sources and checks that every code used has an entry here.
+
+/// One explained code.
+pub struct Explanation {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
+/// Every code nnbook emits, in order.
+pub const EXPLANATIONS: &[Explanation] = &[
+    Explanation {
+        code: "E001",
+        title: "book.yaml is missing, unreadable or not valid YAML",
+        text: "nnbook starts from `book.yaml` at the book's root (`--root DIR`, default the current
+folder). The file must exist, be UTF-8 text and be a YAML mapping.
+
+Example:
+
+    title: [My book        # an unclosed `[`
+
+Fix the syntax at the position shown, or run `nnbook init DIR` to create a new book.",
+    },
+    Explanation {
+        code: "E002",
+        title: "unknown key in book.yaml",
+        text: "Every key of `book.yaml` is checked, so a typo is reported instead of silently
+ignored. The valid keys are: title, authors, description, language, site_url, chapters,
+theme, output, datasets, cache, snapshots, limits.
+
+Example:
+
+    title: My book
+    autors: [Ada]          # did you mean `authors`?",
+    },
+    Explanation {
+        code: "E003",
+        title: "a value in book.yaml has the wrong type or is not allowed",
+        text: "A key of `book.yaml` holds a value of the wrong type (a list where a string is
+expected, a number where a list is expected), is out of range (a negative limit), or names
+a chapter twice.
+
+Example:
+
+    title: My book
+    authors: Ada           # a list is expected: [Ada]
+    chapters: [a.md, a.md] # a chapter may appear only once",
+    },
+    Explanation {
+        code: "E004",
+        title: "a chapter cannot be read",
+        text: "Chapters are the Markdown files of `content/` (or those listed under `chapters:` in
+book.yaml). Each must exist inside the book, be a regular file (not a folder or a symlink
+loop), be UTF-8 text and be smaller than 8 MiB.
+
+Example:
+
+    chapters: [intro.md, missing.md]   # content/missing.md does not exist
+
+Save the file as UTF-8, split very large chapters, or fix the name in book.yaml.",
+    },
+    Explanation {
+        code: "E005",
+        title: "a chapter's front matter is not valid YAML",
+        text: "A chapter may start with front matter between two `---` lines. Its YAML must parse.
+
+Example:
+
+    ---
+    title: [Intro
+    ---",
+    },
+    Explanation {
+        code: "E006",
+        title: "a chapter's front matter has an unknown key or a bad value",
+        text: "Front matter accepts `title` and `description`, both strings.
+
+Example:
+
+    ---
+    titel: Intro           # did you mean `title`?
+    ---",
+    },
+    Explanation {
+        code: "E007",
+        title: "nnbook init cannot create the book",
+        text: "`nnbook init DIR` refuses to overwrite a folder that already holds a book
+(a `book.yaml`) and reports files it cannot write.
+
+Example:
+
+    nnbook init demo && nnbook init demo   # the second call fails
+
+Choose a new folder or remove the old book first.",
+    },
+    Explanation {
+        code: "E008",
+        title: "the output or cache folder is not allowed",
+        text: "`nnbook build` replaces the output folder on every build, and `nnbook clean` deletes
+it, so it must be a folder of its own inside the book: not the book root, not `content/`,
+not the theme, not absolute, not reached through `..` or a symlink out of the book, and not
+overlapping the cache. `nnbook clean` only deletes a folder holding nnbook's manifest.json.
+
+Example:
+
+    output: content        # would overwrite the chapters; use `output: site`",
+    },
+    Explanation {
+        code: "E009",
+        title: "a path named by the book leaves the book",
+        text: "Every path a book names (chapters, theme, datasets, cache, snapshots, output) is
+resolved, symlinks included, and must stay inside the book's root. A dataset folder may
+also be outside when the user names it with $NNBOOK_DATA_DIR.
+
+Example:
+
+    theme: ../../etc       # leaves the book
+    chapters: [link.md]    # content/link.md is a symlink to /home/me/secret.md",
+    },
+    Explanation {
+        code: "E010",
+        title: "an experiment block is not valid YAML or is not closed",
+        text: "An experiment block is a fenced code block with the info string `nn`; its body is
+YAML and it ends with a line of three backticks.
+
+Example:
+
+    ```nn
+    id: xor
+    train: {optimizer: [      # unclosed `[`
+    ```",
+    },
+    Explanation {
+        code: "E011",
+        title: "unknown key in an experiment block",
+        text: "Every key of an experiment block is checked against the schema; the guide chapter
+lists them. A typo gets a did-you-mean hint.
+
+Example:
+
+    id: xor
+    data: {generator: xor}
+    trian: {epochs: 10}    # did you mean `train`?",
+    },
+    Explanation {
+        code: "E012",
+        title: "unknown name in an experiment block",
+        text: "Closed sets of names (activations, losses, optimizers, generators, figure kinds,
+table kinds, metrics, scalings) are checked; a typo gets a did-you-mean hint.
+
+Example:
+
+    model: [{dense: 4, activation: rleu}]   # did you mean `relu`?",
+    },
+    Explanation {
+        code: "E013",
+        title: "a value in an experiment block is missing, of the wrong type or out of range",
+        text:
+            "A required key is missing, a value has the wrong type (text where a number is
+expected), is out of its range (zero units, a negative learning rate, more epochs or a
+larger grid than allowed), or two settings contradict each other (softmax with binary
+cross-entropy, `model:` in a `use:` block).
+
+Example:
+
+    model: [{dense: 0}]                       # a layer needs at least one unit
+    train: {loss: binary-crossentropy}        # with a softmax output: use categorical-crossentropy",
+    },
+    Explanation {
+        code: "E014",
+        title: "the model does not fit its data",
+        text: "The model's output layer must match the data: one sigmoid unit for two classes, one
+softmax unit per class, one linear unit per regression target; validation data must have
+the training data's features and classes.
+
+Example:
+
+    data: {generator: xor}
+    model: [{dense: 3, activation: softmax}]   # xor has 2 classes",
+    },
+    Explanation {
+        code: "E015",
+        title: "duplicate experiment, figure or table id",
+        text: "Experiment ids are unique in the book (a later block reuses one with `use:`), and so
+are figure and table ids, because they are the labels prose refers to.
+
+Example:
+
+    ```nn
+    id: xor
+    ...
+    ```
+    ```nn
+    id: xor        # already defined; use `use: xor` to show more of it
+    ```",
+    },
+    Explanation {
+        code: "E016",
+        title: "`use:` names an unknown experiment",
+        text: "`use: ID` shows more of an experiment defined by another block (`id: ID`) without
+retraining it. The id must exist somewhere in the book.
+
+Example:
+
+    use: xro       # did you mean `xor`?",
+    },
+    Explanation {
+        code: "E020",
+        title: "unknown cross-reference label",
+        text: "Prose refers to figures and tables with `@id`; the id must be one a block's `show:`
+gives (explicitly with `id:` or by default). A typo gets a did-you-mean hint. Write `\\@`
+for a literal at sign.
+
+Example:
+
+    As @xor-curev shows ...     # did you mean `xor-curve`?",
+    },
+    Explanation {
+        code: "E021",
+        title: "math cannot be rendered",
+        text: "Math between `$…$` (inline) or `$$…$$` (display) is LaTeX, turned into MathML at
+build time. An unknown command or unbalanced braces is an error.
+
+Example:
+
+    $\\frac{1}{2$             # unbalanced brace",
+    },
+    Explanation {
+        code: "E030",
+        title: "an experiment failed to train",
+        text: "Training stopped: the loss, a gradient or a weight became NaN or infinite
+(divergence), the model could not be built, or the experiment would cost more than the
+book's `limits:` allow. No figure is drawn from a failed run.
+
+Example:
+
+    train: {optimizer: sgd, lr: 1000}    # diverges: try a smaller `lr:`
+
+For the cost limit, the message gives the estimate and the `limits:` key to raise.",
+    },
+    Explanation {
+        code: "E031",
+        title: "data or a figure cannot be made",
+        text: "The data of a block cannot be generated (a seed out of range, an empty dataset), or
+a figure cannot be drawn from the experiment (a decision-regions figure of data with more
+than two features).
+
+Example:
+
+    data: {generator: two-blobs-3d}
+    show: [{figure: decision-regions}]        # three features: no 2-D map of regions",
+    },
+    Explanation {
+        code: "E032",
+        title: "a dataset file is corrupt",
+        text: "An IDX file (MNIST) has a bad magic number, header counts that do not match its
+size, a truncated gzip stream or a SHA-256 that differs from the published one.
+
+Example:
+
+    datasets/mnist/t10k-images-idx3-ubyte.gz   # truncated download
+
+Replace the file with an intact copy.",
+    },
+    Explanation {
+        code: "E040",
+        title: "a theme template is broken",
+        text: "A book may override the default theme's templates (tera) by name in its `theme:`
+folder. The folder must exist, and templates must be UTF-8 and parse and render.
+
+Example:
+
+    {% block content %}{{ page.content | safe }     # unclosed `}}`
+
+The default templates stay reachable as `nnbook/<name>`.",
+    },
+    Explanation {
+        code: "E050",
+        title: "a file cannot be read or written",
+        text: "An operating-system error while reading or writing the site, the cache or the
+snapshots (permissions, a full disk). The previous site is kept.
+
+Example:
+
+    cannot create site/.tmp: Permission denied",
+    },
+    Explanation {
+        code: "E051",
+        title: "nnbook serve cannot listen on the address",
+        text: "`nnbook serve` binds 127.0.0.1:3000 unless told otherwise. Another program (or
+another `nnbook serve`) may hold the port, or the host may not exist on this machine.
+
+Example:
+
+    cannot listen on 127.0.0.1:3000: Address already in use
+
+Pick another port with `--port 3001`, or `--port 0` to take any free one (the address is
+printed).",
+    },
+    Explanation {
+        code: "E099",
+        title: "internal error",
+        text: "Something inside nnbook failed that no book should be able to cause. `nnbook serve`
+reports it like a failed build and keeps running; the previous pages stay served.
+
+Please report it with the book (or the smallest part of it) that makes it happen.",
+    },
+    Explanation {
+        code: "W001",
+        title: "an experiment was skipped because its dataset is missing",
+        text: "An external dataset (MNIST) was not found in the book's `datasets:` folder or under
+$NNBOOK_DATA_DIR. The book is still built and the figure shows \"needs dataset …\" with
+instructions; `--strict` turns this warning into an error.
+
+Example:
+
+    data: {generator: mnist}      # no mnist/ folder anywhere",
+    },
+];
+
+/// The explanation of `code` (case-insensitive; `E4` and `e004` both find E004).
+pub fn find(code: &str) -> Option<&'static Explanation> {
+    let code = code.trim().to_ascii_uppercase();
+    let (letter, digits) = code.split_at(code.len().min(1));
+    let n: u32 = digits.parse().ok()?;
+    let want = format!("{letter}{n:03}");
+    EXPLANATIONS.iter().find(|e| e.code == want)
+}
+
+/// The text `nnbook explain` prints.
+pub fn render(e: &Explanation) -> String {
+    format!("{}: {}\n\n{}\n", e.code, e.title, e.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_codes_loosely() {
+        assert_eq!(find("E012").unwrap().code, "E012");
+        assert_eq!(find("e12").unwrap().code, "E012");
+        assert_eq!(find("w1").unwrap().code, "W001");
+        assert!(find("E999").is_none() && find("").is_none() && find("Ex").is_none());
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        for w in EXPLANATIONS.windows(2) {
+            assert!(w[0].code < w[1].code, "{} {}", w[0].code, w[1].code);
+        }
+    }
+
+    /// Every code written in the sources (`"E0NN"` / `"W0NN"`) has an explanation.
+    #[test]
+    fn every_code_in_the_sources_is_explained() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        let mut found = 0;
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            // This file's own tests name codes that do not exist.
+            if entry.path().extension().is_none_or(|e| e != "rs")
+                || entry.path().ends_with("explain.rs")
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for (i, _) in text.match_indices('"') {
+                let code = text.get(i + 1..i + 5).unwrap_or("");
+                let closed = text.get(i + 5..i + 6) == Some("\"");
+                if closed
+                    && (code.starts_with('E') || code.starts_with('W'))
+                    && code[1..].bytes().all(|b| b.is_ascii_digit())
+                {
+                    found += 1;
+                    if find(code).is_none() {
+                        missing.push(format!("{code} ({})", entry.path().display()));
+                    }
+                }
+            }
+        }
+        assert!(found > 20, "the scan found only {found} codes");
+        assert!(missing.is_empty(), "codes without explanation: {missing:?}");
+    }
+}
