@@ -161,15 +161,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
                 })
                 .collect()
         };
-        match opts.jobs.and_then(|n| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .ok()
-        }) {
-            Some(pool) => pool.install(work),
-            None => work(),
-        }
+        run::with_jobs(opts.jobs, work)
     };
     let mut made_ok = Vec::with_capacity(made.len());
     for m in made {

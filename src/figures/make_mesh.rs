@@ -32,20 +32,26 @@ pub fn probability_field(
         y,
         p: Vec::with_capacity(n * n),
     };
-    let mut pts = Array2::<f32>::zeros((n * n, 2));
-    for j in 0..n {
-        for i in 0..n {
-            let [cx, cy] = field.centre(i, j);
-            pts[[j * n + i, 0]] = cx as f32;
-            pts[[j * n + i, 1]] = cy as f32;
-        }
-    }
+    let pts = centres(&field);
     field.p = run::predict(model, &pts)
         .column(column)
         .iter()
         .map(|v| f64::from(*v))
         .collect();
     Ok(field)
+}
+
+/// The centres of a field's cells, row by row from the bottom, as model inputs.
+fn centres(field: &Field) -> Array2<f32> {
+    let mut pts = Array2::<f32>::zeros((field.nx * field.ny, 2));
+    for j in 0..field.ny {
+        for i in 0..field.nx {
+            let [cx, cy] = field.centre(i, j);
+            pts[[j * field.nx + i, 0]] = cx as f32;
+            pts[[j * field.nx + i, 1]] = cy as f32;
+        }
+    }
+    pts
 }
 
 /// The frames of an evolution, the hidden panel's limits, and the hidden labels.
@@ -281,14 +287,7 @@ pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<
         y,
         p: Vec::new(),
     };
-    let mut pts = Array2::<f32>::zeros((N * N, 2));
-    for j in 0..N {
-        for i in 0..N {
-            let [cx, cy] = blank.centre(i, j);
-            pts[[j * N + i, 0]] = cx as f32;
-            pts[[j * N + i, 1]] = cy as f32;
-        }
-    }
+    let pts = centres(&blank);
     let mut columns = vec![pts.clone()];
     columns.extend(model.layer_outputs(&pts));
     let last = columns.len() - 1;

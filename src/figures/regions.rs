@@ -50,46 +50,17 @@ pub struct Arrow {
 
 /// Arrows in black with filled heads, labels in bold italic beside the tips.
 pub(super) fn arrows_layer(plot: &super::frame::Plot, id: &str, arrows: &[Arrow]) -> String {
-    use super::style::FONT;
-    let mut out =
-        format!("<g clip-path=\"url(#{id}-clip)\" fill=\"#000000\" stroke=\"#000000\">\n");
+    let mut out = format!("<g clip-path=\"url(#{id}-clip)\">\n");
     for a in arrows {
         if a.from.iter().chain(&a.to).any(|v| !v.is_finite()) {
             continue;
         }
-        let (x0, y0) = plot.map(a.from[0], a.from[1]);
-        let (x1, y1) = plot.map(a.to[0], a.to[1]);
-        let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
-        if len < 1e-6 {
-            continue;
-        }
-        let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
-        let head = 10.0f64.min(len * 0.4);
-        let (bx, by) = (x1 - ux * head, y1 - uy * head);
-        let (px, py) = (-uy * head * 0.4, ux * head * 0.4);
-        let _ = writeln!(
-            out,
-            "<path d=\"M{} {}L{} {}\" stroke-width=\"2\" fill=\"none\"/><path d=\"M{} {}L{} {}L{} {}Z\" stroke=\"none\"/>",
-            num(x0),
-            num(y0),
-            num(bx),
-            num(by),
-            num(x1),
-            num(y1),
-            num(bx + px),
-            num(by + py),
-            num(bx - px),
-            num(by - py)
-        );
-        if let Some(label) = &a.label {
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" stroke=\"none\" font-family=\"{FONT}\" font-size=\"14\" font-weight=\"bold\" font-style=\"italic\" text-anchor=\"middle\">{}</text>",
-                num(x1 + ux * 14.0),
-                num(y1 + uy * 14.0 + 5.0),
-                super::svg::escape_xml(label)
-            );
-        }
+        out.push_str(&super::svg::arrow(
+            plot.map(a.from[0], a.from[1]),
+            plot.map(a.to[0], a.to[1]),
+            10.0,
+            a.label.as_deref(),
+        ));
     }
     out.push_str("</g>\n");
     out

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::style::{FONT, INK, marker};
-use super::svg::{escape_xml, finish, id_of, num};
+use super::svg::{arrow, escape_xml, finish, id_of, num};
 use super::{Class, FigureError, Meta};
 
 /// Camera angles in degrees, as matplotlib's `view_init(elev, azim)`.
@@ -456,37 +456,7 @@ pub fn scatter3d(
     for a in &opts.arrows {
         let (x0, y0, _) = cam.project(a.from);
         let (x1, y1, _) = cam.project(a.to);
-        let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
-        if !len.is_finite() || len < 1e-6 {
-            continue;
-        }
-        let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
-        let head = 9.0f64.min(len * 0.4);
-        let (bx, by) = (x1 - ux * head, y1 - uy * head);
-        let (qx, qy) = (-uy * head * 0.4, ux * head * 0.4);
-        let _ = writeln!(
-            svg,
-            "<path d=\"M{} {}L{} {}\" stroke=\"#000000\" stroke-width=\"2\"/><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#000000\"/>",
-            num(x0),
-            num(y0),
-            num(bx),
-            num(by),
-            num(x1),
-            num(y1),
-            num(bx + qx),
-            num(by + qy),
-            num(bx - qx),
-            num(by - qy)
-        );
-        if let Some(l) = &a.label {
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{FONT}\" font-size=\"13\" font-weight=\"bold\" font-style=\"italic\" fill=\"{INK}\">{}</text>",
-                num(x1 + ux * 13.0),
-                num(y1 + uy * 13.0),
-                escape_xml(l)
-            );
-        }
+        svg.push_str(&arrow((x0, y0), (x1, y1), 9.0, a.label.as_deref()));
     }
 
     if opts.legend && classes.len() > 1 {

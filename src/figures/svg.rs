@@ -48,6 +48,44 @@ pub fn id_of(meta: &Meta) -> String {
     }
 }
 
+/// A black arrow from (x0, y0) to (x1, y1) in pixels, with a filled head of at most `head`
+/// pixels and an optional bold italic label beyond the tip. Empty for a zero-length arrow.
+pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64, label: Option<&str>) -> String {
+    let ((x0, y0), (x1, y1)) = (from, to);
+    let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+    if !len.is_finite() || len < 1e-6 {
+        return String::new();
+    }
+    let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
+    let head = head.min(len * 0.4);
+    let (bx, by) = (x1 - ux * head, y1 - uy * head);
+    let (qx, qy) = (-uy * head * 0.4, ux * head * 0.4);
+    let mut out = format!(
+        "<path d=\"M{} {}L{} {}\" stroke=\"#000000\" stroke-width=\"2\" fill=\"none\"/><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#000000\" stroke=\"none\"/>\n",
+        num(x0),
+        num(y0),
+        num(bx),
+        num(by),
+        num(x1),
+        num(y1),
+        num(bx + qx),
+        num(by + qy),
+        num(bx - qx),
+        num(by - qy)
+    );
+    if let Some(l) = label {
+        out.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{}\" font-size=\"13\" font-weight=\"bold\" font-style=\"italic\" fill=\"{}\" stroke=\"none\">{}</text>\n",
+            num(x1 + ux * 14.0),
+            num(y1 + uy * 14.0),
+            super::style::FONT,
+            super::style::INK,
+            escape_xml(l)
+        ));
+    }
+    out
+}
+
 /// Put `layers` just above the background (under the axes) and `overlay` on top, and add the
 /// accessible name and description.
 pub fn finish(svg: String, meta: &Meta, layers: &str, overlay: &str) -> String {

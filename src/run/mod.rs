@@ -107,15 +107,7 @@ pub fn run_all(
             })
             .collect()
     };
-    let results = match jobs.and_then(|n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .ok()
-    }) {
-        Some(pool) => pool.install(work),
-        None => work(),
-    };
+    let results = with_jobs(jobs, work);
     progress.finish();
     results.into_iter().collect()
 }
@@ -369,21 +361,14 @@ fn fit(
             )
         });
     }
-    let layers: Vec<engine::LayerSpec> = model_spec
-        .layers
-        .iter()
-        .map(|l| engine::LayerSpec {
-            units: l.units,
-            activation: activation(l.activation),
-        })
-        .collect();
-    let mut model = Model::new(data.x.ncols(), &layers, train.seed).map_err(|e| {
-        fail(
-            format!("experiment `{}`: {e}", block.id),
-            "check the model's layer sizes",
-            &model_spec.location,
-        )
-    })?;
+    let mut model =
+        Model::new(data.x.ncols(), &engine_layers(model_spec), train.seed).map_err(|e| {
+            fail(
+                format!("experiment `{}`: {e}", block.id),
+                "check the model's layer sizes",
+                &model_spec.location,
+            )
+        })?;
     given_weights(block, model_spec, &mut model)?;
     let cfg = TrainConfig {
         loss: loss(train.loss),
@@ -452,17 +437,33 @@ fn given_weights(block: &Block, spec: &ModelSpec, model: &mut Model) -> Result<(
     Ok(())
 }
 
-/// A model used as written (every layer's weights given, no training).
-fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Diagnostic> {
-    let layers: Vec<engine::LayerSpec> = spec
-        .layers
+/// Run `work` on a pool of `jobs` threads, or on rayon's global pool (one per core).
+pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match jobs.and_then(|n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .ok()
+    }) {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// The engine's layer list for a block's model.
+fn engine_layers(spec: &ModelSpec) -> Vec<engine::LayerSpec> {
+    spec.layers
         .iter()
         .map(|l| engine::LayerSpec {
             units: l.units,
             activation: activation(l.activation),
         })
-        .collect();
-    let mut model = Model::new(data.x.ncols(), &layers, 0).map_err(|e| {
+        .collect()
+}
+
+/// A model used as written (every layer's weights given, no training).
+fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Diagnostic> {
+    let mut model = Model::new(data.x.ncols(), &engine_layers(spec), 0).map_err(|e| {
         Diagnostic::error("E030", format!("experiment `{}`: {e}", block.id))
             .at(spec.location.clone())
             .hint("check the model's layer sizes")
