@@ -567,7 +567,8 @@ fn weight_arrows_on_decision_regions() {
         assert!(svg.contains(label), "{label}");
     }
     assert_eq!(
-        svg.matches("Z\" fill=\"#000000\" stroke=\"none\"/>").count(),
+        svg.matches("Z\" fill=\"#000000\" stroke=\"none\"/>")
+            .count(),
         3,
         "three arrowheads"
     );
