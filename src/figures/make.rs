@@ -662,8 +662,16 @@ fn draw(
                 y_label: o.y_label.clone().or(Some("x2".into())),
                 title: o.title.clone(),
             };
-            super::boundary_history(&fields, &pts, &r.data.class_of, &classes(r), &opts, meta)
-                .map_err(|e| e.to_string())
+            super::boundary_history(
+                &fields,
+                &pts,
+                &r.data.class_of,
+                &classes(r),
+                &opts,
+                meta,
+                "epoch",
+            )
+            .map_err(|e| e.to_string())
         }
         FigureKind::Scatter3d => {
             // The 2-D panel shows regions only: weight arrows belong to the 3-D views.
@@ -938,27 +946,11 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
     }
     let mut panels = Vec::new();
     for (k, id) in ids.iter().enumerate() {
-        let r = match outcomes.get(id) {
-            Some(Outcome::Done(r)) => r,
-            Some(_) => return Err(format!("experiment `{id}` did not run")),
-            None => {
-                let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
-                return Err(format!(
-                    "no experiment `{id}`{}",
-                    crate::diag::suggest(id, known)
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default()
-                ));
-            }
+        let Outcome::Done(r) = listed(id, outcomes)? else {
+            return Err(format!("experiment `{id}` did not run"));
         };
-        let t = r
-            .trained
-            .as_ref()
-            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
-        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
-            .iter()
-            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
-            .collect();
+        let t = trained_run(id, r)?;
+        let hidden = hidden_layers(&t.model);
         let mut part = show.clone();
         part.what = ShowKind::Figure(kind);
         part.options.compact = true;
@@ -1100,13 +1092,10 @@ fn sweep_overlay(
     let mut fields = Vec::new();
     let mut first: Option<&ExperimentResult> = None;
     for (k, id) in ids.iter().enumerate() {
-        let Some(Outcome::Done(r)) = outcomes.get(id) else {
-            return Err(format!("experiment `{id}` did not run or does not exist"));
+        let Outcome::Done(r) = listed(id, outcomes)? else {
+            return Err(format!("experiment `{id}` did not run"));
         };
-        let t = r
-            .trained
-            .as_ref()
-            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
+        let t = trained_run(id, r)?;
         let pts = points2(r)?;
         let (x, y) = (
             o.x.unwrap_or_else(|| extent(&pts, 0)),
@@ -1124,7 +1113,7 @@ fn sweep_overlay(
         y_label: o.y_label.clone().or(Some("x2".into())),
         title: o.title.clone(),
     };
-    super::boundary_history_labelled(
+    super::boundary_history(
         &fields,
         &points2(r)?,
         &r.data.class_of,
@@ -1134,6 +1123,33 @@ fn sweep_overlay(
         "run",
     )
     .map_err(|e| e.to_string())
+}
+
+/// The outcome of an experiment a sweep or runs table lists (an unknown id gets a suggestion).
+fn listed<'a>(id: &str, outcomes: &'a BTreeMap<String, Outcome>) -> Result<&'a Outcome, String> {
+    outcomes.get(id).ok_or_else(|| {
+        let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
+        format!(
+            "no experiment `{id}`{}",
+            crate::diag::suggest(id, known)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default()
+        )
+    })
+}
+
+fn trained_run<'a>(id: &str, r: &'a ExperimentResult) -> Result<&'a run::Trained, String> {
+    r.trained
+        .as_ref()
+        .ok_or_else(|| format!("experiment `{id}` trains no model"))
+}
+
+/// "10 ReLU" for each hidden layer.
+fn hidden_layers(model: &crate::engine::Model) -> Vec<String> {
+    model.layers[..model.layers.len().saturating_sub(1)]
+        .iter()
+        .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
+        .collect()
 }
 
 /// Four decimals, or four significant digits for values too small to show that way.
@@ -1150,16 +1166,7 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
     let ids = show.options.runs.clone().unwrap_or_default();
     let mut rows = Vec::new();
     for id in &ids {
-        let Some(outcome) = outcomes.get(id) else {
-            let known: Vec<&str> = outcomes.keys().map(String::as_str).collect();
-            return Err(format!(
-                "no experiment `{id}`{}",
-                crate::diag::suggest(id, known)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default()
-            ));
-        };
-        let Outcome::Done(r) = outcome else {
+        let Outcome::Done(r) = listed(id, outcomes)? else {
             rows.push(vec![
                 id.clone(),
                 "not run".into(),
@@ -1171,14 +1178,8 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
             ]);
             continue;
         };
-        let t = r
-            .trained
-            .as_ref()
-            .ok_or_else(|| format!("experiment `{id}` trains no model"))?;
-        let hidden: Vec<String> = t.model.layers[..t.model.layers.len().saturating_sub(1)]
-            .iter()
-            .map(|l| format!("{} {}", l.w.ncols(), activation_label(l.activation)))
-            .collect();
+        let t = trained_run(id, r)?;
+        let hidden = hidden_layers(&t.model);
         let m = t.final_metrics();
         let metric = m
             .get("accuracy")

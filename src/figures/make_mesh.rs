@@ -54,6 +54,30 @@ fn centres(field: &Field) -> Array2<f32> {
     pts
 }
 
+/// The models kept at the epochs a figure asks for (its `frames`, or the default schedule),
+/// always with the last kept one (the last or stopping epoch).
+fn kept_models<'a>(
+    t: &'a crate::run::Trained,
+    o: &FigureOptions,
+) -> Result<Vec<&'a (usize, Model)>, String> {
+    let wanted = o
+        .frames
+        .clone()
+        .unwrap_or_else(|| default_frames(t.train.epochs));
+    let snaps = &t.history.snapshots;
+    let last = snaps.last().map(|s| s.0);
+    let kept: Vec<&(usize, Model)> = snaps
+        .iter()
+        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
+        .collect();
+    if kept.is_empty() {
+        return Err(
+            "no models were kept while training; was the figure added to a `use:` block?".into(),
+        );
+    }
+    Ok(kept)
+}
+
 /// The frames of an evolution, the hidden panel's limits, and the hidden labels.
 pub struct Frames {
     pub frames: Vec<Frame>,
@@ -80,21 +104,7 @@ pub fn evolution_frames(
                 .into(),
         );
     }
-    let wanted = o
-        .frames
-        .clone()
-        .unwrap_or_else(|| default_frames(t.train.epochs));
-    let snaps = &t.history.snapshots;
-    let last = snaps.last().map(|s| s.0);
-    let kept: Vec<&(usize, Model)> = snaps
-        .iter()
-        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
-        .collect();
-    if kept.is_empty() {
-        return Err(
-            "no models were kept while training; was the figure added to a `use:` block?".into(),
-        );
-    }
+    let kept = kept_models(t, o)?;
     let n = o.grid.unwrap_or(100);
     let mut frames = Vec::with_capacity(kept.len());
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
@@ -162,28 +172,11 @@ pub fn boundary_fields(
     if t.model.input_dim() != 2 {
         return Err("a boundary history needs two inputs".into());
     }
-    let wanted = o
-        .frames
-        .clone()
-        .unwrap_or_else(|| default_frames(t.train.epochs));
-    let snaps = &t.history.snapshots;
-    let last = snaps.last().map(|s| s.0);
     let n = o.grid.unwrap_or(150);
-    snaps
-        .iter()
-        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
+    kept_models(t, o)?
+        .into_iter()
         .map(|(e, m)| Ok((*e, probability_field(m, x, y, n)?)))
-        .collect::<Result<Vec<_>, String>>()
-        .and_then(|v| {
-            if v.is_empty() {
-                Err(
-                    "no models were kept while training; was the figure added to a `use:` block?"
-                        .into(),
-                )
-            } else {
-                Ok(v)
-            }
-        })
+        .collect()
 }
 
 /// The input plane's grid lines after a 2-unit hidden layer (INVENTORY §4.2): `grid` lines in

@@ -253,21 +253,9 @@ pub fn probability_mesh(
     Ok(finish(plot.svg, meta, &layers, &overlay))
 }
 
-/// The p = 0.5 boundary of several epochs in one panel, light (early) to dark (late), each
-/// labelled in the legend, over the data points.
+/// The p = 0.5 boundary of several models in one panel, light (first) to dark (last), each
+/// labelled in the legend as `word` and its number ("epoch 5", "run 2"), over the data points.
 pub fn boundary_history(
-    fields: &[(usize, Field)],
-    points: &[[f64; 2]],
-    class_of: &[usize],
-    classes: &[Class],
-    opts: &MeshOptions,
-    meta: &Meta,
-) -> Result<String, FigureError> {
-    boundary_history_labelled(fields, points, class_of, classes, opts, meta, "epoch")
-}
-
-/// [`boundary_history`] with the legend's word for the numbers ("epoch", "run").
-pub fn boundary_history_labelled(
     fields: &[(usize, Field)],
     points: &[[f64; 2]],
     class_of: &[usize],

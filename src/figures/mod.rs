@@ -26,7 +26,7 @@ pub use curve::{CurveOptions, Series, training_curve};
 pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
 pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
-pub use mesh::{Field, MeshOptions, boundary_history, boundary_history_labelled, probability_mesh};
+pub use mesh::{Field, MeshOptions, boundary_history, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
 pub use panels::panel_grid;
 pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};

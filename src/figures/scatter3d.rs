@@ -66,11 +66,13 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 
 impl Camera {
     fn new(view: View, limits: [[f64; 2]; 3], size: f64, centre: (f64, f64)) -> Camera {
+        // libm, not the platform's sin and cos: the same pixels on every machine.
         let (e, a) = (view.elevation.to_radians(), view.azimuth.to_radians());
+        let (se, ce, sa, ca) = (libm::sin(e), libm::cos(e), libm::sin(a), libm::cos(a));
         let mut cam = Camera {
-            right: [-a.sin(), a.cos(), 0.0],
-            up: [-e.sin() * a.cos(), -e.sin() * a.sin(), e.cos()],
-            eye: [e.cos() * a.cos(), e.cos() * a.sin(), e.sin()],
+            right: [-sa, ca, 0.0],
+            up: [-se * ca, -se * sa, ce],
+            eye: [ce * ca, ce * sa, se],
             lo: limits.map(|l| l[0]),
             span: limits.map(|l| l[1] - l[0]),
             scale: 1.0,
@@ -122,7 +124,7 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
         return Vec::new();
     }
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)

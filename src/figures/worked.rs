@@ -27,12 +27,12 @@ fn apply(act: Activation, z: &[f64]) -> Vec<f64> {
     match act {
         Activation::Linear => z.to_vec(),
         Activation::Relu => z.iter().map(|v| v.max(0.0)).collect(),
-        Activation::Tanh => z.iter().map(|v| v.tanh()).collect(),
-        Activation::Sigmoid => z.iter().map(|v| 1.0 / (1.0 + (-v).exp())).collect(),
+        Activation::Tanh => z.iter().map(|v| libm::tanh(*v)).collect(),
+        Activation::Sigmoid => z.iter().map(|v| 1.0 / (1.0 + libm::exp(-v))).collect(),
         Activation::Step => z.iter().map(|v| f64::from(u8::from(*v >= 0.0))).collect(),
         Activation::Softmax => {
             let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let e: Vec<f64> = z.iter().map(|v| (v - m).exp()).collect();
+            let e: Vec<f64> = z.iter().map(|v| libm::exp(v - m)).collect();
             let s: f64 = e.iter().sum();
             e.iter().map(|v| v / s).collect()
         }
