@@ -4,6 +4,7 @@
 use ndarray::Array2;
 
 use super::math::exp;
+use super::simd::multiversion;
 
 /// A layer's activation function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,12 +19,14 @@ pub enum Activation {
     Step,
 }
 
-/// σ(z) = 1 / (1 + e^−z), computed without overflow for large |z|.
+/// σ(z) = 1 / (1 + e^−z), computed without overflow for large |z|: with e = e^−|z|, σ is
+/// 1/(1 + e) for z ≥ 0 and e/(1 + e) below (one exp, no branch, so loops vectorise).
+#[inline(always)]
 pub fn sigmoid(z: f32) -> f32 {
+    let e = exp(-z.abs());
     if z >= 0.0 {
-        1.0 / (1.0 + exp(-z))
+        1.0 / (1.0 + e)
     } else {
-        let e = exp(z);
         e / (1.0 + e)
     }
 }
@@ -31,58 +34,83 @@ pub fn sigmoid(z: f32) -> f32 {
 impl Activation {
     /// Apply to pre-activations `z` (one row per sample).
     pub fn forward(self, z: &Array2<f32>) -> Array2<f32> {
-        match self {
-            Activation::Linear => z.clone(),
-            Activation::Relu => z.mapv(|v| v.max(0.0)),
-            Activation::Tanh => z.mapv(libm::tanhf),
-            Activation::Sigmoid => z.mapv(sigmoid),
-            Activation::Step => z.mapv(|v| if v >= 0.0 { 1.0 } else { 0.0 }),
-            Activation::Softmax => {
-                let mut out = z.clone();
-                for mut row in out.rows_mut() {
-                    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                    row.mapv_inplace(|v| exp(v - max));
-                    let sum: f32 = row.iter().sum();
-                    row.mapv_inplace(|v| v / sum);
-                }
-                out
-            }
+        let z = z.as_standard_layout();
+        let mut a = Array2::zeros(z.dim());
+        if let (Some(zs), Some(out)) = (z.as_slice(), a.as_slice_mut()) {
+            self.forward_slice(zs, out, z.ncols());
         }
+        a
+    }
+
+    /// a = g(z) on whole rows of `cols` values (softmax works row by row).
+    pub fn forward_slice(self, z: &[f32], a: &mut [f32], cols: usize) {
+        forward_rows(self, z, a, cols);
     }
 
     /// dL/dz from dL/da, given the pre-activations `z` and outputs `a`. Softmax's full Jacobian
     /// is applied row by row; the step has no gradient (zero).
     pub fn backward(self, z: &Array2<f32>, a: &Array2<f32>, grad: &Array2<f32>) -> Array2<f32> {
-        match self {
-            Activation::Linear => grad.clone(),
-            Activation::Relu => {
-                let mut g = grad.clone();
-                g.zip_mut_with(z, |g, &z| {
-                    if z <= 0.0 {
-                        *g = 0.0;
-                    }
-                });
-                g
-            }
-            Activation::Tanh => {
-                let mut g = grad.clone();
-                g.zip_mut_with(a, |g, &a| *g *= 1.0 - a * a);
-                g
-            }
-            Activation::Sigmoid => {
-                let mut g = grad.clone();
-                g.zip_mut_with(a, |g, &a| *g *= a * (1.0 - a));
-                g
-            }
+        let mut g = grad.as_standard_layout().into_owned();
+        let (z, a) = (z.as_standard_layout(), a.as_standard_layout());
+        if let (Some(zs), Some(as_), Some(gs)) = (z.as_slice(), a.as_slice(), g.as_slice_mut()) {
+            self.backward_slice(zs, as_, gs, grad.ncols());
+        }
+        g
+    }
+
+    /// `g` holds dL/da on whole rows of `cols` values and becomes dL/dz, in place.
+    pub fn backward_slice(self, z: &[f32], a: &[f32], g: &mut [f32], cols: usize) {
+        backward_rows(self, z, a, g, cols);
+    }
+}
+
+multiversion! {
+    fn forward_rows(act: Activation, z: &[f32], a: &mut [f32], cols: usize) {
+        match act {
+            Activation::Linear => a.copy_from_slice(z),
+            Activation::Relu => a.iter_mut().zip(z).for_each(|(a, z)| *a = z.max(0.0)),
+            Activation::Tanh => a.iter_mut().zip(z).for_each(|(a, z)| *a = libm::tanhf(*z)),
+            Activation::Sigmoid => a.iter_mut().zip(z).for_each(|(a, z)| *a = sigmoid(*z)),
+            Activation::Step => a
+                .iter_mut()
+                .zip(z)
+                .for_each(|(a, z)| *a = if *z >= 0.0 { 1.0 } else { 0.0 }),
             Activation::Softmax => {
-                let mut g = grad.clone();
-                for (mut grow, arow) in g.rows_mut().into_iter().zip(a.rows()) {
-                    let dot: f32 = grow.iter().zip(arow.iter()).map(|(g, a)| g * a).sum();
-                    grow.zip_mut_with(&arow, |g, &a| *g = a * (*g - dot));
+                if cols == 0 {
+                    return;
                 }
-                g
+                for (row, zr) in a.chunks_exact_mut(cols).zip(z.chunks_exact(cols)) {
+                    let max = zr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                    row.iter_mut().zip(zr).for_each(|(a, z)| *a = exp(z - max));
+                    let sum: f32 = row.iter().sum();
+                    row.iter_mut().for_each(|v| *v /= sum);
+                }
             }
-            Activation::Step => Array2::zeros(grad.dim()),
+        }
+    }
+}
+
+multiversion! {
+    fn backward_rows(act: Activation, z: &[f32], a: &[f32], g: &mut [f32], cols: usize) {
+        match act {
+            Activation::Linear => {}
+            Activation::Relu => g.iter_mut().zip(z).for_each(|(g, z)| {
+                if *z <= 0.0 {
+                    *g = 0.0;
+                }
+            }),
+            Activation::Tanh => g.iter_mut().zip(a).for_each(|(g, a)| *g *= 1.0 - a * a),
+            Activation::Sigmoid => g.iter_mut().zip(a).for_each(|(g, a)| *g *= a * (1.0 - a)),
+            Activation::Softmax => {
+                if cols == 0 {
+                    return;
+                }
+                for (gr, ar) in g.chunks_exact_mut(cols).zip(a.chunks_exact(cols)) {
+                    let dot: f32 = gr.iter().zip(ar).map(|(g, a)| g * a).sum();
+                    gr.iter_mut().zip(ar).for_each(|(g, a)| *g = a * (*g - dot));
+                }
+            }
+            Activation::Step => g.fill(0.0),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Adam exactly as Keras 3 writes it: m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2);
 //! α = lr·√(1 − β2ᵗ)/(1 − β1ᵗ); θ ← θ − α·m/(√v + ε). The ε is added to the uncorrected √v.
 
-use ndarray::{ArrayViewMut, Dimension, Zip};
+use super::simd::multiversion;
+use super::update::{Checked, update};
 
 /// Adam's settings (Keras defaults via [`Adam::keras`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,28 +31,34 @@ impl Adam {
         self.lr * libm::sqrtf(1.0 - b2t) / (1.0 - b1t)
     }
 
-    /// Update one parameter tensor with its moment estimates.
-    pub fn step<D: Dimension>(
+    /// Update one parameter tensor with its moment estimates (slices of one length).
+    pub fn step(
         &self,
         alpha: f32,
-        param: ArrayViewMut<f32, D>,
-        grad: ndarray::ArrayView<f32, D>,
-        m: ArrayViewMut<f32, D>,
-        v: ArrayViewMut<f32, D>,
-    ) {
+        param: &mut [f32],
+        grad: &[f32],
+        m: &mut [f32],
+        v: &mut [f32],
+    ) -> Checked {
         // Keras computes 1 − β with Python floats (f64) and rounds once to f32.
         let one_minus_b1 = (1.0 - f64::from(self.beta1)) as f32;
         let one_minus_b2 = (1.0 - f64::from(self.beta2)) as f32;
         let eps = self.epsilon;
-        Zip::from(param)
-            .and(grad)
-            .and(m)
-            .and(v)
-            .for_each(|p, &g, m, v| {
-                *m += (g - *m) * one_minus_b1;
-                *v += (g * g - *v) * one_minus_b2;
-                *p -= alpha * *m / (libm::sqrtf(*v) + eps);
-            });
+        update(param, grad, m, v, |p, g, m, v| {
+            adam_rule(p, g, m, v, [alpha, one_minus_b1, one_minus_b2, eps]);
+        })
+    }
+}
+
+multiversion! {
+    fn adam_rule(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], k: [f32; 4]) {
+        let [alpha, one_minus_b1, one_minus_b2, eps] = k;
+        for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+            *m += (g - *m) * one_minus_b1;
+            *v += (g * g - *v) * one_minus_b2;
+            // IEEE square roots are correctly rounded: the same bits on every CPU.
+            *p -= alpha * *m / (v.sqrt() + eps);
+        }
     }
 }
 
@@ -68,13 +75,14 @@ mod tests {
         let mut p = array![1.0f32, -2.0];
         let g = array![0.5f32, -4.0];
         let (mut m, mut v) = (array![0.0f32, 0.0], array![0.0f32, 0.0]);
-        adam.step(
+        let seen = adam.step(
             adam.alpha(1),
-            p.view_mut(),
-            g.view(),
-            m.view_mut(),
-            v.view_mut(),
+            p.as_slice_mut().unwrap(),
+            g.as_slice().unwrap(),
+            m.as_slice_mut().unwrap(),
+            v.as_slice_mut().unwrap(),
         );
+        assert!(seen.grads_finite && seen.params_finite);
         assert!((m[0] - 0.05).abs() < 1e-6 && (v[0] - 0.00025).abs() < 1e-7);
         let expect0 =
             1.0 - 0.001 * (0.001f64.sqrt() / 0.1 * 0.05 / (0.00025f64.sqrt() + 1e-7)) as f32;

@@ -1,9 +1,10 @@
 //! A fully connected layer: a = g(x·W + b). The backward pass sits right under the forward one.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2};
+use rayon::prelude::*;
 
 use super::activation::Activation;
-use super::matmul::{matmul, matmul_a_bt, matmul_at_b};
+use super::matmul::{matmul_a_bt_into, matmul_at_b_into, matmul_into, weight_grads_small};
 
 /// Weights `w` (inputs × units), biases `b` (units) and the activation.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,12 +14,21 @@ pub struct Dense {
     pub activation: Activation,
 }
 
-/// What the backward pass needs from the forward pass.
+/// What the backward pass needs from the forward pass (the layer's input is kept by the
+/// caller). The buffers are reused from batch to batch.
 #[derive(Debug, Clone)]
 pub struct Cache {
-    pub x: Array2<f32>,
     pub z: Array2<f32>,
     pub a: Array2<f32>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            z: Array2::zeros((0, 0)),
+            a: Array2::zeros((0, 0)),
+        }
+    }
 }
 
 /// Gradients of one layer's parameters.
@@ -26,6 +36,38 @@ pub struct Cache {
 pub struct Grads {
     pub w: Array2<f32>,
     pub b: Array1<f32>,
+}
+
+/// Element counts above which element-wise work is split across threads (by whole rows: no
+/// sum ever crosses a split).
+pub const PARALLEL_ELEMENTS: usize = 1 << 16;
+const ROWS_PER_TASK: usize = 64;
+
+/// Make `a` a standard-layout array of shape `dim`, reusing its memory when it already is.
+pub fn ensure(a: &mut Array2<f32>, dim: (usize, usize)) {
+    if a.dim() != dim || !a.is_standard_layout() {
+        *a = Array2::zeros(dim);
+    }
+}
+
+/// Run `f` on matching blocks of whole rows of two buffers (in parallel when they are large).
+pub fn zip_rows(
+    x: &mut [f32],
+    y: &mut [f32],
+    cols: usize,
+    f: &(dyn Fn(&mut [f32], &mut [f32]) + Sync),
+) {
+    if cols == 0 {
+        return;
+    }
+    if x.len() >= PARALLEL_ELEMENTS {
+        let step = ROWS_PER_TASK * cols;
+        x.par_chunks_mut(step)
+            .zip(y.par_chunks_mut(step))
+            .for_each(|(x, y)| f(x, y));
+    } else {
+        f(x, y);
+    }
 }
 
 impl Dense {
@@ -36,67 +78,94 @@ impl Dense {
 
     /// Pre-activations z = x·W + b.
     pub fn pre_activation(&self, x: &Array2<f32>) -> Array2<f32> {
-        let mut z = matmul(x, &self.w);
-        // Plain slice loops: ndarray's broadcasting costs more than the product for small layers.
-        let units = self.b.len();
-        if let (Some(zs), Some(bs)) = (z.as_slice_mut(), self.b.as_slice())
-            && units > 0
-        {
-            for row in zs.chunks_exact_mut(units) {
-                for (v, b) in row.iter_mut().zip(bs) {
-                    *v += b;
-                }
-            }
-        }
-        z
+        let mut cache = Cache::default();
+        self.forward_train(x.view(), &mut cache, false);
+        cache.z
     }
 
     /// Forward pass for inference.
     pub fn forward(&self, x: &Array2<f32>) -> Array2<f32> {
-        self.activation.forward(&self.pre_activation(x))
+        let mut cache = Cache::default();
+        self.forward_train(x.view(), &mut cache, true);
+        cache.a
     }
 
-    /// Forward pass keeping what backward needs.
-    pub fn forward_train(&self, x: &Array2<f32>) -> Cache {
-        let z = self.pre_activation(x);
-        let a = self.activation.forward(&z);
-        Cache { x: x.clone(), z, a }
-    }
-
-    /// Backward pass from dL/dz: parameter gradients, and dL/dx when `need_dx` (the first
-    /// layer's input gradient is never used, and it is the largest product).
-    pub fn backward_from_z(
-        &self,
-        cache: &Cache,
-        dz: &Array2<f32>,
-        need_dx: bool,
-    ) -> (Grads, Option<Array2<f32>>) {
-        let w = matmul_at_b(&cache.x, dz);
-        // Column sums in row order: a fixed summation order.
-        let units = dz.ncols();
-        let mut sums = vec![0f32; units];
-        let dz_std = dz.as_standard_layout();
-        if units > 0 {
-            for row in dz_std.as_slice().unwrap_or(&[]).chunks_exact(units) {
-                for (s, v) in sums.iter_mut().zip(row) {
-                    *s += v;
+    /// z = x·W + b and, when `activate`, a = g(z), into the cache's buffers.
+    pub fn forward_train(&self, x: ArrayView2<f32>, cache: &mut Cache, activate: bool) {
+        matmul_into(x, self.w.view(), &mut cache.z);
+        let units = self.units();
+        ensure(&mut cache.a, if activate { cache.z.dim() } else { (0, 0) });
+        let (Some(z), Some(a), Some(bias)) = (
+            cache.z.as_slice_mut(),
+            cache.a.as_slice_mut(),
+            self.b.as_slice(),
+        ) else {
+            return;
+        };
+        let act = self.activation;
+        let add_bias = |z: &mut [f32]| {
+            for row in z.chunks_exact_mut(units) {
+                for (v, b) in row.iter_mut().zip(bias) {
+                    *v += b;
                 }
             }
+        };
+        if activate {
+            zip_rows(z, a, units, &|z, a| {
+                add_bias(z);
+                act.forward_slice(z, a, units);
+            });
+        } else if units > 0 {
+            add_bias(z);
         }
-        let b = Array1::from_vec(sums);
-        let dx = need_dx.then(|| matmul_a_bt(dz, &self.w));
-        (Grads { w, b }, dx)
     }
 
-    /// Backward pass from dL/da (through the activation).
-    pub fn backward(
+    /// Backward pass from dL/dz of this layer, whose input was `x`: the parameter gradients
+    /// into `grads` and, when `dx` is given, dL/dx (the previous layer's dL/da; the first
+    /// layer's is never used, and it is the largest product).
+    pub fn backward_from_z(
         &self,
-        cache: &Cache,
-        da: &Array2<f32>,
-        need_dx: bool,
-    ) -> (Grads, Option<Array2<f32>>) {
-        let dz = self.activation.backward(&cache.z, &cache.a, da);
-        self.backward_from_z(cache, &dz, need_dx)
+        x: ArrayView2<f32>,
+        dz: &Array2<f32>,
+        grads: &mut Grads,
+        dx: Option<&mut Array2<f32>>,
+    ) {
+        if x.ncols() <= 16 && dz.ncols() <= 16 {
+            weight_grads_small(x, dz.view(), &mut grads.w, &mut grads.b);
+        } else {
+            matmul_at_b_into(x, dz.view(), &mut grads.w);
+            column_sums(dz, &mut grads.b);
+        }
+        if let Some(dx) = dx {
+            matmul_a_bt_into(dz.view(), self.w.view(), dx);
+        }
+    }
+}
+
+/// Column sums, each in row order: a fixed summation order (columns in parallel when large).
+fn column_sums(d: &Array2<f32>, out: &mut Array1<f32>) {
+    let units = d.ncols();
+    if out.len() != units {
+        *out = Array1::zeros(units);
+    }
+    let d = d.as_standard_layout();
+    let (Some(rows), Some(sums)) = (d.as_slice(), out.as_slice_mut()) else {
+        return;
+    };
+    let sum_columns = |j0: usize, sums: &mut [f32]| {
+        sums.fill(0.0);
+        for row in rows.chunks_exact(units) {
+            for (s, v) in sums.iter_mut().zip(&row[j0..]) {
+                *s += v;
+            }
+        }
+    };
+    if rows.len() >= PARALLEL_ELEMENTS && units >= 128 {
+        sums.par_chunks_mut(64)
+            .enumerate()
+            .for_each(|(i, s)| sum_columns(i * 64, s));
+    } else if units > 0 {
+        sum_columns(0, sums);
     }
 }
 
@@ -121,10 +190,15 @@ mod tests {
                 .map(|(a, c)| f64::from(a * c))
                 .sum()
         };
-        let cache = layer.forward_train(&x);
-        let (g, dx) = layer.backward(&cache, &c, true);
-        let dx = dx.unwrap();
-        assert!(layer.backward(&cache, &c, false).1.is_none());
+        let mut cache = Cache::default();
+        layer.forward_train(x.view(), &mut cache, true);
+        let dz = layer.activation.backward(&cache.z, &cache.a, &c);
+        let mut g = Grads {
+            w: Array2::zeros((0, 0)),
+            b: Array1::zeros(0),
+        };
+        let mut dx = Array2::zeros((0, 0));
+        layer.backward_from_z(x.view(), &dz, &mut g, Some(&mut dx));
         let eps = 1e-2f32;
         for i in 0..2 {
             for j in 0..3 {

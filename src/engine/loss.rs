@@ -6,6 +6,7 @@ use ndarray::Array2;
 
 use super::activation::{Activation, sigmoid};
 use super::math::{exp, ln};
+use super::simd::multiversion;
 
 /// A training loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,14 +39,18 @@ impl Loss {
         let n = y.nrows().max(1) as f32;
         match (self, out) {
             (Loss::BinaryCrossentropy, Activation::Sigmoid) => {
-                // max(z, 0) − z·y + ln(1 + e^−|z|), where ln(1 + e^−|z|) = −ln σ(|z|) and
-                // σ(|z|) = max(a, 1 − a) is already known from the forward pass.
-                let value = ordered_sum(
-                    z.iter()
-                        .zip(a.iter())
-                        .zip(y.iter())
-                        .map(|((&z, &a), &y)| z.max(0.0) - z * y - ln(a.max(1.0 - a))),
-                ) / (n * z.ncols() as f32);
+                let (zs, as_, ys) = (
+                    z.as_standard_layout(),
+                    a.as_standard_layout(),
+                    y.as_standard_layout(),
+                );
+                let terms = match (zs.as_slice(), as_.as_slice(), ys.as_slice()) {
+                    (Some(z), Some(a), Some(y)) if z.len() == a.len() && a.len() == y.len() => {
+                        bce_logit_terms(z, a, y)
+                    }
+                    _ => Vec::new(),
+                };
+                let value = ordered_sum(terms.into_iter()) / (n * z.ncols() as f32);
                 let mut g = a.clone();
                 g.zip_mut_with(y, |g, &y| *g = (*g - y) / (n * z.ncols() as f32));
                 (value, g)
@@ -105,6 +110,19 @@ impl Loss {
     /// The loss value alone (for evaluation).
     pub fn value(self, out: Activation, z: &Array2<f32>, a: &Array2<f32>, y: &Array2<f32>) -> f32 {
         self.value_and_grad(out, z, a, y).0
+    }
+}
+
+multiversion! {
+    /// max(z, 0) − z·y + ln(1 + e^−|z|) per element, where ln(1 + e^−|z|) = −ln σ(|z|) and
+    /// σ(|z|) = max(a, 1 − a) is already known from the forward pass. (Terms first, summed
+    /// after in order, so the logarithms vectorise.)
+    fn bce_logit_terms(z: &[f32], a: &[f32], y: &[f32]) -> Vec<f32> {
+        z.iter()
+            .zip(a)
+            .zip(y)
+            .map(|((&z, &a), &y)| z.max(0.0) - z * y - ln(a.max(1.0 - a)))
+            .collect()
     }
 }
 

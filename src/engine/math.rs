@@ -10,21 +10,14 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 /// 1.5·2^23: adding and subtracting it rounds an f32 to the nearest integer (ties to even).
 const ROUND: f32 = 12_582_912.0;
 
-/// e^x.
+/// e^x. Written without early returns (special cases are selected at the end) so loops over
+/// it vectorise; every lane computes exactly what the scalar code would.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
-    if x.is_nan() {
-        return x;
-    }
-    if x > 88.722_83 {
-        return f32::INFINITY;
-    }
-    if x < -103.972_08 {
-        return 0.0;
-    }
     // x = n·ln2 + r with |r| ≤ ln2/2, then e^r by its degree-7 Taylor polynomial.
-    let n = (x * LOG2E + ROUND) - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let xc = x.clamp(-103.972_08, 88.722_83);
+    let n = (xc * LOG2E + ROUND) - ROUND;
+    let r = (xc - n * LN2_HI) - n * LN2_LO;
     let mut p = 1.0 / 5040.0f32;
     p = p * r + 1.0 / 720.0;
     p = p * r + 1.0 / 120.0;
@@ -33,36 +26,38 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    scale(p, n as i32)
+    let v = scale(p, n as i32);
+    let v = if x > 88.722_83 { f32::INFINITY } else { v };
+    let v = if x < -103.972_08 { 0.0 } else { v };
+    if x.is_nan() { x } else { v }
 }
 
-/// p · 2^n, also when 2^n alone would underflow or overflow.
+/// 2^n as an f32, for −126 ≤ n ≤ 127.
+#[inline(always)]
+fn pow2(n: i32) -> f32 {
+    f32::from_bits(((n.clamp(-126, 127) + 127) as u32) << 23)
+}
+
+/// p · 2^n, also when 2^n alone would underflow or overflow (n in −151..=128).
 #[inline(always)]
 fn scale(p: f32, n: i32) -> f32 {
+    let big = p * pow2(127) * pow2(n - 127);
+    let small = p * pow2(-126) * pow2(n + 126);
+    let normal = p * pow2(n);
     if n > 127 {
-        return p
-            * f32::from_bits(((127 + 127) as u32) << 23)
-            * f32::from_bits(((n - 127 + 127) as u32) << 23);
+        big
+    } else if n < -126 {
+        small
+    } else {
+        normal
     }
-    if n < -126 {
-        return p * f32::from_bits(1u32 << 23) * f32::from_bits(((n + 126 + 127) as u32) << 23);
-    }
-    p * f32::from_bits(((n + 127) as u32) << 23)
 }
 
-/// ln(x) for x > 0 (NaN below 0, −∞ at 0).
+/// ln(x) for x > 0 (NaN below 0, −∞ at 0), without early returns (see [`exp`]).
 #[inline(always)]
 pub fn ln(x: f32) -> f32 {
-    if x.is_nan() || x < 0.0 {
-        return f32::NAN;
-    }
-    if x == 0.0 {
-        return f32::NEG_INFINITY;
-    }
-    if x.is_infinite() {
-        return x;
-    }
-    let (mut bits, mut e) = (x.to_bits(), 0i32);
+    let mut bits = x.to_bits();
+    let mut e = 0i32;
     if bits < 0x0080_0000 {
         // Subnormal: scale into the normal range first.
         bits = (x * 8_388_608.0).to_bits();
@@ -85,7 +80,10 @@ pub fn ln(x: f32) -> f32 {
     p = p * s2 + 2.0 / 3.0;
     let ln_m = 2.0 * s + s * s2 * p;
     let ef = e as f32;
-    ef * LN2_HI + (ef * LN2_LO + ln_m)
+    let v = ef * LN2_HI + (ef * LN2_LO + ln_m);
+    let v = if x.is_infinite() { x } else { v };
+    let v = if x == 0.0 { f32::NEG_INFINITY } else { v };
+    if x.is_nan() || x < 0.0 { f32::NAN } else { v }
 }
 
 /// ln(1 + e^x) without overflow.

@@ -5,57 +5,10 @@
 //! (`f32::mul_add`) paths compute the same bits; the SIMD paths only vectorise across output
 //! columns j, never across k. Parallelism splits the output rows, never a sum.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
-
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 
-/// Which kernel runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Path {
-    Portable,
-    Avx2,
-    Avx512,
-}
-
-/// 0 = not forced; 1 = forced portable (tests compare paths in one process).
-static FORCE: AtomicU8 = AtomicU8::new(0);
-
-/// Force the portable path (or release it) for this process.
-pub fn set_force_portable(on: bool) {
-    FORCE.store(u8::from(on), Ordering::SeqCst);
-}
-
-/// The fastest path this CPU supports, unless `NNBOOK_PORTABLE=1` or a test forces portable.
-pub fn best_path() -> Path {
-    static DETECTED: OnceLock<Path> = OnceLock::new();
-    if FORCE.load(Ordering::Relaxed) == 1 {
-        return Path::Portable;
-    }
-    *DETECTED.get_or_init(|| {
-        if std::env::var("NNBOOK_PORTABLE").is_ok_and(|v| v == "1") {
-            return Path::Portable;
-        }
-        detect()
-    })
-}
-
-#[cfg(target_arch = "x86_64")]
-fn detect() -> Path {
-    if is_x86_feature_detected!("avx512f") {
-        Path::Avx512
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        Path::Avx2
-    } else {
-        Path::Portable
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn detect() -> Path {
-    Path::Portable
-}
+pub use super::simd::{Path, best_path, set_force_portable};
 
 /// Work (multiply-adds) above which rows are split across threads.
 const PARALLEL_WORK: usize = 1 << 20;
@@ -69,30 +22,142 @@ pub fn matmul(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
 
 /// C = Aᵀ · B (gradients of weights: Xᵀ · δ).
 pub fn matmul_at_b(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
-    let at = a.t().as_standard_layout().into_owned();
-    matmul_path(at.view(), b.view(), best_path())
+    let mut c = Array2::zeros((0, 0));
+    matmul_at_b_into(a.view(), b.view(), &mut c);
+    c
 }
 
 /// C = A · Bᵀ (gradients of inputs: δ · Wᵀ).
 pub fn matmul_a_bt(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
-    let bt = b.t().as_standard_layout().into_owned();
-    matmul_path(a.view(), bt.view(), best_path())
+    let mut c = Array2::zeros((0, 0));
+    matmul_a_bt_into(a.view(), b.view(), &mut c);
+    c
+}
+
+/// C = A · B into `c`, whose memory is reused when it already has the right shape.
+pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
+    product_into(a, b, c, best_path());
+}
+
+/// C = Aᵀ · B into `c`. Each element is Σ_k a[k, i]·b[k, j] as one chain of fused
+/// multiply-adds in k order, whichever side is transposed: fma(x, y, s) = fma(y, x, s), so
+/// computing Cᵀ = Bᵀ·A gives the same bits. The kernels vectorise over output columns, so the
+/// wider of the two results is computed and the narrow operand is the one copied.
+pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
+    let path = best_path();
+    let (k, m) = a.dim();
+    let n = b.ncols();
+    if m <= 16 && n <= 16 && k == b.nrows() {
+        let mut sums = Array1::zeros(n);
+        return weight_grads_small(a, b, c, &mut sums);
+    }
+    if b.ncols() < a.ncols() && b.ncols() < 64 {
+        let mut ct = Array2::zeros((0, 0));
+        product_into(transpose(b).view(), a, &mut ct, path);
+        *c = transpose(ct.view());
+    } else {
+        product_into(transpose(a).view(), b, c, path);
+    }
+}
+
+/// For small layers (both sides at most 16 wide): C = Aᵀ·B and the column sums of B, the
+/// weight and bias gradients Xᵀ·δ and Σδ. The whole result fits in registers, so one outer
+/// product per row of the inputs is accumulated: still one chain per element in row order.
+pub fn weight_grads_small(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    c: &mut Array2<f32>,
+    sums: &mut Array1<f32>,
+) {
+    let (m, n) = (a.ncols(), b.ncols());
+    if c.dim() != (m, n) || !c.is_standard_layout() {
+        *c = Array2::zeros((m, n));
+    }
+    if sums.len() != n {
+        *sums = Array1::zeros(n);
+    }
+    let (a, b) = (a.as_standard_layout(), b.as_standard_layout());
+    if let (Some(a), Some(b), Some(c), Some(s)) = (
+        a.as_slice(),
+        b.as_slice(),
+        c.as_slice_mut(),
+        sums.as_slice_mut(),
+    ) {
+        match best_path() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the path is only chosen when the CPU reports the features.
+            Path::Avx512 => unsafe { x86::outer_avx512(a, b, c, s, m) },
+            _ => outer(a, b, c, s, m),
+        }
+    }
+}
+
+/// C = A · Bᵀ into `c`.
+pub fn matmul_a_bt_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
+    product_into(a, transpose(b).view(), c, best_path());
+}
+
+/// A copy of Aᵀ in standard layout.
+pub fn transpose(a: ArrayView2<f32>) -> Array2<f32> {
+    const T: usize = 32;
+    let (m, n) = a.dim();
+    let mut out = vec![0f32; m * n];
+    if m == 0 || n == 0 {
+        return Array2::zeros((n, m));
+    }
+    // Output rows (input columns) in blocks, in parallel when large: a copy, no arithmetic.
+    // Each output row is an input column; a block of 32 of them shares the cache lines read.
+    let fill = |j0: usize, block: &mut [f32]| {
+        for (dj, dst) in block.chunks_exact_mut(m).enumerate() {
+            for (d, s) in dst.iter_mut().zip(a.column(j0 + dj)) {
+                *d = *s;
+            }
+        }
+    };
+    if m * n >= PARALLEL_WORK / 4 {
+        out.par_chunks_mut(T * m)
+            .enumerate()
+            .for_each(|(bi, block)| fill(bi * T, block));
+    } else {
+        for (bi, block) in out.chunks_mut(T * m).enumerate() {
+            fill(bi * T, block);
+        }
+    }
+    Array2::from_shape_vec((n, m), out).unwrap_or_else(|_| Array2::zeros((n, m)))
 }
 
 /// C = A · B on a chosen path (for tests and benchmarks).
 pub fn matmul_path(a: ArrayView2<f32>, b: ArrayView2<f32>, path: Path) -> Array2<f32> {
+    let mut c = Array2::zeros((0, 0));
+    product_into(a, b, &mut c, path);
+    c
+}
+
+fn product_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>, path: Path) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
     assert_eq!(k, k2, "matmul: inner dimensions differ");
+    if c.dim() != (m, n) || !c.is_standard_layout() {
+        *c = Array2::zeros((m, n));
+    }
     let a = a.as_standard_layout();
     let b = b.as_standard_layout();
     let (a, b) = (a.as_slice().unwrap_or(&[]), b.as_slice().unwrap_or(&[]));
-    let mut c = vec![0f32; m * n];
+    let Some(c) = c.as_slice_mut() else { return };
     if m == 0 || n == 0 {
-        return Array2::from_shape_vec((m, n), c).unwrap_or_else(|_| Array2::zeros((m, n)));
+        return;
     }
+    if k == 0 {
+        c.fill(0.0);
+        return;
+    }
+    // The AVX-512 tiles and the narrow path write every element; the others accumulate.
+    let overwrites = n < 8 || path == Path::Avx512;
     let run = |rows: usize, c_rows: &mut [f32]| {
         let a_rows = &a[rows * k..(rows + c_rows.len() / n) * k];
+        if !overwrites {
+            c_rows.fill(0.0);
+        }
         kernel(a_rows, b, c_rows, k, n, path);
     };
     if m * n * k >= PARALLEL_WORK && m >= 2 * MR {
@@ -102,9 +167,8 @@ pub fn matmul_path(a: ArrayView2<f32>, b: ArrayView2<f32>, path: Path) -> Array2
             .enumerate()
             .for_each(|(bi, chunk)| run(bi * block, chunk));
     } else {
-        run(0, &mut c);
+        run(0, c);
     }
-    Array2::from_shape_vec((m, n), c).unwrap_or_else(|_| Array2::zeros((m, n)))
 }
 
 fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
@@ -114,7 +178,10 @@ fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
         return match path {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: the path is only chosen when the CPU reports the features.
-            Path::Avx512 | Path::Avx2 => unsafe { x86::narrow_fma(a, b, c, k, n) },
+            Path::Avx512 => unsafe { x86::narrow_avx512(a, b, c, k, n) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Path::Avx2 => unsafe { x86::narrow_fma(a, b, c, k, n) },
             _ => narrow(a, b, c, k, n),
         };
     }
@@ -141,6 +208,29 @@ fn portable(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, j0: usize) 
             let b_row = &b[kk * n..(kk + 1) * n];
             for j in j0..n {
                 c_row[j] = aik.mul_add(b_row[j], c_row[j]);
+            }
+        }
+    }
+}
+
+/// c[i, j] = Σ_r a[r, i]·b[r, j] for a result of at most 16 × 16: one outer product per row r,
+/// each element one chain of fused multiply-adds in r order (from 0, as every kernel starts).
+/// `sums` gets the column sums of b (each in r order), the bias gradient beside the weights'.
+#[inline(always)]
+fn outer(a: &[f32], b: &[f32], c: &mut [f32], sums: &mut [f32], m: usize) {
+    let n = sums.len();
+    c.fill(0.0);
+    sums.fill(0.0);
+    if m == 0 || n == 0 {
+        return;
+    }
+    for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
+        for (s, v) in sums.iter_mut().zip(b_row) {
+            *s += v;
+        }
+        for (c_row, &ar) in c.chunks_exact_mut(n).zip(a_row) {
+            for (cv, &bv) in c_row.iter_mut().zip(b_row) {
+                *cv = ar.mul_add(bv, *cv);
             }
         }
     }
@@ -274,6 +364,121 @@ mod x86 {
         }
     }
 
+    /// Narrow outputs on AVX-512: 16 rows at once, one per lane (their k-th inputs gathered),
+    /// so the rows' sums advance side by side, each still one chain of fused multiply-adds in
+    /// k order; the last rows go through the scalar loop.
+    #[target_feature(enable = "avx512f,fma")]
+    pub unsafe fn narrow_avx512(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
+        match n {
+            1 => narrow_n_avx512::<1>(a, b, c, k),
+            2 => narrow_n_avx512::<2>(a, b, c, k),
+            3 => narrow_n_avx512::<3>(a, b, c, k),
+            4 => narrow_n_avx512::<4>(a, b, c, k),
+            5 => narrow_n_avx512::<5>(a, b, c, k),
+            6 => narrow_n_avx512::<6>(a, b, c, k),
+            7 => narrow_n_avx512::<7>(a, b, c, k),
+            _ => super::narrow(a, b, c, k, n),
+        }
+    }
+
+    #[target_feature(enable = "avx512f,fma")]
+    fn narrow_n_avx512<const N: usize>(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
+        const L: usize = 16;
+        let m = c.len() / N;
+        let blocks = if k.saturating_mul(L) < i32::MAX as usize && b.len() >= k * N {
+            m / L
+        } else {
+            0
+        };
+        let (ap, bp) = (a.as_ptr(), b.as_ptr());
+        let lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        let a_index = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(k as i32));
+        for blk in 0..blocks {
+            let mut acc = [_mm512_setzero_ps(); N];
+            // SAFETY: rows blk·16 .. blk·16 + 16 ≤ m, so every gathered a[i·k + kk] (kk < k)
+            // is in bounds, and b holds k·N values.
+            unsafe {
+                let a0 = ap.add(blk * L * k);
+                for kk in 0..k {
+                    let x = if k == 1 {
+                        _mm512_loadu_ps(a0)
+                    } else {
+                        _mm512_i32gather_ps::<4>(a_index, a0.add(kk))
+                    };
+                    for j in 0..N {
+                        let w = _mm512_set1_ps(*bp.add(kk * N + j));
+                        acc[j] = _mm512_fmadd_ps(x, w, acc[j]);
+                    }
+                }
+            }
+            let out = &mut c[blk * L * N..(blk + 1) * L * N];
+            if N == 1 {
+                // SAFETY: out holds 16 values.
+                unsafe { _mm512_storeu_ps(out.as_mut_ptr(), acc[0]) };
+            } else {
+                // Lanes back to rows through a small buffer (cheaper than scatters).
+                let mut tmp = [[0f32; L]; N];
+                for j in 0..N {
+                    // SAFETY: tmp[j] holds 16 values.
+                    unsafe { _mm512_storeu_ps(tmp[j].as_mut_ptr(), acc[j]) };
+                }
+                for (l, row) in out.chunks_exact_mut(N).enumerate() {
+                    for j in 0..N {
+                        row[j] = tmp[j][l];
+                    }
+                }
+            }
+        }
+        let done = blocks * L;
+        super::narrow_n::<N>(&a[done * k..], b, &mut c[done * N..], k);
+    }
+
+    /// [`super::outer`] with each row of c (at most 16 values) in one masked register, and
+    /// the column sums of b in one more (the bias gradient, for free beside the chains).
+    #[target_feature(enable = "avx512f,fma")]
+    pub unsafe fn outer_avx512(a: &[f32], b: &[f32], c: &mut [f32], sums: &mut [f32], m: usize) {
+        macro_rules! go {
+            ($($m:literal)*) => {
+                match m {
+                    $($m => outer_m::<$m>(a, b, c, sums),)*
+                    _ => super::outer(a, b, c, sums, m),
+                }
+            };
+        }
+        go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+    }
+
+    /// One register per row of c, for a known number of rows (so they stay in registers).
+    #[target_feature(enable = "avx512f,fma")]
+    fn outer_m<const M: usize>(a: &[f32], b: &[f32], c: &mut [f32], sums: &mut [f32]) {
+        let n = sums.len();
+        if n == 0 || n > 16 || c.len() != M * n {
+            return super::outer(a, b, c, sums, M);
+        }
+        let rows = (a.len() / M).min(b.len() / n);
+        let mask: __mmask16 = if n == 16 { 0xffff } else { (1u16 << n) - 1 };
+        let mut acc = [_mm512_setzero_ps(); M];
+        let mut total = _mm512_setzero_ps();
+        let (ap, bp) = (a.as_ptr(), b.as_ptr());
+        for r in 0..rows {
+            // SAFETY: r < rows, so a[r·M + i] (i < M) and b[r·n + j] (j < n) are in bounds.
+            unsafe {
+                let bv = _mm512_maskz_loadu_ps(mask, bp.add(r * n));
+                total = _mm512_add_ps(total, bv);
+                for i in 0..M {
+                    let av = _mm512_set1_ps(*ap.add(r * M + i));
+                    acc[i] = _mm512_fmadd_ps(av, bv, acc[i]);
+                }
+            }
+        }
+        for i in 0..M {
+            // SAFETY: row i of c has n ≤ 16 values, all within c (M·n long).
+            unsafe { _mm512_mask_storeu_ps(c.as_mut_ptr().add(i * n), mask, acc[i]) };
+        }
+        // SAFETY: sums has n ≤ 16 values.
+        unsafe { _mm512_mask_storeu_ps(sums.as_mut_ptr(), mask, total) };
+    }
+
     /// The narrow-output product compiled with hardware FMA.
     #[target_feature(enable = "fma")]
     pub unsafe fn narrow_fma(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
@@ -384,6 +589,10 @@ mod tests {
             (5, 3, 70),
             (9, 17, 130),
             (300, 784, 1000),
+            (40, 3, 2),
+            (100, 400, 1),
+            (33, 1, 3),
+            (1250, 2, 7),
         ] {
             let (a, b) = (random(m, k, 1), random(k, n, 2));
             let reference = matmul_path(a.view(), b.view(), Path::Portable);

@@ -19,7 +19,9 @@ pub mod metrics;
 pub mod model;
 pub mod perceptron;
 pub mod sgd;
+pub mod simd;
 pub mod train;
+pub mod update;
 
 pub use activation::Activation;
 pub use dense::Dense;

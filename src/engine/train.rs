@@ -1,18 +1,20 @@
 //! The training loop, with Keras's bookkeeping: the loss and metrics logged for an epoch are
 //! computed on each batch before its update and pooled over the epoch weighted by batch size.
 
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array, Array1, Array2, Dimension};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
+use rayon::prelude::*;
 
 use super::EngineError;
 use super::activation::Activation;
 use super::adam::Adam;
-use super::dense::{Cache, Grads};
+use super::dense::{Cache, Grads, PARALLEL_ELEMENTS, ensure};
 use super::loss::Loss;
 use super::metrics;
 use super::model::Model;
 use super::sgd::Sgd;
+use super::update::Checked;
 
 /// An optimizer and its settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -159,6 +161,9 @@ pub fn train_observed(
     }
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let mut state = State::new(model);
+    let mut step = Step::new(model);
+    // The gathered batch (unused when a batch is the whole data).
+    let (mut x_batch, mut y_batch) = (Array2::zeros((0, 0)), Array2::zeros((0, 0)));
     let mut order: Vec<usize> = (0..n).collect();
     for epoch in 1..=cfg.epochs {
         if cfg.shuffle && batch < n {
@@ -170,25 +175,27 @@ pub fn train_observed(
         }
         let (mut loss_sum, mut correct, mut se_sum) = (0.0f32, 0usize, 0.0f32);
         for (bi, idx) in order.chunks(batch).enumerate() {
+            let diverged = |what| EngineError::Diverged {
+                epoch,
+                batch: bi + 1,
+                what,
+            };
             // A full batch is the data itself, in stored order: no copy per step.
-            let selected;
-            let (xb, yb) = if idx.len() == n && !cfg.shuffle || batch == n {
+            let (xb, yb) = if batch == n {
                 (x, y)
             } else {
-                selected = (x.select(Axis(0), idx), y.select(Axis(0), idx));
-                (&selected.0, &selected.1)
+                gather(x, idx, &mut x_batch);
+                gather(y, idx, &mut y_batch);
+                (&x_batch, &y_batch)
             };
-            let caches = forward_train(model, xb);
-            let last = caches
+            step.forward(model, xb);
+            let last = step
+                .caches
                 .last()
                 .ok_or(EngineError::Shape("the model has no layers".into()))?;
             let (value, dz) = cfg.loss.value_and_grad(out_act, &last.z, &last.a, yb);
             if !value.is_finite() {
-                return Err(EngineError::Diverged {
-                    epoch,
-                    batch: bi + 1,
-                    what: "loss",
-                });
+                return Err(diverged("loss"));
             }
             loss_sum += value * idx.len() as f32;
             if classifier {
@@ -196,28 +203,13 @@ pub fn train_observed(
             } else {
                 se_sum += metrics::squared_error_sum(&last.a, yb);
             }
-            let grads = backward(model, &caches, dz);
-            if grads
-                .iter()
-                .any(|g| g.w.iter().chain(g.b.iter()).any(|v| !v.is_finite()))
-            {
-                return Err(EngineError::Diverged {
-                    epoch,
-                    batch: bi + 1,
-                    what: "gradient",
-                });
+            step.backward(model, xb, dz);
+            let seen = apply(model, &step.grads, &mut state, cfg.optimizer);
+            if !seen.grads_finite {
+                return Err(diverged("gradient"));
             }
-            apply(model, &grads, &mut state, cfg.optimizer);
-            if model
-                .layers
-                .iter()
-                .any(|l| l.w.iter().chain(l.b.iter()).any(|v| !v.is_finite()))
-            {
-                return Err(EngineError::Diverged {
-                    epoch,
-                    batch: bi + 1,
-                    what: "weight",
-                });
+            if !seen.params_finite {
+                return Err(diverged("weight"));
             }
         }
         let epoch_loss = loss_sum / n as f32;
@@ -370,72 +362,156 @@ fn check(
     Ok(())
 }
 
-fn forward_train(model: &Model, x: &Array2<f32>) -> Vec<Cache> {
-    let mut caches: Vec<Cache> = Vec::with_capacity(model.layers.len());
-    for layer in &model.layers {
-        let cache = layer.forward_train(caches.last().map_or(x, |c| &c.a));
-        caches.push(cache);
-    }
-    caches
+/// The buffers of a training step, kept from batch to batch so that a step allocates almost
+/// nothing: each layer's z and a, its dL/dz and its gradients.
+struct Step {
+    caches: Vec<Cache>,
+    dz: Vec<Array2<f32>>,
+    grads: Vec<Grads>,
 }
 
-/// Gradients of every layer, from dL/dz of the output layer.
-fn backward(model: &Model, caches: &[Cache], dz_out: Array2<f32>) -> Vec<Grads> {
-    let mut grads = Vec::with_capacity(model.layers.len());
-    let last = model.layers.len() - 1;
-    let (g, mut da) = model.layers[last].backward_from_z(&caches[last], &dz_out, last > 0);
-    grads.push(g);
-    for i in (0..last).rev() {
-        let Some(upstream) = da else { break };
-        let (g, dx) = model.layers[i].backward(&caches[i], &upstream, i > 0);
-        grads.push(g);
-        da = dx;
+impl Step {
+    fn new(model: &Model) -> Step {
+        let layers = model.layers.len();
+        Step {
+            caches: vec![Cache::default(); layers],
+            dz: vec![Array2::zeros((0, 0)); layers],
+            grads: vec![
+                Grads {
+                    w: Array2::zeros((0, 0)),
+                    b: Array1::zeros(0),
+                };
+                layers
+            ],
+        }
     }
-    grads.reverse();
-    grads
+
+    /// Every layer's z and a for the batch `x`.
+    fn forward(&mut self, model: &Model, x: &Array2<f32>) {
+        for (l, layer) in model.layers.iter().enumerate() {
+            let (done, rest) = self.caches.split_at_mut(l);
+            let input = done.last().map_or(x.view(), |c| c.a.view());
+            layer.forward_train(input, &mut rest[0], true);
+        }
+    }
+
+    /// Gradients of every layer, from dL/dz of the output layer.
+    fn backward(&mut self, model: &Model, x: &Array2<f32>, dz_out: Array2<f32>) {
+        let last = model.layers.len() - 1;
+        self.dz[last] = dz_out;
+        for l in (0..=last).rev() {
+            let input = if l == 0 {
+                x.view()
+            } else {
+                self.caches[l - 1].a.view()
+            };
+            let (below, here) = self.dz.split_at_mut(l);
+            let dx = below.last_mut();
+            let has_dx = dx.is_some();
+            model.layers[l].backward_from_z(input, &here[0], &mut self.grads[l], dx);
+            if has_dx {
+                let below_layer = &model.layers[l - 1];
+                let cache = &self.caches[l - 1];
+                backward_rows(below_layer.activation, cache, &mut below[l - 1]);
+            }
+        }
+    }
 }
 
-fn apply(model: &mut Model, grads: &[Grads], state: &mut State, opt: Optimizer) {
+/// dL/da of a layer becomes its dL/dz, in place (by blocks of rows in parallel when large).
+fn backward_rows(act: Activation, cache: &Cache, g: &mut Array2<f32>) {
+    let cols = g.ncols();
+    let (Some(z), Some(a), Some(g)) = (cache.z.as_slice(), cache.a.as_slice(), g.as_slice_mut())
+    else {
+        return;
+    };
+    if cols == 0 {
+        return;
+    }
+    if g.len() >= PARALLEL_ELEMENTS {
+        let step = 64 * cols;
+        g.par_chunks_mut(step)
+            .zip(z.par_chunks(step))
+            .zip(a.par_chunks(step))
+            .for_each(|((g, z), a)| act.backward_slice(z, a, g, cols));
+    } else {
+        act.backward_slice(z, a, g, cols);
+    }
+}
+
+/// Rows `idx` of `src` into `dst` (resized when the batch size changes).
+fn gather(src: &Array2<f32>, idx: &[usize], dst: &mut Array2<f32>) {
+    let cols = src.ncols();
+    ensure(dst, (idx.len(), cols));
+    let Some(out) = dst.as_slice_mut() else {
+        return;
+    };
+    if cols == 0 {
+        return;
+    }
+    let copy = |rows: &mut [f32], idx: &[usize]| {
+        for (row, &i) in rows.chunks_exact_mut(cols).zip(idx) {
+            for (d, s) in row.iter_mut().zip(src.row(i)) {
+                *d = *s;
+            }
+        }
+    };
+    if out.len() >= PARALLEL_ELEMENTS {
+        out.par_chunks_mut(64 * cols)
+            .zip(idx.par_chunks(64))
+            .for_each(|(rows, idx)| copy(rows, idx));
+    } else {
+        copy(out, idx);
+    }
+}
+
+/// A tensor's elements as one slice (standard layout, made so if needed).
+fn flat<D: Dimension>(a: &mut Array<f32, D>) -> &mut [f32] {
+    if !a.is_standard_layout() {
+        *a = a.as_standard_layout().into_owned();
+    }
+    a.as_slice_mut().unwrap_or_default()
+}
+
+fn apply(model: &mut Model, grads: &[Grads], state: &mut State, opt: Optimizer) -> Checked {
     state.t += 1;
-    match opt {
-        Optimizer::Adam {
-            lr,
-            beta1,
-            beta2,
-            epsilon,
-        } => {
-            let adam = Adam {
+    let mut seen = Checked {
+        grads_finite: true,
+        params_finite: true,
+    };
+    for (i, (layer, g)) in model.layers.iter_mut().zip(grads).enumerate() {
+        let (gw, gb) = (g.w.as_standard_layout(), g.b.as_standard_layout());
+        let (gw, gb) = (gw.as_slice().unwrap_or(&[]), gb.as_slice().unwrap_or(&[]));
+        let (w, b) = (flat(&mut layer.w), flat(&mut layer.b));
+        let (w1, b1) = (flat(&mut state.w1[i]), flat(&mut state.b1[i]));
+        let (w2, b2) = (flat(&mut state.w2[i]), flat(&mut state.b2[i]));
+        if gw.len() != w.len() || gb.len() != b.len() {
+            continue;
+        }
+        seen = seen.and(match opt {
+            Optimizer::Adam {
                 lr,
                 beta1,
                 beta2,
                 epsilon,
-            };
-            let alpha = adam.alpha(state.t);
-            for (i, (layer, g)) in model.layers.iter_mut().zip(grads).enumerate() {
-                adam.step(
-                    alpha,
-                    layer.w.view_mut(),
-                    g.w.view(),
-                    state.w1[i].view_mut(),
-                    state.w2[i].view_mut(),
-                );
-                adam.step(
-                    alpha,
-                    layer.b.view_mut(),
-                    g.b.view(),
-                    state.b1[i].view_mut(),
-                    state.b2[i].view_mut(),
-                );
+            } => {
+                let adam = Adam {
+                    lr,
+                    beta1,
+                    beta2,
+                    epsilon,
+                };
+                let alpha = adam.alpha(state.t);
+                adam.step(alpha, w, gw, w1, w2)
+                    .and(adam.step(alpha, b, gb, b1, b2))
             }
-        }
-        Optimizer::Sgd { lr, momentum } => {
-            let sgd = Sgd { lr, momentum };
-            for (i, (layer, g)) in model.layers.iter_mut().zip(grads).enumerate() {
-                sgd.step(layer.w.view_mut(), g.w.view(), state.w1[i].view_mut());
-                sgd.step(layer.b.view_mut(), g.b.view(), state.b1[i].view_mut());
+            Optimizer::Sgd { lr, momentum } => {
+                let sgd = Sgd { lr, momentum };
+                sgd.step(w, gw, w1, w2).and(sgd.step(b, gb, b1, b2))
             }
-        }
+        });
     }
+    seen
 }
 
 #[cfg(test)]
