@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::Config;
 use crate::content::{self, Chapter, Label, Labels};
@@ -51,6 +52,16 @@ pub struct ShownItem {
     pub bytes: Option<Vec<u8>>,
 }
 
+/// Whether missing external datasets may be downloaded in this process (`--download`);
+/// book.yaml's `download: true` allows it for one book. Off unless asked for, so CI and tests
+/// never reach the internet.
+static DOWNLOAD: AtomicBool = AtomicBool::new(false);
+
+/// Allow (or forbid) downloading missing datasets in the builds of this process.
+pub fn allow_downloads(allowed: bool) {
+    DOWNLOAD.store(allowed, Ordering::Relaxed);
+}
+
 /// Build the book and write the site atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let (files, mut report) = build_files(opts)?;
@@ -89,7 +100,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         ]);
     }
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
-    let chapters = content::load_chapters(root, &config)?;
+    let mut chapters = content::load_chapters(root, &config)?;
     let labels = collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
@@ -105,7 +116,13 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
         return Err(errors);
     }
 
-    let data_dirs = data_dirs(root, &config);
+    // Find every data file (downloading when allowed) before anything trains.
+    let download = config.download || DOWNLOAD.load(Ordering::Relaxed);
+    crate::datasets::locate(root, &config, &mut chapters, download)?;
+    let data_dirs: Vec<PathBuf> = crate::datasets::data_dirs(root, &config)
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
     let blocks: Vec<(&Chapter, &Block)> = chapters
         .iter()
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
@@ -279,7 +296,7 @@ fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
     for block in chapters.iter().flat_map(|c| &c.blocks) {
         let mut words = vec![format!("experiment {}", block.id)];
         if let Some(e) = experiments.get(block.id.as_str()) {
-            words.push(format!("dataset {}", e.data.generator.name()));
+            words.push(format!("dataset {}", e.data.name()));
             if let Some(split) = &e.data.split {
                 words.push(split.clone());
             }
@@ -394,18 +411,6 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
 
 fn location_text(l: &Location) -> String {
     format!("{}:{}", display_path(&l.file), l.line)
-}
-
-/// Where datasets such as MNIST are looked for: book.yaml's `datasets`, then NNBOOK_DATA_DIR.
-fn data_dirs(root: &Path, config: &Config) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(d) = &config.datasets {
-        dirs.push(root.join(d));
-    }
-    if let Some(d) = std::env::var_os("NNBOOK_DATA_DIR") {
-        dirs.push(PathBuf::from(d));
-    }
-    dirs
 }
 
 /// The output folder must be a folder of its own inside the book, never the book itself or

@@ -104,10 +104,15 @@ struct BookArgs {
     /// Retrain every experiment, ignoring (and not writing) the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Download missing external datasets (MNIST) into the cache, checked against their
+    /// published SHA-256 (as `download: true` in book.yaml).
+    #[arg(long)]
+    download: bool,
 }
 
 impl BookArgs {
     fn options(&self, out: Option<PathBuf>) -> BuildOptions {
+        crate::build::allow_downloads(self.download);
         BuildOptions {
             root: self.root.clone(),
             out,

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "theme",
     "output",
     "datasets",
+    "download",
     "cache",
     "snapshots",
     "limits",
@@ -60,8 +61,10 @@ pub struct Config {
     pub theme: Option<PathBuf>,
     /// Output folder, relative to the root (default `site`).
     pub output: PathBuf,
-    /// Folder holding datasets such as MNIST, relative to the root.
+    /// Folder holding datasets such as MNIST and the book's CSV files, relative to the root.
     pub datasets: Option<PathBuf>,
+    /// Missing external datasets (MNIST) may be downloaded into the cache (as `--download`).
+    pub download: bool,
     /// Folder of the experiment cache, relative to the root (default `.nnbook-cache`).
     pub cache: PathBuf,
     /// Folder of the figure and table snapshots `nnbook test` compares (default `snapshots`).
@@ -270,6 +273,7 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
             .opt("output", |n| n.as_text().map(PathBuf::from))?
             .unwrap_or_else(|| "site".into()),
         datasets: map.opt("datasets", folder)?,
+        download: map.opt("download", Node::as_bool)?.unwrap_or(false),
         cache: map
             .opt("cache", folder)?
             .unwrap_or_else(|| ".nnbook-cache".into()),

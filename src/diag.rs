@@ -96,10 +96,12 @@ impl Diagnostic {
         self
     }
 
-    /// Fill in the source line from the file's text, if the location has a line.
+    /// Fill in the source line from the file's text, if the location has a line and the
+    /// line is not there already (a data file's error carries its own).
     pub fn with_source(mut self, text: &str) -> Self {
         if let Some(loc) = &self.location
             && loc.line > 0
+            && self.source_line.is_none()
         {
             self.source_line = text.lines().nth(loc.line - 1).map(str::to_string);
         }

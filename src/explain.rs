@@ -27,7 +27,7 @@ Fix the syntax at the position shown, or run `nnbook init DIR` to create a new b
         title: "unknown key in book.yaml",
         text: "Every key of `book.yaml` is checked, so a typo is reported instead of silently
 ignored. The valid keys are: title, authors, description, language, site_url, chapters,
-theme, output, datasets, cache, snapshots, limits.
+theme, output, datasets, download, cache, snapshots, limits.
 
 Example:
 
@@ -109,14 +109,16 @@ Example:
     Explanation {
         code: "E009",
         title: "a path named by the book leaves the book",
-        text: "Every path a book names (chapters, theme, datasets, cache, snapshots, output) is
-resolved, symlinks included, and must stay inside the book's root. A dataset folder may
-also be outside when the user names it with $NNBOOK_DATA_DIR.
+        text: "Every path a book names (chapters, theme, datasets, cache, snapshots, output, and
+the `csv:` files of its blocks) is resolved, symlinks included, and must stay inside the
+book's root. A dataset folder may also be outside when the user names it with
+$NNBOOK_DATA_DIR.
 
 Example:
 
     theme: ../../etc       # leaves the book
-    chapters: [link.md]    # content/link.md is a symlink to /home/me/secret.md",
+    chapters: [link.md]    # content/link.md is a symlink to /home/me/secret.md
+    data: {csv: ../../points.csv, target: label}   # a CSV file outside the book",
     },
     Explanation {
         code: "E010",
@@ -264,6 +266,56 @@ Example:
 Replace the file with an intact copy.",
     },
     Explanation {
+        code: "E033",
+        title: "a block's CSV file cannot be found or read",
+        text: "`data: {csv: FILE, target: COLUMN}` reads FILE relative to the book's `datasets:`
+folder (when book.yaml names one), else relative to the book's root. The file must exist,
+be a regular file and be readable.
+
+Example:
+
+    # book.yaml: datasets: datasets
+    data: {csv: points.csv, target: label}     # neither datasets/points.csv nor points.csv
+
+Check the file's name and folder; the message lists the places looked at.",
+    },
+    Explanation {
+        code: "E034",
+        title: "a CSV data file has a problem",
+        text: "A block's CSV file is read strictly, and every problem points at the file's own
+line and column: the first line is a header naming each column once; every row has one
+field per column; feature columns (and a regression target) hold finite numbers (no text,
+no empty cell, no NaN or infinity); no blank line comes before the last row; the file is
+UTF-8 and not empty; the `target:` and `features:` columns are in the header; and a
+classifier's target holds at least two classes. Fields may be quoted (`\"a, b\"`, with `\"\"`
+for a quote inside); lines may end in CRLF.
+
+Example:
+
+    x1,x2,label
+    0.5,1.2,red
+    0.7,NaN,blue          # line 3, column 5: not a finite number
+
+    data: {csv: points.csv, target: lable}     # the header has no column `lable`",
+    },
+    Explanation {
+        code: "E035",
+        title: "a downloaded dataset failed its check",
+        text: "With `--download` (or `download: true` in book.yaml), missing MNIST files are
+downloaded into the cache's `datasets/mnist/` folder. Each download is checked against the
+published SHA-256 of its decompressed bytes before it is kept; a file that does not match
+(a damaged mirror, or a network portal answering in its place) is deleted and reported with
+its URL. A mirror that is down or lacks the file is skipped for the next one; when none has
+it, the experiment is skipped as for any missing dataset (W001).
+
+Example:
+
+    error[E035]: the download of https://…/t10k-labels-idx1-ubyte.gz failed its check
+
+Try again later, or name other mirrors with $NNBOOK_MNIST_MIRROR (base URLs separated by
+commas).",
+    },
+    Explanation {
         code: "E040",
         title: "a theme template is broken",
         text: "A book may override the default theme's templates (tera) by name in its `theme:`
@@ -309,9 +361,11 @@ Please report it with the book (or the smallest part of it) that makes it happen
     Explanation {
         code: "W001",
         title: "an experiment was skipped because its dataset is missing",
-        text: "An external dataset (MNIST) was not found in the book's `datasets:` folder or under
-$NNBOOK_DATA_DIR. The book is still built and the figure shows \"needs dataset …\" with
-instructions; `--strict` turns this warning into an error.
+        text: "An external dataset (MNIST) was not found in the book's `datasets:` folder, under
+$NNBOOK_DATA_DIR or in the cache's `datasets/` folder (where `--download` puts it). The book
+is still built and the figure shows \"needs dataset …\" with instructions; `--strict` turns
+this warning into an error. `nnbook build --download` (or `download: true` in book.yaml)
+fetches the files from the official mirrors; when that fails too, the warning says why.
 
 Example:
 

@@ -14,6 +14,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("markdown", markdown),
     ("idx", idx),
     ("latex", latex),
+    ("csv", csv),
 ];
 
 /// The target called `name`.
@@ -85,4 +86,50 @@ pub fn latex(data: &[u8]) {
         let _ = crate::content::math::to_mathml(text, false);
         let _ = crate::content::math::to_mathml(text, true);
     }
+}
+
+/// The CSV reader: the header's last name as the target (every column but it as features,
+/// the task inferred), then as a regression target of the first column, then as a classifier's
+/// target mapped to the classes found the first time.
+pub fn csv(data: &[u8]) {
+    use crate::engine::data::csv::{Select, Task, read};
+    let first = data.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let first = String::from_utf8_lossy(first);
+    let names: Vec<String> = first
+        .split(',')
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    let target = names.last().cloned().unwrap_or_default();
+    let inferred = Select {
+        target: &target,
+        features: None,
+        task: None,
+        min_classes: 0,
+        classes: None,
+    };
+    let classes = match read(data, &inferred) {
+        Ok(t) => t.classes,
+        Err(e) => {
+            let _ = e.to_string();
+            None
+        }
+    };
+    let one = names.first().cloned().into_iter().collect::<Vec<_>>();
+    let _ = read(
+        data,
+        &Select {
+            features: Some(&one),
+            task: Some(Task::Regression),
+            ..inferred
+        },
+    );
+    let _ = read(
+        data,
+        &Select {
+            task: Some(Task::Classification),
+            min_classes: 2,
+            classes: classes.as_ref(),
+            ..inferred
+        },
+    );
 }

@@ -187,21 +187,47 @@ fn watch(shared: &Shared, opts: &BuildOptions) {
 
 type Stamp = (Option<SystemTime>, u64);
 
-/// Modification time and size of every watched file: book.yaml, content/, the theme folder
-/// and the datasets folder named in book.yaml.
+/// Modification time and size of every watched file: book.yaml, content/, the theme folder,
+/// the datasets folder named in book.yaml, and CSV files elsewhere in the book (blocks may
+/// name them relative to the root).
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Stamp> {
     let mut dirs = vec![root.join("content")];
+    let mut skip = vec![
+        root.join("content"),
+        root.join("site"),
+        root.join(".nnbook-cache"),
+    ];
     if let Ok(config) = Config::load(root) {
         if let Some(t) = &config.theme {
             dirs.push(root.join(t));
         }
         if let Some(d) = &config.datasets {
             dirs.push(root.join(d));
+            skip.push(root.join(d));
         }
+        skip.push(root.join(&config.output));
+        skip.push(root.join(&config.cache));
     }
     let mut out = BTreeMap::new();
     let book = root.join("book.yaml");
     out.insert(book.clone(), stamp(&book));
+    for entry in walkdir::WalkDir::new(root)
+        .max_depth(4)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(e.file_type().is_dir()
+                    && (name.starts_with('.')
+                        || name == "target"
+                        || name == "node_modules"
+                        || skip.iter().any(|s| s == e.path())))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "csv"))
+    {
+        out.insert(entry.path().to_path_buf(), stamp(entry.path()));
+    }
     for dir in dirs {
         for entry in walkdir::WalkDir::new(&dir)
             .max_depth(8)
@@ -515,7 +541,45 @@ fn respond(
 
 #[cfg(test)]
 mod tests {
-    use super::{normalise_base, resolve};
+    use super::{normalise_base, resolve, snapshot};
+
+    #[test]
+    fn the_watcher_sees_csv_files_in_the_book_but_not_in_the_site() {
+        let root = std::env::temp_dir().join(format!("nnbook-watch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for dir in ["content", "data/more", "site", ".git", "notes"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::write(root.join("book.yaml"), "title: T\ndatasets: data\n").unwrap();
+        for f in [
+            "points.csv",
+            "notes/extra.csv",
+            "data/more/deep.csv",
+            "data/mnist.gz",
+            "site/old.csv",
+            ".git/x.csv",
+            "notes/readme.txt",
+        ] {
+            std::fs::write(root.join(f), "x,y\n").unwrap();
+        }
+        let seen: Vec<String> = snapshot(&root)
+            .into_keys()
+            .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        let _ = std::fs::remove_dir_all(&root);
+        for want in [
+            "book.yaml",
+            "points.csv",
+            "notes/extra.csv",
+            "data/more/deep.csv",
+            "data/mnist.gz",
+        ] {
+            assert!(seen.contains(&want.to_string()), "{want} not in {seen:?}");
+        }
+        for not in ["site/old.csv", ".git/x.csv", "notes/readme.txt"] {
+            assert!(!seen.contains(&not.to_string()), "{not} in {seen:?}");
+        }
+    }
 
     #[test]
     fn paths_inside_the_site() {

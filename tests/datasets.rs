@@ -92,3 +92,72 @@ fn mnist_trains_when_the_files_are_there() {
             .is_file()
     );
 }
+
+#[test]
+fn mnist_messages_show_paths_as_the_author_knows_them() {
+    let book = fixture("mnist");
+    let root = book.path().to_str().unwrap().to_string();
+    let elsewhere = TempDir::new("mnist-elsewhere");
+    let data_dir = elsewhere.path().to_str().unwrap().to_string();
+    // (The closing "built DIR" line names the folder as --root gave it.)
+    let absolute = |run: &Run, page: &str| {
+        for text in [run.stdout.as_str(), run.stderr.as_str(), page] {
+            for line in text.lines().filter(|l| !l.starts_with("built ")) {
+                assert!(
+                    !line.contains(&root) && !line.contains(&data_dir),
+                    "absolute path in {line}"
+                );
+            }
+        }
+    };
+    let build = |json: bool| {
+        let mut args = vec!["build", "--root", root.as_str()];
+        if json {
+            args.extend(["--message-format", "json"]);
+        }
+        nnbook_env(&args, &[("NNBOOK_DATA_DIR", Some(data_dir.as_str()))])
+    };
+
+    // Missing: the folders searched, as book.yaml and the environment name them.
+    for json in [false, true] {
+        let run = build(json);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            all.contains("searched: data, $NNBOOK_DATA_DIR, .nnbook-cache/datasets"),
+            "{all}"
+        );
+        absolute(&run, &read(book.path().join("site/01-digits.html")));
+    }
+
+    // Damaged files: named relative to the book, or under $NNBOOK_DATA_DIR.
+    let names = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+    std::fs::create_dir_all(elsewhere.path().join("mnist")).unwrap();
+    for name in names {
+        std::fs::write(elsewhere.path().join("mnist").join(name), b"damaged").unwrap();
+    }
+    let run = build(false);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[E032]")
+            && run
+                .stderr
+                .contains("$NNBOOK_DATA_DIR/mnist/t10k-images-idx3-ubyte.gz: SHA-256 mismatch"),
+        "{}",
+        run.stderr
+    );
+    absolute(&run, "");
+    std::fs::create_dir_all(book.path().join("data/mnist")).unwrap();
+    for name in names {
+        std::fs::write(book.path().join("data/mnist").join(name), b"damaged").unwrap();
+    }
+    let run = build(true);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("data/mnist/t10k-images-idx3-ubyte.gz: SHA-256 mismatch"),
+        "{}",
+        run.stdout
+    );
+    absolute(&run, "");
+}

@@ -221,7 +221,7 @@ proptest! {
                 prop_assert_eq!(t.batch, s.batch);
                 prop_assert_eq!(t.loss.name(), s.loss);
                 prop_assert_eq!(t.optimizer.name(), s.optimizer);
-                prop_assert_eq!(ex.data.generator.name(), s.generator);
+                prop_assert_eq!(ex.data.name(), s.generator);
                 prop_assert_eq!(ex.data.seed, s.data_seed);
                 let layers: Vec<(usize, &str)> = ex.model.as_ref().unwrap().layers.iter()
                     .map(|l| (l.units, l.activation.name())).collect();

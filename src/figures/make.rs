@@ -1402,8 +1402,18 @@ fn data_table(r: &ExperimentResult) -> Option<Table> {
     if n > 100 {
         return None;
     }
-    let mut header: Vec<String> = (1..=d).map(|j| format!("x{j}")).collect();
-    header.push("y".into());
+    // A CSV file's own column names and class labels; x1, x2, …, y for generated data.
+    let named = r.data.feature_names.len() == d;
+    let mut header: Vec<String> = if named {
+        r.data.feature_names.clone()
+    } else {
+        (1..=d).map(|j| format!("x{j}")).collect()
+    };
+    header.push(if named {
+        r.data.target_name.clone()
+    } else {
+        "y".into()
+    });
     let fmt = |v: f64| {
         let s = format!("{v:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -1411,7 +1421,10 @@ fn data_table(r: &ExperimentResult) -> Option<Table> {
     let rows = (0..n)
         .map(|i| {
             let mut row: Vec<String> = (0..d).map(|j| fmt(f64::from(r.data.x[[i, j]]))).collect();
-            row.push(fmt(r.data.y[i]));
+            row.push(match r.data.classes.get(r.data.class_of[i]) {
+                Some(label) if named => label.clone(),
+                _ => fmt(r.data.y[i]),
+            });
             row
         })
         .collect();

@@ -1,16 +1,22 @@
 //! Preparing an experiment's data: generate, scale, and shape the targets for the model's loss
 //! (a 0/1 column for binary cross-entropy, one-hot rows for softmax, the value for regression).
 
+use std::io::Read;
 use std::path::PathBuf;
 
 use ndarray::Array2;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Location};
 use crate::engine::data::Dataset;
+use crate::engine::data::csv::{self, Classes, CsvError, label_name};
 use crate::engine::data::generators::{self, Generator as G};
+use crate::engine::data::idx::sha256_hex;
 use crate::engine::data::mnist::{self, MnistError, Split};
 use crate::engine::data::scaler::Scaler;
-use crate::spec::{Activation, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale, TrainSpec};
+use crate::spec::{
+    Activation, CsvSpec, DataFile, DataFiles, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale,
+    Task, TrainSpec,
+};
 
 /// Data ready for the engine and for figures.
 #[derive(Debug, Clone)]
@@ -28,6 +34,9 @@ pub struct Prepared {
     /// What the data's bytes are, for the cache key: generated data is fixed by the block
     /// itself; read data by the digests of its files.
     pub digest: String,
+    /// Names of the feature columns and of the target column (CSV data), else empty.
+    pub feature_names: Vec<String>,
+    pub target_name: String,
 }
 
 /// Why data could not be prepared.
@@ -53,14 +62,63 @@ fn generator(g: Generator) -> Option<G> {
     })
 }
 
-/// Read MNIST rows as a dataset with the ten digit classes.
+/// What to tell an author whose MNIST files are missing.
+fn mnist_help(searched: &[String], note: Option<&str>) -> String {
+    let mut help = format!(
+        "put the four MNIST IDX files (raw or .gz, such as t10k-images-idx3-ubyte.gz) in a `mnist/` folder under the book's `datasets:` folder or under $NNBOOK_DATA_DIR, or build with `--download` (searched: {})",
+        if searched.is_empty() {
+            "nothing".into()
+        } else {
+            searched.join(", ")
+        }
+    );
+    if let Some(note) = note {
+        help.push_str("; ");
+        help.push_str(note);
+    }
+    help
+}
+
+/// Read MNIST rows as a dataset with the ten digit classes, from the files the build found
+/// (or, when nothing looked them up, from the folders given).
 fn mnist(spec: &DataSpec, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
     let split = if spec.split.as_deref() == Some("train") {
         Split::Train
     } else {
         Split::Test
     };
-    match mnist::load(split, dirs, spec.offset, spec.limit) {
+    let loaded = match &spec.files {
+        DataFiles::Found(files) if files.len() == 2 => {
+            mnist::load_files(&files[0].path, &files[1].path, spec.offset, spec.limit).map_err(
+                |e| match e {
+                    MnistError::Bad { file, error } => {
+                        let shown = files
+                            .iter()
+                            .find(|f| f.path == file)
+                            .map_or_else(|| crate::diag::display_path(&file), |f| f.shown.clone());
+                        format!("{shown}: {error}")
+                    }
+                    other => other.to_string(),
+                },
+            )
+        }
+        DataFiles::Missing { searched, note } => {
+            return Err(DataProblem::Missing {
+                reason: "needs dataset mnist".into(),
+                help: mnist_help(searched, note.as_deref()),
+            });
+        }
+        _ => match mnist::load(split, dirs, spec.offset, spec.limit) {
+            Err(MnistError::Missing { .. }) => {
+                return Err(DataProblem::Missing {
+                    reason: "needs dataset mnist".into(),
+                    help: mnist_help(&[], None),
+                });
+            }
+            other => other.map_err(|e| e.to_string()),
+        },
+    };
+    match loaded {
         Ok(m) => Ok(Dataset {
             x: m.images.iter().map(|&p| f64::from(p)).collect(),
             n: m.n,
@@ -68,22 +126,88 @@ fn mnist(spec: &DataSpec, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
             y: m.labels.iter().map(|&l| f64::from(l)).collect(),
             classification: true,
         }),
-        Err(MnistError::Missing { file, searched }) => {
-            let searched: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
-            Err(DataProblem::Missing {
-                reason: "needs dataset mnist".into(),
-                help: format!(
-                    "put the four MNIST IDX files (raw or .gz, such as {file}.gz) in a `mnist/` folder under the book's `datasets:` folder or under $NNBOOK_DATA_DIR (searched: {})",
-                    if searched.is_empty() { "nothing".into() } else { searched.join(", ") }
-                ),
-            })
-        }
         Err(e) => Err(DataProblem::Invalid(
             Diagnostic::error("E032", format!("dataset mnist: {e}"))
                 .at(spec.location.clone())
                 .hint("replace the file with an intact copy; nnbook checks the SHA-256 of the decompressed bytes"),
         )),
     }
+}
+
+/// A CSV file's rows, selected and parsed.
+struct CsvData {
+    data: Dataset,
+    classes: Option<Classes>,
+    features: Vec<String>,
+    sha256: String,
+}
+
+/// Read a block's CSV file (found by the build), with every problem at its line and column.
+fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, DataProblem> {
+    let file: &DataFile = match &spec.files {
+        DataFiles::Found(files) if files.len() == 1 => &files[0],
+        _ => {
+            return Err(DataProblem::Invalid(
+                Diagnostic::error("E033", format!("the CSV file `{}` was not found", c.path))
+                    .at(c.location.clone())
+                    .hint("CSV files are looked up under the book's `datasets:` folder, then the book's root"),
+            ));
+        }
+    };
+    let unreadable = |why: String| {
+        DataProblem::Invalid(
+            Diagnostic::error("E033", format!("cannot read {}: {why}", file.shown))
+                .at(c.location.clone())
+                .hint("check that the file is there and readable"),
+        )
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(csv::MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    // Held-out data takes its classes from the training data's file.
+    let train_classes = match (&spec.classes_from, c.task) {
+        (Some(train), Some(Task::Classification) | None) => match &train.csv {
+            Some(tc) => read_csv(train, tc, false)?.classes,
+            None => None,
+        },
+        _ => None,
+    };
+    let select = csv::Select {
+        target: &c.target,
+        features: c.features.as_deref(),
+        task: c.task.map(|t| match t {
+            Task::Classification => csv::Task::Classification,
+            Task::Regression => csv::Task::Regression,
+        }),
+        min_classes: if training && spec.classes_from.is_none() {
+            2
+        } else {
+            0
+        },
+        classes: train_classes.as_ref(),
+    };
+    let table = csv::read(&bytes, &select).map_err(|e| csv_diagnostic(&e, file, &bytes))?;
+    Ok(CsvData {
+        data: table.data,
+        classes: table.classes,
+        features: table.features,
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+/// A CSV error as a diagnostic at the file's own line and column, with that line shown.
+fn csv_diagnostic(e: &CsvError, file: &DataFile, bytes: &[u8]) -> DataProblem {
+    let line = bytes
+        .split(|b| *b == b'\n')
+        .nth(e.line.saturating_sub(1))
+        .map(|l| String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)).into_owned());
+    let mut d = Diagnostic::error("E034", e.message.clone())
+        .at(Location::at(file.shown.as_str(), e.line, e.col, e.len))
+        .hint(e.hint.clone());
+    // The BOM is no column of the file's.
+    d.source_line = line.map(|l| l.trim_start_matches('\u{feff}').to_string());
+    DataProblem::Invalid(d)
 }
 
 /// Generate (or read) and prepare the data of a block.
@@ -102,23 +226,64 @@ pub fn prepare(
     };
     let seed = u32::try_from(spec.seed)
         .map_err(|_| invalid("the seed is too large".into(), "use a seed below 2^32"))?;
-    let mut data = match generator(spec.generator) {
-        Some(g) => generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
-            .map_err(|e| invalid(e, "check the generator's settings"))?,
-        None => mnist(spec, data_dirs)?,
+    let training = model.is_some() && train.is_some();
+    let mut read: Option<CsvData> = None;
+    let mut data = match (spec.generator, &spec.csv) {
+        (Some(Generator::Mnist), _) => mnist(spec, data_dirs)?,
+        (Some(g), _) => match generator(g) {
+            Some(g) => generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
+                .map_err(|e| invalid(e, "check the generator's settings"))?,
+            None => mnist(spec, data_dirs)?,
+        },
+        (None, Some(c)) => {
+            let r = read_csv(spec, c, training)?;
+            let data = rows(&r.data, spec.offset, spec.limit);
+            read = Some(r);
+            data
+        }
+        (None, None) => {
+            return Err(invalid(
+                "no data source".into(),
+                "add `generator:` or `csv:`",
+            ));
+        }
     };
     if data.n == 0 {
-        return Err(invalid("the dataset is empty".into(), "increase `n`"));
+        return Err(invalid(
+            "the dataset is empty".into(),
+            if spec.csv.is_some() {
+                "`offset:` is past the file's last row"
+            } else {
+                "increase `n`"
+            },
+        ));
     }
     if spec.scale == Scale::Standard {
         Scaler::fit(&data).apply(&mut data);
     }
     let x = Array2::from_shape_vec((data.n, data.d), data.x.iter().map(|v| *v as f32).collect())
         .map_err(|e| invalid(format!("bad data shape: {e}"), "report this as a bug"))?;
-    let (class_of, classes) = if spec.generator == Generator::Mnist {
+    let csv_classes = read.as_ref().and_then(|r| r.classes.clone());
+    let (class_of, classes) = if spec.is_mnist() {
         // All ten digits are classes even when a slice of the data lacks one.
         let names = (0..10).map(|d| d.to_string()).collect();
         (data.y.iter().map(|v| *v as usize).collect(), names)
+    } else if let Some(c) = csv_classes {
+        // The whole file's classes (and the training data's, for held-out data), even when
+        // a slice of the rows lacks one.
+        let class_of = data
+            .y
+            .iter()
+            .map(|v| {
+                if c.numeric {
+                    let name = csv::label_name(*v);
+                    c.names.iter().position(|n| *n == name).unwrap_or(0)
+                } else {
+                    *v as usize
+                }
+            })
+            .collect();
+        (class_of, c.names)
     } else if data.classification {
         let mut labels: Vec<f64> = data.y.clone();
         labels.sort_by(f64::total_cmp);
@@ -144,13 +309,15 @@ pub fn prepare(
         }
         _ => Array2::zeros((data.n, 0)),
     };
-    // Generated data is fixed by the block; MNIST files must match their pinned SHA-256.
-    let digest = match spec.generator {
-        Generator::Mnist => format!(
+    // Generated data is fixed by the block; MNIST files must match their pinned SHA-256; a
+    // CSV file is what its bytes are.
+    let digest = match (&read, spec.is_mnist()) {
+        (Some(r), _) => format!("csv sha256 {}", r.sha256),
+        (None, true) => format!(
             "mnist {} verified by SHA-256",
             spec.split.as_deref().unwrap_or("")
         ),
-        _ => "generated".to_string(),
+        (None, false) => "generated".to_string(),
     };
     Ok(Prepared {
         digest,
@@ -159,15 +326,25 @@ pub fn prepare(
         class_of,
         classes,
         y: data.y,
+        target_name: spec
+            .csv
+            .as_ref()
+            .map(|c| c.target.clone())
+            .unwrap_or_default(),
+        feature_names: read.map(|r| r.features).unwrap_or_default(),
     })
 }
 
-/// "1" for whole numbers, else the shortest decimal.
-fn label_name(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
+/// Rows `offset..offset + limit` of a dataset (all by default).
+fn rows(data: &Dataset, offset: usize, limit: Option<usize>) -> Dataset {
+    let start = offset.min(data.n);
+    let end = limit.map_or(data.n, |l| start.saturating_add(l).min(data.n));
+    Dataset {
+        x: data.x[start * data.d..end * data.d].to_vec(),
+        n: end - start,
+        d: data.d,
+        y: data.y[start..end].to_vec(),
+        classification: data.classification,
     }
 }
 

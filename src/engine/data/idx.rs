@@ -44,13 +44,14 @@ const MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Read the decompressed bytes of a raw or gzip file.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IdxError> {
+    // Callers name the file (MnistError::Bad carries its path), so messages show it the way
+    // the author knows it, never as an absolute path.
     let file = std::fs::File::open(path)
-        .map_err(|e| IdxError::Io(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| IdxError::Io(format!("cannot open the file: {e}")))?;
     let mut raw = Vec::new();
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut raw)
-        .map_err(|e| IdxError::Io(format!("cannot read {}: {e}", path.display())))?;
-    // Callers name the file (MnistError::Bad shows its path).
+        .map_err(|e| IdxError::Io(format!("cannot read the file: {e}")))?;
     decompress(&raw)
 }
 

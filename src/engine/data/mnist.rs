@@ -13,8 +13,9 @@ pub enum Split {
     Test,
 }
 
-/// (file stem, SHA-256 of the decompressed IDX bytes).
-const FILES: [(&str, &str); 4] = [
+/// (file stem, SHA-256 of the decompressed IDX bytes): the training images and labels, then
+/// the test images and labels.
+pub const FILES: [(&str, &str); 4] = [
     (
         "train-images-idx3-ubyte",
         "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -90,24 +91,57 @@ pub fn find(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, MnistError> {
     })
 }
 
-fn load_file(index: usize, dirs: &[PathBuf]) -> Result<idx::Idx, MnistError> {
-    let (name, sum) = FILES[index];
-    let path = find(name, dirs)?;
-    idx::load(&path, Some(sum)).map_err(|error| MnistError::Bad { file: path, error })
+/// The indexes in [`FILES`] of a split's images and labels.
+pub fn split_files(split: Split) -> [usize; 2] {
+    match split {
+        Split::Train => [0, 1],
+        Split::Test => [2, 3],
+    }
 }
 
-/// Load a split, keeping rows `offset..offset + limit` (all by default).
+fn load_file(index: usize, path: &Path) -> Result<idx::Idx, MnistError> {
+    idx::load(path, Some(FILES[index].1)).map_err(|error| MnistError::Bad {
+        file: path.to_path_buf(),
+        error,
+    })
+}
+
+/// Load a split found in `dirs`, keeping rows `offset..offset + limit` (all by default).
 pub fn load(
     split: Split,
     dirs: &[PathBuf],
     offset: usize,
     limit: Option<usize>,
 ) -> Result<Mnist, MnistError> {
-    let base = if split == Split::Train { 0 } else { 2 };
-    let images = load_file(base, dirs)?;
-    let labels = load_file(base + 1, dirs)?;
+    let [i, l] = split_files(split);
+    let images = find(FILES[i].0, dirs)?;
+    let labels = find(FILES[l].0, dirs)?;
+    load_files(&images, &labels, offset, limit)
+}
+
+/// Load a split from its two files (images, labels), whichever split's they are; each must
+/// match the SHA-256 of its name's file.
+pub fn load_files(
+    images_path: &Path,
+    labels_path: &Path,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<Mnist, MnistError> {
+    let index_of = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let stem = name.strip_suffix(".gz").unwrap_or(name);
+        FILES.iter().position(|(n, _)| *n == stem)
+    };
+    let unknown = |p: &Path| MnistError::Bad {
+        file: p.to_path_buf(),
+        error: IdxError::Format("not one of the four MNIST files".into()),
+    };
+    let base = index_of(images_path).ok_or_else(|| unknown(images_path))?;
+    let li = index_of(labels_path).ok_or_else(|| unknown(labels_path))?;
+    let images = load_file(base, images_path)?;
+    let labels = load_file(li, labels_path)?;
     let bad = |what: &str| MnistError::Bad {
-        file: Path::new(FILES[base].0).into(),
+        file: images_path.to_path_buf(),
         error: IdxError::Format(what.into()),
     };
     if images.dims.len() != 3

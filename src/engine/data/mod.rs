@@ -1,6 +1,7 @@
 //! Datasets: the articles' generators (bit-identical to NumPy's with `rng: numpy`), the
 //! StandardScaler, and the random streams behind them.
 
+pub mod csv;
 pub mod generators;
 pub mod idx;
 pub mod log;
