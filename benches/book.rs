@@ -40,6 +40,7 @@ fn main() {
         strict: false,
         jobs: None,
         no_cache: false,
+        download: false,
     };
 
     println!("BENCH book_cold {:.0} ms", timed(&opts));

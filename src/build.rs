@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::Config;
 use crate::content::{self, Chapter, Label, Labels};
@@ -26,6 +25,9 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// Ignore the experiment cache (neither read nor write it).
     pub no_cache: bool,
+    /// Download missing external datasets (`--download`; book.yaml's `download: true` allows
+    /// it for one book). Off unless asked for, so CI and tests never reach the internet.
+    pub download: bool,
 }
 
 /// What a successful build did.
@@ -50,16 +52,6 @@ pub struct ShownItem {
     pub id: String,
     pub file: String,
     pub bytes: Option<Vec<u8>>,
-}
-
-/// Whether missing external datasets may be downloaded in this process (`--download`);
-/// book.yaml's `download: true` allows it for one book. Off unless asked for, so CI and tests
-/// never reach the internet.
-static DOWNLOAD: AtomicBool = AtomicBool::new(false);
-
-/// Allow (or forbid) downloading missing datasets in the builds of this process.
-pub fn allow_downloads(allowed: bool) {
-    DOWNLOAD.store(allowed, Ordering::Relaxed);
 }
 
 /// Build the book and write the site atomically.
@@ -117,7 +109,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     }
 
     // Find every data file (downloading when allowed) before anything trains.
-    let download = config.download || DOWNLOAD.load(Ordering::Relaxed);
+    let download = config.download || opts.download;
     crate::datasets::locate(root, &config, &mut chapters, download)?;
     let data_dirs: Vec<PathBuf> = crate::datasets::data_dirs(root, &config)
         .into_iter()

@@ -112,13 +112,13 @@ struct BookArgs {
 
 impl BookArgs {
     fn options(&self, out: Option<PathBuf>) -> BuildOptions {
-        crate::build::allow_downloads(self.download);
         BuildOptions {
             root: self.root.clone(),
             out,
             strict: self.strict,
             jobs: self.jobs,
             no_cache: self.no_cache,
+            download: self.download,
         }
     }
 }
