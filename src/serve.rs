@@ -70,6 +70,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         changed: Condvar::new(),
         base: base.clone(),
     });
+    // The sources as the first build reads them: an edit made while it runs (or before the
+    // watcher starts) is then seen as a change, not taken as the starting point.
+    let baseline = snapshot(&opts.build.root);
     rebuild(&shared, &opts.build);
     let url = format!("http://{addr}{base}");
     // Tests read this line to find the port.
@@ -81,7 +84,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     {
         let shared = Arc::clone(&shared);
         let build = opts.build.clone();
-        std::thread::spawn(move || watch(&shared, &build));
+        std::thread::spawn(move || watch(&shared, &build, baseline));
     }
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -171,8 +174,7 @@ fn rebase_links(html: &str, site: &str, base: &str) -> String {
 }
 
 /// Poll the book's sources every 300 ms and rebuild when any changed.
-fn watch(shared: &Shared, opts: &BuildOptions) {
-    let mut last = snapshot(&opts.root);
+fn watch(shared: &Shared, opts: &BuildOptions, mut last: BTreeMap<PathBuf, Stamp>) {
     loop {
         std::thread::sleep(Duration::from_millis(300));
         let now = snapshot(&opts.root);

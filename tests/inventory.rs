@@ -94,6 +94,28 @@ fn every_inventory_id_is_in_the_manifest() {
         assert_eq!(e["parameters"], params, "{exp}");
     }
 
+    // Keras parity as the book reports it (INVENTORY §2.2, §2.5): the manifest's final
+    // metrics of the Bagheri models.
+    let metric = |exp: &str, name: &str| {
+        entry(&m, "experiments", exp).unwrap()["final_metrics"][name]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{exp} has no final {name}"))
+    };
+    for exp in ["bagheri-m1", "bagheri-m2", "bagheri-m3", "bagheri-m5"] {
+        assert_eq!(metric(exp, "accuracy"), 1.0, "{exp}");
+    }
+    for exp in ["bagheri-m4", "bagheri-m6"] {
+        let acc = metric(exp, "accuracy");
+        assert!((0.93..=0.96).contains(&acc), "{exp}: {acc}");
+    }
+    let (m7, m8, m9) = (
+        metric("bagheri-m7", "mse"),
+        metric("bagheri-m8", "mse"),
+        metric("bagheri-m9", "mse"),
+    );
+    assert!((0.0055..0.0065).contains(&m7), "M7 approaches 0.0058: {m7}");
+    assert!(m9 < m8, "M9 {m9} ends below M8 {m8}");
+
     // The worked forward pass (INVENTORY §3.2), computed by the engine.
     let page = read(book.path().join("site/03-artificial-neural-networks.html"));
     let table = |id: &str| {

@@ -4,7 +4,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 
 use super::activation::Activation;
-use super::matmul::{matmul_a_bt_into, matmul_at_b_into, matmul_into, weight_grads_small};
+use super::matmul::{matmul_a_bt_into, matmul_at_b_into, matmul_bias_into, weight_grads_small};
 
 /// Weights `w` (inputs × units), biases `b` (units) and the activation.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,31 +92,21 @@ impl Dense {
 
     /// z = x·W + b and, when `activate`, a = g(z), into the cache's buffers.
     pub fn forward_train(&self, x: ArrayView2<f32>, cache: &mut Cache, activate: bool) {
-        matmul_into(x, self.w.view(), &mut cache.z);
+        let bias = self.b.as_standard_layout();
+        matmul_bias_into(
+            x,
+            self.w.view(),
+            bias.as_slice().unwrap_or(&[]),
+            &mut cache.z,
+        );
         let units = self.units();
         ensure(&mut cache.a, if activate { cache.z.dim() } else { (0, 0) });
-        let (Some(z), Some(a), Some(bias)) = (
-            cache.z.as_slice_mut(),
-            cache.a.as_slice_mut(),
-            self.b.as_slice(),
-        ) else {
+        if !activate {
             return;
-        };
-        let act = self.activation;
-        let add_bias = |z: &mut [f32]| {
-            for row in z.chunks_exact_mut(units) {
-                for (v, b) in row.iter_mut().zip(bias) {
-                    *v += b;
-                }
-            }
-        };
-        if activate {
-            zip_rows(z, a, units, &|z, a| {
-                add_bias(z);
-                act.forward_slice(z, a, units);
-            });
-        } else if units > 0 {
-            add_bias(z);
+        }
+        if let (Some(z), Some(a)) = (cache.z.as_slice_mut(), cache.a.as_slice_mut()) {
+            let act = self.activation;
+            zip_rows(z, a, units, &|z, a| act.forward_slice(z, a, units));
         }
     }
 

@@ -118,11 +118,11 @@ multiversion! {
     /// σ(|z|) = max(a, 1 − a) is already known from the forward pass. (Terms first, summed
     /// after in order, so the logarithms vectorise.)
     fn bce_logit_terms(z: &[f32], a: &[f32], y: &[f32]) -> Vec<f32> {
-        z.iter()
-            .zip(a)
-            .zip(y)
-            .map(|((&z, &a), &y)| z.max(0.0) - z * y - ln(a.max(1.0 - a)))
-            .collect()
+        let mut terms = vec![0f32; z.len()];
+        for (((t, &z), &a), &y) in terms.iter_mut().zip(z).zip(a).zip(y) {
+            *t = z.max(0.0) - z * y - ln(a.max(1.0 - a));
+        }
+        terms
     }
 }
 

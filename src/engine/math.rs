@@ -16,7 +16,11 @@ const ROUND: f32 = 12_582_912.0;
 pub fn exp(x: f32) -> f32 {
     // x = n·ln2 + r with |r| ≤ ln2/2, then e^r by its degree-7 Taylor polynomial.
     let xc = x.clamp(-103.972_08, 88.722_83);
-    let n = (xc * LOG2E + ROUND) - ROUND;
+    let t = xc * LOG2E + ROUND;
+    let n = t - ROUND;
+    // t = ROUND + n exactly, so n as an integer is the difference of the bit patterns (the
+    // same value as `n as i32`, without a float-to-integer conversion).
+    let ni = t.to_bits() as i32 - ROUND.to_bits() as i32;
     let r = (xc - n * LN2_HI) - n * LN2_LO;
     let mut p = 1.0 / 5040.0f32;
     p = p * r + 1.0 / 720.0;
@@ -26,7 +30,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    let v = scale(p, n as i32);
+    let v = scale(p, ni);
     let v = if x > 88.722_83 { f32::INFINITY } else { v };
     let v = if x < -103.972_08 { 0.0 } else { v };
     if x.is_nan() { x } else { v }

@@ -8,6 +8,7 @@
 use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 
+use super::simd::multiversion;
 pub use super::simd::{Path, best_path, set_force_portable};
 
 /// Work (multiply-adds) above which rows are split across threads.
@@ -36,7 +37,13 @@ pub fn matmul_a_bt(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
 
 /// C = A · B into `c`, whose memory is reused when it already has the right shape.
 pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
-    product_into(a, b, c, best_path());
+    product_into(a, b, c, best_path(), None);
+}
+
+/// C = A · B + bias (one bias per column, added after each element's sum) into `c`: a layer's
+/// pre-activations, the bias added while the block of rows is still in cache.
+pub fn matmul_bias_into(a: ArrayView2<f32>, b: ArrayView2<f32>, bias: &[f32], c: &mut Array2<f32>) {
+    product_into(a, b, c, best_path(), Some(bias));
 }
 
 /// C = Aᵀ · B into `c`. Each element is Σ_k a[k, i]·b[k, j] as one chain of fused
@@ -53,10 +60,10 @@ pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f
     }
     if b.ncols() < a.ncols() && b.ncols() < 64 {
         let mut ct = Array2::zeros((0, 0));
-        product_into(transpose(b).view(), a, &mut ct, path);
+        product_into(transpose(b).view(), a, &mut ct, path, None);
         *c = transpose(ct.view());
     } else {
-        product_into(transpose(a).view(), b, c, path);
+        product_into(transpose(a).view(), b, c, path, None);
     }
 }
 
@@ -94,7 +101,7 @@ pub fn weight_grads_small(
 
 /// C = A · Bᵀ into `c`.
 pub fn matmul_a_bt_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
-    product_into(a, transpose(b).view(), c, best_path());
+    product_into(a, transpose(b).view(), c, best_path(), None);
 }
 
 /// A copy of Aᵀ in standard layout.
@@ -129,11 +136,17 @@ pub fn transpose(a: ArrayView2<f32>) -> Array2<f32> {
 /// C = A · B on a chosen path (for tests and benchmarks).
 pub fn matmul_path(a: ArrayView2<f32>, b: ArrayView2<f32>, path: Path) -> Array2<f32> {
     let mut c = Array2::zeros((0, 0));
-    product_into(a, b, &mut c, path);
+    product_into(a, b, &mut c, path, None);
     c
 }
 
-fn product_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>, path: Path) {
+fn product_into(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    c: &mut Array2<f32>,
+    path: Path,
+    bias: Option<&[f32]>,
+) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
     assert_eq!(k, k2, "matmul: inner dimensions differ");
@@ -149,8 +162,17 @@ fn product_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>, pat
     }
     if k == 0 {
         c.fill(0.0);
+        if let Some(b) = bias.filter(|b| b.len() == n) {
+            c.chunks_exact_mut(n).for_each(|row| row.copy_from_slice(b));
+        }
         return;
     }
+    // The bias repeated over whole rows (16 of them for narrow rows), so adding it is one flat
+    // loop that vectorises.
+    let pattern: Option<Vec<f32>> = bias.filter(|b| b.len() == n).map(|b| {
+        let times = if n < 64 { 16 } else { 1 };
+        b.iter().copied().cycle().take(n * times).collect()
+    });
     // The AVX-512 tiles and the narrow path write every element; the others accumulate.
     let overwrites = n < 8 || path == Path::Avx512;
     let run = |rows: usize, c_rows: &mut [f32]| {
@@ -159,6 +181,9 @@ fn product_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>, pat
             c_rows.fill(0.0);
         }
         kernel(a_rows, b, c_rows, k, n, path);
+        if let Some(pattern) = &pattern {
+            add_bias(c_rows, pattern);
+        }
     };
     if m * n * k >= PARALLEL_WORK && m >= 2 * MR {
         // Blocks of rows, a multiple of MR each, so every row is computed the same way.
@@ -168,6 +193,17 @@ fn product_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>, pat
             .for_each(|(bi, chunk)| run(bi * block, chunk));
     } else {
         run(0, c);
+    }
+}
+
+multiversion! {
+    /// c[r, j] += bias[j], with `pattern` the bias repeated over a whole number of rows.
+    fn add_bias(c: &mut [f32], pattern: &[f32]) {
+        for chunk in c.chunks_mut(pattern.len()) {
+            for (v, b) in chunk.iter_mut().zip(pattern) {
+                *v += b;
+            }
+        }
     }
 }
 
@@ -646,5 +682,50 @@ mod tests {
             matmul(&Array2::zeros((0, 3)), &Array2::zeros((3, 2))).dim(),
             (0, 2)
         );
+    }
+
+    #[test]
+    fn small_weight_gradients_are_the_defining_chains() {
+        let (a, b) = (random(37, 5, 9), random(37, 3, 10));
+        let (mut c, mut sums) = (Array2::zeros((0, 0)), Array1::zeros(0));
+        weight_grads_small(a.view(), b.view(), &mut c, &mut sums);
+        for i in 0..5 {
+            for j in 0..3 {
+                let mut e = 0f32;
+                for r in 0..37 {
+                    e = a[[r, i]].mul_add(b[[r, j]], e);
+                }
+                assert_eq!(e.to_bits(), c[[i, j]].to_bits(), "{i},{j}");
+            }
+        }
+        for j in 0..3 {
+            let s = (0..37).fold(0f32, |s, r| s + b[[r, j]]);
+            assert_eq!(s.to_bits(), sums[j].to_bits());
+        }
+        // The portable loop and the AVX-512 registers agree.
+        let (a, b) = (a.as_slice().unwrap(), b.as_slice().unwrap());
+        let (mut c2, mut s2) = (vec![0f32; 15], vec![0f32; 3]);
+        outer(a, b, &mut c2, &mut s2, 5);
+        assert_eq!(c2.as_slice(), c.as_slice().unwrap());
+        assert_eq!(s2.as_slice(), sums.as_slice().unwrap());
+        assert_eq!(matmul_at_b(&random(37, 5, 9), &random(37, 3, 10)), c);
+    }
+
+    #[test]
+    fn bias_is_added_after_each_sum() {
+        for &(m, k, n) in &[(50, 2, 3), (33, 7, 1), (20, 30, 100), (5, 0, 4)] {
+            let (a, b) = (random(m, k, 11), random(k, n, 12));
+            let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.25 - 0.3).collect();
+            let mut z = Array2::zeros((0, 0));
+            matmul_bias_into(a.view(), b.view(), &bias, &mut z);
+            let plain = matmul(&a, &b);
+            for ((i, j), v) in z.indexed_iter() {
+                assert_eq!(
+                    v.to_bits(),
+                    (plain[[i, j]] + bias[j]).to_bits(),
+                    "{m}x{k}x{n}"
+                );
+            }
+        }
     }
 }
