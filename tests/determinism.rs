@@ -101,7 +101,11 @@ fn same_bits_on_every_path_and_thread_count() {
     nnbook::engine::simd::set_force_portable(true);
     let portable = digest(&pool(2).install(runs));
     nnbook::engine::simd::set_force_portable(false);
+    nnbook::engine::simd::set_force_avx2(true);
+    let avx2 = digest(&pool(2).install(runs));
+    nnbook::engine::simd::set_force_avx2(false);
     assert_eq!(one, two, "1 thread vs 2 threads");
+    assert_eq!(one, avx2, "the best kernels vs AVX2 + FMA");
     assert_eq!(one, portable, "SIMD kernels vs the portable path");
     // Pinned: the engine's numerics (its VERSION in the cache key) changed if this moves.
     assert_eq!(

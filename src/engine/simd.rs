@@ -13,7 +13,7 @@ pub enum Path {
     Avx512,
 }
 
-/// 0 = not forced; 1 = forced portable (tests compare paths in one process).
+/// 0 = not forced; 1 = forced portable; 2 = forced AVX2 (tests compare paths in one process).
 static FORCE: AtomicU8 = AtomicU8::new(0);
 
 /// Force the portable path (or release it) for this process.
@@ -21,18 +21,26 @@ pub fn set_force_portable(on: bool) {
     FORCE.store(u8::from(on), Ordering::SeqCst);
 }
 
-/// The fastest path this CPU supports, unless `NNBOOK_PORTABLE=1` or a test forces portable.
+/// Force AVX2 + FMA on a CPU that also has AVX-512 (or release it), so tests run that path
+/// too; ignored where the CPU lacks AVX2 or FMA.
+pub fn set_force_avx2(on: bool) {
+    FORCE.store(if on { 2 } else { 0 }, Ordering::SeqCst);
+}
+
+/// The fastest path this CPU supports, unless `NNBOOK_PORTABLE=1` or a test forces one.
 pub fn best_path() -> Path {
     static DETECTED: OnceLock<Path> = OnceLock::new();
-    if FORCE.load(Ordering::Relaxed) == 1 {
-        return Path::Portable;
-    }
-    *DETECTED.get_or_init(|| {
+    let detected = *DETECTED.get_or_init(|| {
         if std::env::var("NNBOOK_PORTABLE").is_ok_and(|v| v == "1") {
             return Path::Portable;
         }
         detect()
-    })
+    });
+    match FORCE.load(Ordering::Relaxed) {
+        1 => Path::Portable,
+        2 if detected != Path::Portable => Path::Avx2,
+        _ => detected,
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
