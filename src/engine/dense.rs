@@ -4,7 +4,9 @@ use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 
 use super::activation::Activation;
-use super::matmul::{matmul_a_bt_into, matmul_at_b_into, matmul_bias_into, weight_grads_small};
+use super::matmul::{
+    matmul_a_bt_into, matmul_at_b_into, matmul_bias_into, small_gradients, weight_grads_small,
+};
 
 /// Weights `w` (inputs × units), biases `b` (units) and the activation.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +122,7 @@ impl Dense {
         grads: &mut Grads,
         dx: Option<&mut Array2<f32>>,
     ) {
-        if x.ncols() <= 16 && dz.ncols() <= 16 {
+        if small_gradients(x.ncols(), dz.ncols()) {
             weight_grads_small(x, dz.view(), &mut grads.w, &mut grads.b);
         } else {
             matmul_at_b_into(x, dz.view(), &mut grads.w);

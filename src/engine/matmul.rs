@@ -54,7 +54,7 @@ pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f
     let path = best_path();
     let (k, m) = a.dim();
     let n = b.ncols();
-    if m <= 16 && n <= 16 && k == b.nrows() {
+    if small_gradients(m, n) && k == b.nrows() {
         let mut sums = Array1::zeros(n);
         return weight_grads_small(a, b, c, &mut sums);
     }
@@ -65,6 +65,11 @@ pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f
     } else {
         product_into(transpose(a).view(), b, c, path, None);
     }
+}
+
+/// Whether an Aᵀ·B with `m` × `n` outputs goes through [`weight_grads_small`].
+pub fn small_gradients(m: usize, n: usize) -> bool {
+    m <= 16 && n <= 16
 }
 
 /// For small layers (both sides at most 16 wide): C = Aᵀ·B and the column sums of B, the
