@@ -1,8 +1,10 @@
-//! `nnbook init`: a working book with one chapter holding one experiment block, and a GitHub
-//! Actions workflow that builds it and deploys it to GitHub Pages.
+//! `nnbook init`: a working book with one chapter holding one experiment block, its committed
+//! snapshots, and a GitHub Actions workflow that tests it, builds it and deploys it to GitHub
+//! Pages.
 
 use std::path::Path;
 
+use crate::build::BuildOptions;
 use crate::diag::{Diagnostic, Location, display_path};
 
 const BOOK_YAML: &str = "\
@@ -35,48 +37,19 @@ The output unit is a sigmoid, so the model gives a probability $p$; a point is c
 when $p \ge 0.5$, that is where $w_0 + \sum_i w_i a_i \ge 0$.
 "#;
 
-const WORKFLOW: &str = "\
-name: Deploy the book to GitHub Pages
+/// The Pages workflow; `@REPOSITORY@` and `@VERSION@` are filled in from Cargo.toml so the
+/// workflow installs the very release that wrote it.
+const WORKFLOW: &str = include_str!("init/pages.yml");
 
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
+/// Where nnbook's releases live (Cargo.toml's `repository`).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-concurrency:
-  group: pages
-  cancel-in-progress: true
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: dtolnay/rust-toolchain@stable
-      - uses: actions/cache@v4
-        with:
-          path: ~/.cargo
-          key: nnbook-${{ runner.os }}
-      - run: cargo install nnbook --locked
-      - run: nnbook build --strict
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: site
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
-";
+/// The `.github/workflows/pages.yml` that `init` writes.
+pub fn workflow() -> String {
+    WORKFLOW
+        .replace("@REPOSITORY@", REPOSITORY)
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+}
 
 /// Create a new book in `dir` (created if needed). Refuses to overwrite an existing book.
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
@@ -88,11 +61,12 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         .at(Location::file(dir.join("book.yaml")))
         .hint("choose a new folder, e.g. `nnbook init my-book`"));
     }
+    let workflow = workflow();
     let files: [(&str, &str); 4] = [
         ("book.yaml", BOOK_YAML),
         ("content/01-first-network.md", CHAPTER),
-        (".github/workflows/pages.yml", WORKFLOW),
-        (".gitignore", "/site\n/.nnbook-cache\n"),
+        (".github/workflows/pages.yml", &workflow),
+        (".gitignore", "/site\n/.nnbook-cache\n/nnbook-test-report\n"),
     ];
     for (rel, text) in files {
         let path = dir.join(rel);
@@ -107,5 +81,22 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
                 .at(Location::file(&path))
         })?;
     }
+    // The workflow runs `nnbook test` before deploying, so the first push needs the snapshots.
+    let opts = BuildOptions {
+        root: dir.to_path_buf(),
+        out: None,
+        strict: true,
+        jobs: None,
+        no_cache: false,
+        download: false,
+    };
+    crate::snapshot::test(&opts, true).map_err(|diags| {
+        diags.into_iter().next().unwrap_or_else(|| {
+            Diagnostic::error(
+                "E007",
+                "cannot write the starter book's snapshots".to_string(),
+            )
+        })
+    })?;
     Ok(())
 }

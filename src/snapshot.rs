@@ -106,22 +106,42 @@ pub fn test(opts: &BuildOptions, update: bool) -> Result<TestReport, Vec<Diagnos
             }
         }
     }
+    let report_dir = opts.root.join(REPORT_DIR);
     if report.failed(opts.strict) && !update {
-        report.report = Some(
-            write_report(&opts.root, &diffs)
-                .map_err(|e| io("write", &opts.root.join(REPORT_DIR), e))?,
-        );
+        report.report =
+            Some(write_report(&report_dir, &diffs).map_err(|e| io("write", &report_dir, e))?);
+    } else if report.changed.is_empty() && report.missing.is_empty() && report.stale.is_empty() {
+        // Nothing differs any more: an earlier failure's report would only mislead.
+        remove_report(&report_dir).map_err(|e| io("remove", &report_dir, e))?;
     }
     Ok(report)
 }
 
-/// The report folder: for each changed figure old.png, new.png and diff.png, and an index.
-fn write_report(root: &Path, diffs: &[(String, Vec<u8>, Vec<u8>)]) -> std::io::Result<PathBuf> {
-    let dir = root.join(REPORT_DIR);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+/// In every report's index.html; only a folder holding it is ever replaced or removed.
+const REPORT_MARKER: &str = "<title>nnbook test report</title>";
+
+/// Whether `dir` is a report nnbook wrote (not a folder of the user's that has the same name).
+fn is_report(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("index.html")).is_ok_and(|t| t.contains(REPORT_MARKER))
+}
+
+/// Remove an old report; a folder of that name that nnbook did not write is left alone.
+fn remove_report(dir: &Path) -> std::io::Result<()> {
+    if is_report(dir) {
+        std::fs::remove_dir_all(dir)?;
     }
-    std::fs::create_dir_all(&dir)?;
+    Ok(())
+}
+
+/// The report folder: for each changed figure old.png, new.png and diff.png, and an index.
+fn write_report(dir: &Path, diffs: &[(String, Vec<u8>, Vec<u8>)]) -> std::io::Result<PathBuf> {
+    if dir.exists() && !is_report(dir) {
+        return Err(std::io::Error::other(
+            "the folder exists and is not a report nnbook wrote (move it away)",
+        ));
+    }
+    remove_report(dir)?;
+    std::fs::create_dir_all(dir)?;
     let mut index = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>nnbook test report</title>\n<style>body{font-family:sans-serif;margin:2rem}img{max-width:32%;border:1px solid #ccc;margin-right:1%}figure{margin:0 0 2rem}</style></head><body>\n<h1>Figures and tables that changed</h1>\n",
     );
@@ -161,5 +181,5 @@ fn write_report(root: &Path, diffs: &[(String, Vec<u8>, Vec<u8>)]) -> std::io::R
     }
     index.push_str("</body></html>\n");
     std::fs::write(dir.join("index.html"), index)?;
-    Ok(dir)
+    Ok(dir.to_path_buf())
 }

@@ -4,7 +4,8 @@
 //! critical accessibility violations; screenshots in `target/browser-artifacts/`.
 //!
 //! Needs node, Chromium (`/usr/bin/chromium` or `NNBOOK_CHROMIUM`) and
-//! `npm ci --prefix tests/browser`. Without them the test is skipped with a reason, unless
+//! `npm ci --prefix tests/browser`, so the tests are ignored unless asked for (`cargo test --
+//! --include-ignored`). Then, without those, each is skipped with a reason, unless
 //! `NNBOOK_REQUIRE_BROWSER=1` (CI), where it fails.
 
 mod common;
@@ -55,6 +56,7 @@ fn runner() -> Option<PathBuf> {
 /// (and its CJK words are searchable), a broken block shows the escaped error overlay, the
 /// fix removes it.
 #[test]
+#[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
 fn live_reload_in_chromium() {
     let Some(dir) = runner() else { return };
     let book = fixture("basic");
@@ -78,6 +80,7 @@ fn live_reload_in_chromium() {
 }
 
 #[test]
+#[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
 fn sample_book_in_chromium() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let Some(dir) = runner() else { return };
@@ -122,6 +125,7 @@ fn sample_book_in_chromium() {
 /// The main checks on a copy of the `basic` fixture, under a deeper sub-path than its
 /// `site_url` names (the served 404 page must link from the served base).
 #[test]
+#[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
 fn fixture_under_another_sub_path_in_chromium() {
     let Some(dir) = runner() else { return };
     let book = fixture("basic");

@@ -47,13 +47,9 @@ fn missing_mnist_is_skipped_with_a_notice_or_fails_with_strict() {
 }
 
 #[test]
+#[ignore = "needs MNIST in ../shared/datasets/mnist or $NNBOOK_DATA_DIR/mnist (cargo test -- --include-ignored)"]
 fn mnist_trains_when_the_files_are_there() {
-    let Some(data) = shared_datasets() else {
-        eprintln!(
-            "skipped: no MNIST folder (set NNBOOK_DATA_DIR or put ../shared beside the repository)"
-        );
-        return;
-    };
+    let Some(data) = mnist_or_skip() else { return };
     let book = fixture("mnist");
     let run = nnbook_env(
         &["build", "--root", book.path().to_str().unwrap(), "--strict"],

@@ -308,17 +308,16 @@ fn a_mirror_serving_the_wrong_file_fails_the_build_and_keeps_nothing() {
 }
 
 #[test]
+#[ignore = "needs MNIST in ../shared/datasets/mnist or $NNBOOK_DATA_DIR/mnist (cargo test -- --include-ignored)"]
 fn the_real_test_split_downloads_verifies_and_trains() {
-    let Some(data) = shared_datasets() else {
-        eprintln!(
-            "skipped: no MNIST folder to serve (set NNBOOK_DATA_DIR or put ../shared beside the repository)"
-        );
-        return;
-    };
+    let Some(data) = mnist_or_skip() else { return };
     let mut files = BTreeMap::new();
     for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
         let Ok(bytes) = std::fs::read(data.join("mnist").join(name)) else {
-            eprintln!("skipped: {name} is not in {}", data.display());
+            skip(
+                "NNBOOK_REQUIRE_MNIST",
+                &format!("{name} is not in {}", data.display()),
+            );
             return;
         };
         files.insert(format!("/mnist/{name}"), bytes);

@@ -1,6 +1,9 @@
 //! The 784-1000-10 network on the real MNIST test file: the first 8,000 images train it, the
-//! last 2,000 test it (5 epochs, batch 1024, Adam). Skipped with a reason when the files are
-//! absent (a fresh clone without ../shared).
+//! last 2,000 test it (5 epochs, batch 1024, Adam). Ignored unless asked for (`cargo test --
+//! --include-ignored`); then skipped with a reason when the files are absent (a fresh clone
+//! without ../shared), or failed under `NNBOOK_REQUIRE_MNIST=1` (CI).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +30,7 @@ fn arrays(m: &mnist::Mnist) -> (Array2<f32>, Array2<f32>) {
 }
 
 #[test]
+#[ignore = "needs MNIST in ../shared/datasets/mnist or $NNBOOK_DATA_DIR/mnist (cargo test -- --include-ignored)"]
 fn mlp_reaches_92_percent_on_held_out_digits() {
     let dirs = dirs();
     let (train_part, test_part) = match (
@@ -35,7 +39,10 @@ fn mlp_reaches_92_percent_on_held_out_digits() {
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(MnistError::Missing { .. }), _) | (_, Err(MnistError::Missing { .. })) => {
-            eprintln!("skipped: MNIST files not found in {dirs:?} (set NNBOOK_DATA_DIR)");
+            common::skip(
+                "NNBOOK_REQUIRE_MNIST",
+                &format!("MNIST files not found in {dirs:?} (set NNBOOK_DATA_DIR)"),
+            );
             return;
         }
         (Err(e), _) | (_, Err(e)) => panic!("{e}"),

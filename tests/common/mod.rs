@@ -145,6 +145,27 @@ pub fn shared_datasets() -> Option<PathBuf> {
         .find(|d| d.join("mnist").is_dir())
 }
 
+/// The folder holding `mnist/`, or None when the test is to be skipped (reason printed).
+/// With `NNBOOK_REQUIRE_MNIST=1` (CI) a missing folder fails the test instead.
+pub fn mnist_or_skip() -> Option<PathBuf> {
+    let found = shared_datasets();
+    if found.is_none() {
+        skip(
+            "NNBOOK_REQUIRE_MNIST",
+            "no MNIST folder (set NNBOOK_DATA_DIR or put ../shared beside the repository)",
+        );
+    }
+    found
+}
+
+/// Print why a test is skipped, or fail it when `require` is set to 1.
+pub fn skip(require: &str, reason: &str) {
+    if std::env::var(require).is_ok_and(|v| v == "1") {
+        panic!("required ({require}=1) but {reason}");
+    }
+    eprintln!("skipped: {reason}");
+}
+
 /// Replace the first `from` with `to` in a file of a fixture copy.
 pub fn edit(book: &TempDir, file: &str, from: &str, to: &str) {
     let path = book.path().join(file);
