@@ -331,7 +331,9 @@ The default templates stay reachable as `nnbook/<name>`.",
         code: "E050",
         title: "a file cannot be read or written",
         text: "An operating-system error while reading or writing the site, the cache or the
-snapshots (permissions, a full disk). The previous site is kept.
+snapshots (permissions, a full disk). The previous site is kept. `nnbook test` also reports
+it when its report folder, nnbook-test-report/, exists but was not written by nnbook: that
+folder is never replaced; move or rename it.
 
 Example:
 

@@ -108,6 +108,21 @@ pub fn test(opts: &BuildOptions, update: bool) -> Result<TestReport, Vec<Diagnos
     }
     let report_dir = opts.root.join(REPORT_DIR);
     if report.failed(opts.strict) && !update {
+        if report_dir.exists() && !is_report(&report_dir) {
+            return Err(vec![
+                Diagnostic::error(
+                    "E050",
+                    format!(
+                        "cannot write the report: {} exists and nnbook did not write it",
+                        display_path(&report_dir)
+                    ),
+                )
+                .at(Location::file(&report_dir))
+                .hint(format!(
+                    "move or rename that folder; nnbook replaces only a {REPORT_DIR}/ it wrote"
+                )),
+            ]);
+        }
         report.report =
             Some(write_report(&report_dir, &diffs).map_err(|e| io("write", &report_dir, e))?);
     } else if report.changed.is_empty() && report.missing.is_empty() && report.stale.is_empty() {
@@ -125,7 +140,8 @@ fn is_report(dir: &Path) -> bool {
     std::fs::read_to_string(dir.join("index.html")).is_ok_and(|t| t.contains(REPORT_MARKER))
 }
 
-/// Remove an old report; a folder of that name that nnbook did not write is left alone.
+/// Remove an old report; a folder of that name that nnbook did not write is left alone (and
+/// `test` refuses to write a report over it).
 fn remove_report(dir: &Path) -> std::io::Result<()> {
     if is_report(dir) {
         std::fs::remove_dir_all(dir)?;
@@ -135,11 +151,6 @@ fn remove_report(dir: &Path) -> std::io::Result<()> {
 
 /// The report folder: for each changed figure old.png, new.png and diff.png, and an index.
 fn write_report(dir: &Path, diffs: &[(String, Vec<u8>, Vec<u8>)]) -> std::io::Result<PathBuf> {
-    if dir.exists() && !is_report(dir) {
-        return Err(std::io::Error::other(
-            "the folder exists and is not a report nnbook wrote (move it away)",
-        ));
-    }
     remove_report(dir)?;
     std::fs::create_dir_all(dir)?;
     let mut index = String::from(

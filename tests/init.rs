@@ -433,13 +433,22 @@ fn a_folder_named_like_the_report_that_nnbook_did_not_write_is_kept() {
     // A failing run refuses to replace it.
     std::fs::remove_file(book.join("snapshots/xor-summary.html")).unwrap();
     std::fs::write(book.join("snapshots/xor-curve.svg"), "<svg/>").unwrap();
-    let failed = nnbook(&["test", "--root", root]);
-    assert_eq!(failed.code, 1, "{}", failed.stderr);
-    assert!(
-        failed.stderr.contains("error[E050]")
-            && failed.stderr.contains("not a report nnbook wrote"),
-        "{}",
-        failed.stderr
+    let failed = Command::new(env!("CARGO_BIN_EXE_nnbook"))
+        .args(["test", "--root", "book"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&failed.stderr),
+        "error[E050]: cannot write the report: book/nnbook-test-report exists and nnbook did not write it
+ --> book/nnbook-test-report
+  = help: move or rename that folder; nnbook replaces only a nnbook-test-report/ it wrote
+
+build failed: 1 error
+"
     );
     assert_eq!(read(mine.join("notes.txt")), "mine");
+    assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
 }
