@@ -98,7 +98,7 @@ fn check(dir: &Path) -> Report {
             let path = url
                 .split_once("://")
                 .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-                .unwrap_or_default();
+                .unwrap_or_else(|| "/".into());
             site.follow("sitemap.xml", &path, &mut report);
         }
     }
