@@ -1494,6 +1494,10 @@ fn source_html(ch: &Chapter, block: &Block) -> String {
     )
 }
 
+/// A figure's page markup. The "How this figure was made" disclosure follows the `<figure>`
+/// rather than sitting in it: HTML wants the caption first or last among the figure's
+/// children, and inside the caption its summary (and, once open, the whole block) would become
+/// part of the figure's accessible name.
 fn figure_html(
     ch: &Chapter,
     block: &Block,
@@ -1503,7 +1507,6 @@ fn figure_html(
     svg: &str,
     meta: &Meta,
 ) -> String {
-    let (w, h) = svg_size(svg);
     let alt = show.caption.as_deref().unwrap_or(&meta.desc);
     if show.what == ShowKind::Figure(FigureKind::Evolution) {
         // Inline, so the page's script can drive the frames.
@@ -1519,7 +1522,7 @@ fn figure_html(
             String::new()
         };
         return format!(
-            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n{source}</figure>\n",
+            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
             id = escape(&show.id),
             last = frames - 1,
             number = escape(number),
@@ -1530,10 +1533,11 @@ fn figure_html(
         );
     }
     format!(
-        "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\">\n<figcaption>{}</figcaption>\n{}</figure>\n",
+        "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">\n<figcaption>{}</figcaption>\n</figure>\n{}",
         escape(&show.id),
         escape(file),
         escape(alt),
+        size_attrs(svg),
         caption_html(number, show.caption.as_deref()),
         source_html(ch, block)
     )
@@ -1560,17 +1564,22 @@ fn table_html(show: &Show, number: &str, t: &Table) -> String {
     s
 }
 
-/// The width and height attributes of an SVG's root element.
-fn svg_size(svg: &str) -> (String, String) {
+/// `<img>` width and height from an SVG's root element, rounded: HTML wants whole pixels, and
+/// they only reserve the space until the SVG is drawn. Empty when the SVG gives none.
+fn size_attrs(svg: &str) -> String {
     let head = svg.split('>').next().unwrap_or("");
     let attr = |name: &str| {
         let key = format!(" {name}=\"");
         head.find(&key)
             .and_then(|i| head[i + key.len()..].split('"').next())
-            .map(|v| v.trim_end_matches("px").to_string())
-            .unwrap_or_default()
+            .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(f64::round)
     };
-    (attr("width"), attr("height"))
+    match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -1580,5 +1589,20 @@ mod tests {
         assert_eq!(super::thousands(795_010), "795,010");
         assert_eq!(super::thousands(13), "13");
         assert_eq!(super::thousands(1_201), "1,201");
+    }
+
+    #[test]
+    fn image_sizes_are_whole_pixels() {
+        let size = |head: &str| super::size_attrs(&format!("{head}\n<title>x</title></svg>"));
+        assert_eq!(
+            size(r#"<svg width="454.5" height="300.2" viewBox="0 0 454.5 300.2">"#),
+            r#" width="455" height="300""#
+        );
+        assert_eq!(
+            size(r#"<svg width="570px" height="348">"#),
+            r#" width="570" height="348""#
+        );
+        assert_eq!(size(r#"<svg width="100%" height="348">"#), "");
+        assert_eq!(size(r#"<svg viewBox="0 0 1 1">"#), "");
     }
 }

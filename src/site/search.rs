@@ -185,6 +185,10 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
     let mut in_anchor_link = false;
     let mut figure: Option<(usize, usize)> = None; // (doc, nesting depth of <figure>)
     let mut figure_depth = 0usize;
+    // A figure's "How this figure was made" disclosure follows it: the figure's doc, while the
+    // next tag may still open it, and while its text is read.
+    let mut after_figure: Option<usize> = None;
+    let mut source: Option<usize> = None;
     let mut in_caption = false;
     let mut caption = String::new();
 
@@ -194,8 +198,7 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
             push_text(
                 rest,
                 c,
-                section,
-                figure,
+                target(section, figure, source),
                 skip_depth,
                 &heading,
                 in_anchor_link,
@@ -208,8 +211,7 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
         push_text(
             &rest[..lt],
             c,
-            section,
-            figure,
+            target(section, figure, source),
             skip_depth,
             &heading,
             in_anchor_link,
@@ -249,6 +251,7 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
         }
         let id = attr(tag, "id");
         let class = attr(tag, "class").unwrap_or_default();
+        let follows_figure = after_figure.take();
         match (name.as_str(), closing) {
             ("h1" | "h2" | "h3", false) if id.is_some() && figure.is_none() => {
                 heading = Some((name.clone(), id.unwrap_or_default()));
@@ -291,19 +294,23 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
                     c.texts[doc] = text;
                     figure = None;
                     caption.clear();
+                    after_figure = Some(doc);
                 }
                 figure_depth = figure_depth.saturating_sub(1);
             }
             ("figcaption", false) => in_caption = true,
             ("figcaption", true) => in_caption = false,
+            ("details", false) if class.split_whitespace().any(|k| k == "nn-source") => {
+                source = follows_figure;
+            }
+            ("details", true) => source = None,
             _ => {}
         }
         if matches!(
             name.as_str(),
             "p" | "li" | "div" | "br" | "td" | "th" | "tr" | "pre" | "h1" | "h2" | "h3" | "h4"
         ) {
-            let target = figure.map_or(section, |(d, _)| d);
-            c.texts[target].push(' ');
+            c.texts[target(section, figure, source)].push(' ');
         }
     }
     for i in start..c.docs.len() {
@@ -319,12 +326,17 @@ fn scan_page(page: &Page, meta: &BTreeMap<String, String>, c: &mut Collected) {
     }
 }
 
+/// The document that text read now belongs to: the open figure, the disclosure of the figure
+/// just closed, or the section.
+fn target(section: usize, figure: Option<(usize, usize)>, source: Option<usize>) -> usize {
+    figure.map(|(d, _)| d).or(source).unwrap_or(section)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn push_text(
     raw: &str,
     c: &mut Collected,
-    section: usize,
-    figure: Option<(usize, usize)>,
+    target: usize,
     skip_depth: usize,
     heading: &Option<(String, String)>,
     in_anchor_link: bool,
@@ -341,7 +353,6 @@ fn push_text(
     } else if in_caption {
         caption.push_str(&text);
     } else {
-        let target = figure.map_or(section, |(d, _)| d);
         c.texts[target].push_str(&text);
     }
 }
@@ -467,8 +478,9 @@ mod tests {
 <figure class="nn-figure" id="xor-regions">
 <img src="figures/xor-regions.svg" alt="x">
 <figcaption>Figure 1.1: Regions &lt;of&gt; XOR</figcaption>
-<details class="nn-source"><summary>How</summary><pre><code>id: xor</code></pre></details>
 </figure>
+<details class="nn-source"><summary>How</summary><pre><code>id: xor spec</code></pre></details>
+<p>More prose.</p><details class="nn-source"><summary>How</summary><p>stray</p></details>
 <math><mi>zzzmath</mi></math><script>var hidden = 1;</script>
 <h3 id="after">After</h3><p>tail</p>"##;
         let mut meta = BTreeMap::new();
@@ -498,6 +510,10 @@ mod tests {
         assert_eq!(terms["神经"], serde_json::json!([1]));
         assert_eq!(terms["prose"], serde_json::json!([1]));
         assert_eq!(terms["tail"], serde_json::json!([3]));
+        // The disclosure after a figure is the figure's; one after anything else is not.
+        assert_eq!(terms["spec"], serde_json::json!([2]));
+        assert_eq!(terms["stray"], serde_json::json!([1]));
+        assert_eq!(c.docs[2].snippet, "dataset xor optimizer adam id: xor spec");
         assert!(terms.get("zzzmath").is_none(), "math skipped");
         assert!(terms.get("hidden").is_none(), "scripts skipped");
         // The anchor link's `#` is not part of the title.
