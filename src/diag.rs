@@ -31,6 +31,17 @@ impl Location {
         }
     }
 
+    /// A value given on the command line: the pseudo-file [`COMMAND_LINE`] with no line, and
+    /// the column and width of the value within the argument shown as its source line.
+    pub fn command_line(col: usize, len: usize) -> Self {
+        Location {
+            file: COMMAND_LINE.into(),
+            line: 0,
+            col,
+            len,
+        }
+    }
+
     /// A location at a line and column of a file.
     pub fn at(file: impl Into<PathBuf>, line: usize, col: usize, len: usize) -> Self {
         Location {
@@ -41,6 +52,10 @@ impl Location {
         }
     }
 }
+
+/// The file name of a location on the command line. It cannot be a book's file: book paths
+/// are relative and never start with `<`.
+pub const COMMAND_LINE: &str = "<command line>";
 
 /// One error or warning for the author.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +123,14 @@ impl Diagnostic {
         self
     }
 
+    /// Attach the source line when there is one (a value on the command line brings its own).
+    pub fn maybe_source(mut self, line: Option<String>) -> Self {
+        if line.is_some() {
+            self.source_line = line;
+        }
+        self
+    }
+
     /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -165,8 +188,12 @@ impl Diagnostic {
         );
         if let Some(pos) = self.position() {
             let loc = self.location.as_ref();
-            let line_no = loc.map_or(0, |l| l.line);
-            let width = line_no.to_string().len();
+            // The command line has no line numbers: its gutter stays blank.
+            let line_no = match loc.map_or(0, |l| l.line) {
+                0 => String::new(),
+                n => n.to_string(),
+            };
+            let width = line_no.len().max(1);
             let pad = " ".repeat(width);
             let _ = writeln!(out, "{pad}{blue}-->{reset} {pos}");
             if let (Some(src), Some(loc)) = (&self.source_line, loc) {
@@ -178,7 +205,7 @@ impl Diagnostic {
                     .collect();
                 let carets = "^".repeat(loc.len.max(1));
                 let _ = writeln!(out, "{pad} {blue}|{reset}");
-                let _ = writeln!(out, "{blue}{line_no}{reset} {blue}|{reset} {src}");
+                let _ = writeln!(out, "{blue}{line_no:>width$}{reset} {blue}|{reset} {src}");
                 let _ = writeln!(out, "{pad} {blue}|{reset} {prefix}{paint}{carets}{reset}");
             }
         }
@@ -276,5 +303,22 @@ mod tests {
         assert_eq!(json["hint"], "did you mean `relu`?");
         assert_eq!(json["rendered"], text);
         assert!(!d.to_json().contains('\n'), "one line");
+    }
+
+    #[test]
+    fn command_line_values_have_a_blank_gutter() {
+        let mut d = Diagnostic::error("E008", "the output folder `..` holds the book's folder")
+            .at(Location::command_line(7, 2))
+            .hint("use a folder of its own");
+        d.source_line = Some("--out ..".into());
+        let text = d.render(false);
+        assert!(text.contains("\n --> <command line>\n"), "{text}");
+        assert!(text.contains("\n  | --out ..\n  |       ^^\n"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert_eq!(json["file"], COMMAND_LINE);
+        assert_eq!(
+            (json["line"].as_u64(), json["col"].as_u64()),
+            (Some(0), Some(7))
+        );
     }
 }
