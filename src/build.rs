@@ -81,9 +81,6 @@ fn make_files(
     let out = Output::choose(root, &config, opts.out.as_deref()).map_err(|d| vec![d])?;
     // A build killed mid-swap left the previous site aside: put it back before anything fails.
     site::recover(&out.path);
-    if writes {
-        out.check_replaceable().map_err(|d| vec![d])?;
-    }
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
     let mut chapters = content::load_chapters(root, &config)?;
     let labels = collect_labels(&chapters)?;
@@ -104,8 +101,8 @@ fn make_files(
     // Find every data file (downloading when allowed) before anything trains.
     let download = config.download || opts.download;
     crate::datasets::locate(root, &config, &mut chapters, download)?;
-    // The data files are known now: the output folder keeps clear of them too, and is checked
-    // before anything trains.
+    // The data files are known now: the output folder keeps clear of them too. All of this is
+    // checked before anything trains.
     let data_files: Vec<(&Path, &str)> = chapters
         .iter()
         .flat_map(|c| &c.blocks)
@@ -118,6 +115,11 @@ fn make_files(
         .map(|f| (f.path.as_path(), f.shown.as_str()))
         .collect();
     out.check_files(root, data_files).map_err(|d| vec![d])?;
+    // After the data files, so a refusal names the file it would destroy ("is the data file
+    // `points.csv`" rather than "is a file").
+    if writes {
+        out.check_replaceable().map_err(|d| vec![d])?;
+    }
     let data_dirs: Vec<PathBuf> = crate::datasets::data_dirs(root, &config)
         .into_iter()
         .map(|d| d.path)

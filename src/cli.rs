@@ -63,7 +63,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
         /// Port to listen on, 0 to 65535 (0: any free port; the address is printed).
-        #[arg(long, default_value_t = 3000)]
+        #[arg(long, default_value_t = 3000, allow_negative_numbers = true)]
         port: u16,
         /// Serve the book under this path, as GitHub Pages does (e.g. `/repo/`).
         #[arg(long, default_value = "/")]
@@ -104,9 +104,8 @@ struct BookArgs {
     /// Treat warnings (such as a missing dataset) as errors.
     #[arg(long)]
     strict: bool,
-    /// Number of experiments trained at once (default: one per core), from 1 to 4 × the
-    /// available cores: each job is a thread, and more of them only slow the build down.
-    #[arg(long, value_parser = jobs())]
+    // The help names the cap on this machine, so it is written at run time.
+    #[arg(long, value_parser = jobs(), allow_negative_numbers = true, help = jobs_help())]
     jobs: Option<usize>,
     /// Retrain every experiment, ignoring (and not writing) the cache.
     #[arg(long)]
@@ -138,9 +137,20 @@ pub fn max_jobs() -> usize {
     4 * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// `--jobs`: 1 to [`max_jobs`]; clap names the bad value and the range.
-fn jobs() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=max_jobs() as u64)
+fn jobs_help() -> String {
+    format!(
+        "Number of experiments trained at once (default: one per core), from 1 to 4 × the \
+         available cores ({} here): each job is a thread, and more of them only slow the \
+         build down",
+        max_jobs()
+    )
+}
+
+/// `--jobs`: 1 to [`max_jobs`]; clap names the bad value and the range (signed, so that
+/// `-1` is out of range rather than "an invalid digit").
+fn jobs() -> clap::builder::RangedI64ValueParser<usize> {
+    let max = i64::try_from(max_jobs()).unwrap_or(i64::MAX);
+    clap::builder::RangedI64ValueParser::<usize>::new().range(1..=max)
 }
 
 impl BookArgs {
