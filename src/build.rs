@@ -9,6 +9,7 @@ use crate::content::{self, Chapter, Label, Labels};
 use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
 use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
+use crate::output::Output;
 use crate::run::{self, Outcome};
 use crate::site::{self, Files, Page, Theme};
 use crate::spec::{Block, ShowKind};
@@ -17,7 +18,8 @@ use crate::spec::{Block, ShowKind};
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
-    /// Output folder relative to the root (overrides book.yaml's `output`).
+    /// Output folder from `--out`: relative to the root, or absolute (overrides book.yaml's
+    /// `output`, which stays inside the book).
     pub out: Option<PathBuf>,
     /// Warnings become errors.
     pub strict: bool,
@@ -56,41 +58,29 @@ pub struct ShownItem {
 
 /// Build the book and write the site atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
-    let (files, mut report) = build_files(opts)?;
-    site::write_site(&report.out_dir, &files).map_err(|d| vec![d])?;
-    report.out_dir = opts.root.join(opts.out.clone().unwrap_or_else(|| {
-        report
-            .out_dir
-            .strip_prefix(&opts.root)
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    }));
+    let (files, report, out) = make_files(opts, true)?;
+    // Training may take minutes: look again at what the swap would replace.
+    out.check_replaceable().map_err(|d| vec![d])?;
+    site::write_site(&out.path, &files).map_err(|d| vec![d])?;
     Ok(report)
 }
 
-/// Build the book in memory: every file of the site, by relative path.
+/// Build the book in memory: every file of the site, by relative path. Nothing is written,
+/// so an output folder holding someone else's files is no reason to stop.
 pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diagnostic>> {
+    make_files(opts, false).map(|(files, report, _)| (files, report))
+}
+
+fn make_files(
+    opts: &BuildOptions,
+    writes: bool,
+) -> Result<(Files, BuildReport, Output), Vec<Diagnostic>> {
     let root = &opts.root;
     let config = Config::load(root).map_err(|d| vec![d])?;
-    let out_rel = opts.out.clone().unwrap_or_else(|| config.output.clone());
-    check_output(&out_rel).map_err(|d| vec![d])?;
-    check_paths(root, &config, &out_rel).map_err(|d| vec![d])?;
+    check_folders(root, &config).map_err(|d| vec![d])?;
+    let out = Output::choose(root, &config, opts.out.as_deref()).map_err(|d| vec![d])?;
     // A build killed mid-swap left the previous site aside: put it back before anything fails.
-    site::recover(&root.join(&out_rel));
-    if config.cache.starts_with(&out_rel) || out_rel.starts_with(&config.cache) {
-        return Err(vec![
-            Diagnostic::error(
-                "E008",
-                format!(
-                    "the cache folder `{}` and the output folder `{}` overlap",
-                    display_path(&config.cache),
-                    display_path(&out_rel)
-                ),
-            )
-            .at(Location::file("book.yaml"))
-            .hint("the site is replaced on every build; keep the cache beside it, e.g. `cache: .nnbook-cache`"),
-        ]);
-    }
+    site::recover(&out.path);
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
     let mut chapters = content::load_chapters(root, &config)?;
     let labels = collect_labels(&chapters)?;
@@ -111,6 +101,25 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     // Find every data file (downloading when allowed) before anything trains.
     let download = config.download || opts.download;
     crate::datasets::locate(root, &config, &mut chapters, download)?;
+    // The data files are known now: the output folder keeps clear of them too. All of this is
+    // checked before anything trains.
+    let data_files: Vec<(&Path, &str)> = chapters
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .filter_map(|b| b.experiment.as_ref())
+        .flat_map(|e| std::iter::once(&e.data).chain(e.validate.as_ref()))
+        .flat_map(|d| match &d.files {
+            crate::spec::DataFiles::Found(found) => found.as_slice(),
+            _ => &[],
+        })
+        .map(|f| (f.path.as_path(), f.shown.as_str()))
+        .collect();
+    out.check_files(root, data_files).map_err(|d| vec![d])?;
+    // After the data files, so a refusal names the file it would destroy ("is the data file
+    // `points.csv`" rather than "is a file").
+    if writes {
+        out.check_replaceable().map_err(|d| vec![d])?;
+    }
     let data_dirs: Vec<PathBuf> = crate::datasets::data_dirs(root, &config)
         .into_iter()
         .map(|d| d.path)
@@ -250,7 +259,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
     let search_meta = search_meta(&chapters);
     site::assemble(&config, &theme, &pages, &search_meta, &mut files).map_err(|d| vec![d])?;
     let report = BuildReport {
-        out_dir: root.join(&out_rel),
+        out_dir: out.path.clone(),
         warnings,
         chapters: chapters.len(),
         experiments: outcomes.len(),
@@ -272,7 +281,7 @@ pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diag
             .count(),
         shown: shown_items,
     };
-    Ok((files, report))
+    Ok((files, report, out))
 }
 
 /// Searchable words about each figure's experiment: the dataset, the architecture, the
@@ -322,11 +331,15 @@ fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
 fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut experiments: BTreeMap<&str, &Location> = BTreeMap::new();
-    for block in chapters.iter().flat_map(|c| &c.blocks).filter(|b| !b.uses) {
+    let blocks = chapters
+        .iter()
+        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)));
+    for (ch, block) in blocks.filter(|(_, b)| !b.uses) {
         if let Some(first) = experiments.insert(&block.id, &block.location) {
             errors.push(
                 Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
                     .at(block.location.clone())
+                    .with_source(&ch.text)
                     .hint(format!(
                         "`{}` is already defined at {}",
                         block.id,
@@ -362,6 +375,7 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
                         format!("`use:` names an unknown experiment `{}`", block.id),
                     )
                     .at(block.location.clone())
+                    .with_source(&ch.text)
                     .hint(did_you_mean(&block.id, &known)),
                 );
             }
@@ -388,6 +402,7 @@ fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
                             format!("duplicate figure or table id `{}`", show.id),
                         )
                         .at(show.location.clone())
+                        .with_source(&ch.text)
                         .hint("give this figure its own `id:`"),
                     );
                 }
@@ -405,84 +420,28 @@ fn location_text(l: &Location) -> String {
     format!("{}:{}", display_path(&l.file), l.line)
 }
 
-/// The output folder must be a folder of its own inside the book, never the book itself or
-/// its sources.
-fn check_output(out: &Path) -> Result<(), Diagnostic> {
-    let bad = out.is_absolute()
-        || out
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-        || out.as_os_str().is_empty()
-        || out == Path::new(".")
-        || out.starts_with("content")
-        || out.starts_with("themes");
-    if bad {
-        return Err(Diagnostic::error(
-            "E008",
-            format!("output folder `{}` is not allowed", display_path(out)),
-        )
-        .at(Location::file("book.yaml"))
-        .hint("use a folder of its own inside the book, such as `site`"));
-    }
-    Ok(())
-}
-
-/// Every folder book.yaml names, resolved with symlinks, stays inside the book; the output
-/// folder, resolved, is none of the book's sources.
-fn check_paths(root: &Path, config: &Config, out_rel: &Path) -> Result<(), Diagnostic> {
-    let at = || Location::file("book.yaml");
-    let mut sources = vec![PathBuf::new(), PathBuf::from("content")];
-    sources.extend(config.theme.clone());
+/// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
+/// folder has rules of its own, in [`crate::output`]).
+fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
     for p in [config.datasets.as_ref(), Some(&config.cache)]
         .into_iter()
         .flatten()
         .chain(&config.theme)
         .chain([&config.snapshots])
     {
-        crate::config::inside_root(root, p).map_err(|d| d.at(at()))?;
-    }
-    let out = crate::config::inside_root(root, out_rel).map_err(|d| d.at(at()))?;
-    for src in &sources {
-        let src_abs = crate::config::inside_root(root, src).map_err(|d| d.at(at()))?;
-        if out == src_abs
-            || src_abs.starts_with(&out)
-            || (out.starts_with(&src_abs) && !src.as_os_str().is_empty())
-        {
-            return Err(Diagnostic::error(
-                "E008",
-                format!(
-                    "output folder `{}` resolves to the book's sources (`{}`)",
-                    display_path(out_rel),
-                    display_path(src)
-                ),
+        crate::config::inside_root(root, p).map_err(|d| {
+            d.at(Location::file("book.yaml")).hint(
+                "the folders book.yaml names stay inside the book; replace the symlink by a \
+                 folder (datasets kept elsewhere are named with NNBOOK_DATA_DIR)",
             )
-            .at(at())
-            .hint("the site is replaced on every build; use a folder of its own such as `site`"));
-        }
+        })?;
     }
     Ok(())
 }
 
-/// `nnbook clean`: remove the output folder, if it looks like one nnbook wrote.
-pub fn clean(root: &Path) -> Result<Option<PathBuf>, Diagnostic> {
+/// `nnbook clean`: remove the output folder (book.yaml's `output:`, or `--out`) if it holds a
+/// site nnbook wrote.
+pub fn clean(root: &Path, out: Option<&Path>) -> Result<Option<PathBuf>, Diagnostic> {
     let config = Config::load(root)?;
-    check_output(&config.output)?;
-    let out = root.join(&config.output);
-    if !out.exists() {
-        return Ok(None);
-    }
-    if !out.join("manifest.json").is_file() {
-        return Err(Diagnostic::error(
-            "E008",
-            format!(
-                "{} does not look like a site nnbook built (no manifest.json)",
-                display_path(&out)
-            ),
-        )
-        .hint("nnbook only deletes folders it wrote; remove it by hand if you are sure"));
-    }
-    std::fs::remove_dir_all(&out).map_err(|e| {
-        Diagnostic::error("E050", format!("cannot remove {}: {e}", display_path(&out)))
-    })?;
-    Ok(Some(out))
+    Output::choose(root, &config, out)?.remove()
 }

@@ -41,7 +41,9 @@ enum Command {
     Build {
         #[command(flatten)]
         book: BookArgs,
-        /// Output folder (default: `output` in book.yaml, else `site`), relative to the root.
+        /// Output folder (default: `output` in book.yaml, else `site`): relative to the root,
+        /// or absolute. It may be outside the book; nnbook replaces only an empty folder or a
+        /// site it built, and never the book, its sources, its data or anything above it.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -60,8 +62,8 @@ enum Command {
         /// Address to listen on (127.0.0.1: only this machine).
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
-        /// Port to listen on (0: any free port; the address is printed).
-        #[arg(long, default_value_t = 3000)]
+        /// Port to listen on, 0 to 65535 (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 3000, allow_negative_numbers = true)]
         port: u16,
         /// Serve the book under this path, as GitHub Pages does (e.g. `/repo/`).
         #[arg(long, default_value = "/")]
@@ -84,8 +86,12 @@ enum Command {
     /// Delete the output folder that `nnbook build` wrote.
     Clean {
         /// The book's folder (holding book.yaml).
-        #[arg(long, default_value = ".")]
+        #[arg(long, default_value = ".", value_parser = folder())]
         root: PathBuf,
+        /// The output folder, if the site was built with `--out` (default: `output` in
+        /// book.yaml, else `site`). Only a folder holding nnbook's manifest.json is deleted.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -93,13 +99,13 @@ enum Command {
 #[derive(clap::Args, Debug)]
 struct BookArgs {
     /// The book's folder (holding book.yaml).
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_parser = folder())]
     root: PathBuf,
     /// Treat warnings (such as a missing dataset) as errors.
     #[arg(long)]
     strict: bool,
-    /// Number of experiments trained at once (default: one per core).
-    #[arg(long)]
+    // The help names the cap on this machine, so it is written at run time.
+    #[arg(long, value_parser = jobs(), allow_negative_numbers = true, help = jobs_help())]
     jobs: Option<usize>,
     /// Retrain every experiment, ignoring (and not writing) the cache.
     #[arg(long)]
@@ -108,6 +114,43 @@ struct BookArgs {
     /// published SHA-256 (as `download: true` in book.yaml).
     #[arg(long)]
     download: bool,
+}
+
+/// `--root`: an existing folder, or a usage error naming the path.
+fn folder() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PathBufValueParser::new().try_map(|path: PathBuf| {
+        let shown = path.display();
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => Ok(path),
+            Ok(_) => Err(format!("`{shown}` is not a folder")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(format!("the folder `{shown}` does not exist"))
+            }
+            Err(e) => Err(format!("cannot read the folder `{shown}`: {e}")),
+        }
+    })
+}
+
+/// The most experiments trained at once: 4 × the available cores.
+pub fn max_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn jobs_help() -> String {
+    format!(
+        "Number of experiments trained at once (default: one per core), from 1 to 4 × the \
+         available cores ({} here): each job is a thread, and more of them only slow the \
+         build down",
+        max_jobs()
+    )
+}
+
+/// `--jobs`: 1 to [`max_jobs`]; clap names the bad value and the range (signed, so that
+/// `-1` is out of range rather than "an invalid digit").
+fn jobs() -> clap::builder::RangedI64ValueParser<usize> {
+    let max = i64::try_from(max_jobs()).unwrap_or(i64::MAX);
+    clap::builder::RangedI64ValueParser::<usize>::new().range(1..=max)
 }
 
 impl BookArgs {
@@ -155,7 +198,7 @@ pub fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(diags) => fail(&diags, color),
+                Err(diags) => fail(&diags, color, "build"),
             }
         }
         Command::Test { book, update } => {
@@ -212,7 +255,7 @@ pub fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }
-                Err(diags) => fail(&diags, color),
+                Err(diags) => fail(&diags, color, "build"),
             }
         }
         Command::Serve {
@@ -231,7 +274,7 @@ pub fn main() -> ExitCode {
             };
             match crate::serve::serve(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(d) => fail(&[d], color),
+                Err(d) => fail(&[d], color, "build"),
             }
         }
         Command::Init { dir } => match crate::init::init(&dir) {
@@ -243,7 +286,7 @@ pub fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }
-            Err(d) => fail(&[d], color),
+            Err(d) => fail(&[d], color, "init"),
         },
         Command::Explain { code } => match crate::explain::find(&code) {
             Some(e) => {
@@ -262,22 +305,23 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Clean { root } => match crate::build::clean(&root) {
+        Command::Clean { root, out } => match crate::build::clean(&root, out.as_deref()) {
             Ok(Some(p)) => {
                 eprintln!("removed {}", p.display());
                 ExitCode::SUCCESS
             }
             Ok(None) => ExitCode::SUCCESS,
-            Err(d) => fail(&[d], color),
+            Err(d) => fail(&[d], color, "clean"),
         },
     }
 }
 
-fn fail(diags: &[Diagnostic], color: bool) -> ExitCode {
+/// Print the diagnostics and the summary line (`clean failed: 1 error`); exit 1.
+fn fail(diags: &[Diagnostic], color: bool, command: &str) -> ExitCode {
     print_all(diags, color);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     eprintln!(
-        "build failed: {errors} error{}",
+        "{command} failed: {errors} error{}",
         if errors == 1 { "" } else { "s" }
     );
     ExitCode::from(1)

@@ -61,6 +61,8 @@ pub struct Config {
     pub theme: Option<PathBuf>,
     /// Output folder, relative to the root (default `site`).
     pub output: PathBuf,
+    /// Where book.yaml sets `output:` (None: the default), so a refusal points at the value.
+    pub output_at: Option<Location>,
     /// Folder holding datasets such as MNIST and the book's CSV files, relative to the root.
     pub datasets: Option<PathBuf>,
     /// Missing external datasets (MNIST) may be downloaded into the cache (as `--download`).
@@ -272,6 +274,9 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
         output: map
             .opt("output", |n| n.as_text().map(PathBuf::from))?
             .unwrap_or_else(|| "site".into()),
+        output_at: map
+            .get("output")
+            .map(|n| Location::at(file, n.line, n.col, n.len)),
         datasets: map.opt("datasets", folder)?,
         download: map.opt("download", Node::as_bool)?.unwrap_or(false),
         cache: map

@@ -31,6 +31,17 @@ impl Location {
         }
     }
 
+    /// A value given on the command line: the pseudo-file [`COMMAND_LINE`] with no line, and
+    /// the column and width of the value within the argument shown as its source line.
+    pub fn command_line(col: usize, len: usize) -> Self {
+        Location {
+            file: COMMAND_LINE.into(),
+            line: 0,
+            col,
+            len,
+        }
+    }
+
     /// A location at a line and column of a file.
     pub fn at(file: impl Into<PathBuf>, line: usize, col: usize, len: usize) -> Self {
         Location {
@@ -41,6 +52,10 @@ impl Location {
         }
     }
 }
+
+/// The file name of a location on the command line. It cannot be a book's file: book paths
+/// are relative and never start with `<`.
+pub const COMMAND_LINE: &str = "<command line>";
 
 /// One error or warning for the author.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +123,14 @@ impl Diagnostic {
         self
     }
 
+    /// Attach the source line when there is one (a value on the command line brings its own).
+    pub fn maybe_source(mut self, line: Option<String>) -> Self {
+        if line.is_some() {
+            self.source_line = line;
+        }
+        self
+    }
+
     /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -165,20 +188,24 @@ impl Diagnostic {
         );
         if let Some(pos) = self.position() {
             let loc = self.location.as_ref();
-            let line_no = loc.map_or(0, |l| l.line);
-            let width = line_no.to_string().len();
+            // The command line has no line numbers: its gutter stays blank.
+            let line_no = match loc.map_or(0, |l| l.line) {
+                0 => String::new(),
+                n => n.to_string(),
+            };
+            let width = line_no.len().max(1);
             let pad = " ".repeat(width);
             let _ = writeln!(out, "{pad}{blue}-->{reset} {pos}");
-            if let (Some(src), Some(loc)) = (&self.source_line, loc) {
-                let col = loc.col.max(1);
+            if let (Some(line), Some(loc)) = (&self.source_line, loc) {
+                let (src, col, len) = window(line, loc.col.max(1), loc.len.max(1));
                 let prefix: String = src
                     .chars()
                     .take(col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                let carets = "^".repeat(loc.len.max(1));
+                let carets = "^".repeat(len);
                 let _ = writeln!(out, "{pad} {blue}|{reset}");
-                let _ = writeln!(out, "{blue}{line_no}{reset} {blue}|{reset} {src}");
+                let _ = writeln!(out, "{blue}{line_no:>width$}{reset} {blue}|{reset} {src}");
                 let _ = writeln!(out, "{pad} {blue}|{reset} {prefix}{paint}{carets}{reset}");
             }
         }
@@ -187,6 +214,34 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Source lines longer than this many characters are shown in part, around the caret.
+const MAX_LINE_CHARS: usize = 200;
+
+/// The part of a long source line worth showing (`…` marks what is cut), with the caret's
+/// 1-based column and width within it; the caret never runs past what is shown.
+fn window(line: &str, col: usize, len: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE_CHARS {
+        return (line.to_string(), col, len);
+    }
+    // Some context before the caret, then as much as fits.
+    let start = (col - 1)
+        .min(chars.len())
+        .saturating_sub(MAX_LINE_CHARS / 4);
+    let end = (start + MAX_LINE_CHARS).min(chars.len());
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let new_col = col - start + usize::from(start > 0);
+    let visible = end.saturating_sub(col - 1).max(1);
+    (shown, new_col, len.min(visible))
 }
 
 /// Paths are shown with forward slashes so messages are the same on every platform.
@@ -276,5 +331,45 @@ mod tests {
         assert_eq!(json["hint"], "did you mean `relu`?");
         assert_eq!(json["rendered"], text);
         assert!(!d.to_json().contains('\n'), "one line");
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_caret() {
+        let line = format!("$${}$$", "{".repeat(3000));
+        let d = Diagnostic::error("E021", "nested too deep")
+            .at(Location::at("content/a.md", 5, 1, 3004))
+            .with_source(&format!("a\nb\nc\nd\n{line}\n"));
+        let text = d.render(false);
+        let shown = format!("5 | $${}…\n", "{".repeat(198));
+        assert!(text.contains(&shown), "{text}");
+        assert!(
+            text.contains(&format!("  | {}\n", "^".repeat(200))),
+            "{text}"
+        );
+        // Deep in the line: cut on both sides, the caret under its character.
+        let (src, col, len) = window(&"ab".repeat(300), 301, 4);
+        assert_eq!(src.chars().count(), 202);
+        assert!(src.starts_with('…') && src.ends_with('…'));
+        assert_eq!(src.chars().nth(col - 1), Some('a'));
+        assert_eq!(len, 4);
+        let short = window("x: 1", 4, 9);
+        assert_eq!(short, ("x: 1".to_string(), 4, 9));
+    }
+
+    #[test]
+    fn command_line_values_have_a_blank_gutter() {
+        let mut d = Diagnostic::error("E008", "the output folder `..` holds the book's folder")
+            .at(Location::command_line(7, 2))
+            .hint("use a folder of its own");
+        d.source_line = Some("--out ..".into());
+        let text = d.render(false);
+        assert!(text.contains("\n --> <command line>\n"), "{text}");
+        assert!(text.contains("\n  | --out ..\n  |       ^^\n"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert_eq!(json["file"], COMMAND_LINE);
+        assert_eq!(
+            (json["line"].as_u64(), json["col"].as_u64()),
+            (Some(0), Some(7))
+        );
     }
 }

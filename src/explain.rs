@@ -96,15 +96,22 @@ Choose a new folder or remove the old book first.",
     },
     Explanation {
         code: "E008",
-        title: "the output or cache folder is not allowed",
+        title: "the output folder is not allowed",
         text: "`nnbook build` replaces the output folder on every build, and `nnbook clean` deletes
-it, so it must be a folder of its own inside the book: not the book root, not `content/`,
-not the theme, not absolute, not reached through `..` or a symlink out of the book, and not
-overlapping the cache. `nnbook clean` only deletes a folder holding nnbook's manifest.json.
+it, so nnbook checks it first. book.yaml's `output:` names a folder inside the book; `--out`
+on the command line may name any folder, relative to the book or absolute. Wherever it is,
+the output folder is never the book's folder or a folder above it (nor your home folder),
+and never holds or lies inside something the book reads or keeps: book.yaml, the chapters,
+the theme, the datasets folder, the CSV files its blocks read, the snapshots, the cache, a
+`.git` repository. An existing folder is replaced only when it is empty or holds a site
+nnbook built (its manifest.json); `nnbook clean` deletes only the latter. The error points
+at the value: `book.yaml:LINE:COL`, or `<command line>` for `--out`.
 
 Example:
 
-    output: content        # would overwrite the chapters; use `output: site`",
+    output: content        # would overwrite the chapters; use `output: site`
+    nnbook build --out ..  # would replace the folder holding the book
+    nnbook build --out /tmp/my-book-site   # fine: a new folder outside the book",
     },
     Explanation {
         code: "E009",
@@ -112,7 +119,7 @@ Example:
         text: "Every path a book names (chapters, theme, datasets, cache, snapshots, output, and
 the `csv:` files of its blocks) is resolved, symlinks included, and must stay inside the
 book's root. A dataset folder may also be outside when the user names it with
-$NNBOOK_DATA_DIR.
+$NNBOOK_DATA_DIR, and the output folder when the user names it with `--out` (see E008).
 
 Example:
 

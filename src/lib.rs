@@ -18,6 +18,7 @@ pub mod figures;
 pub mod fuzz;
 pub mod init;
 pub mod manifest;
+pub mod output;
 pub mod raster;
 pub mod run;
 pub mod serve;

@@ -97,7 +97,10 @@ fn the_cache_may_not_live_inside_the_site() {
     let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("error[E008]") && run.stderr.contains("overlap"),
+        run.stderr.contains("error[E008]")
+            && run
+                .stderr
+                .contains("holds the experiment cache `site/cache`"),
         "{}",
         run.stderr
     );

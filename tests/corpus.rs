@@ -1,19 +1,34 @@
-//! The bad-input corpus: every `tests/corpus/<case>/` is a tiny book with one mistake and an
-//! `expect` file:
+//! The bad-input corpus: every `tests/corpus/<case>/` is a tiny book with one mistake, an
+//! `expect` file and an `expected.txt`:
 //!
 //! ```text
 //! exit: 1                      # 1 for content errors, 2 for usage errors, 0 for recoverable input
 //! code: E012                   # the diagnostic code the build must report
-//! at: content/01-a.md:6:32     # where (`file`, `file:line` or `file:line:col`)
-//! setup: huge content/01-a.md  # optional: inputs that cannot be committed as files
+//! at: content/01-a.md:6:32     # where (`file`, `file:line`, `file:line:col`, `<command line>`)
+//! setup: huge content/01-a.md  # optional: inputs that cannot be committed as files (huge,
+//!                              # symlink-loop, symlink LINK TARGET, mkdir DIR such as `.git`)
+//! command: clean               # optional: build (default), clean, test, or serve (usage errors only)
+//! args: --out ..               # optional: more arguments; `{book}` is the book's folder, and
+//!                              # `--root` here replaces the default `--root {book}`
 //! ```
 //!
-//! Each case is built with the real binary, in human and JSON message formats, over a previous
+//! Each case is run with the real binary, in human and JSON message formats, over a previous
 //! `site/`. The run must exit with the expected code, name the code and the position, print no
-//! panic or backtrace, and leave the previous site byte-identical.
+//! panic or backtrace, print only JSON objects on stdout in JSON mode, and leave the previous
+//! site byte-identical. The human run's whole stderr must equal `expected.txt`, with the book's
+//! temporary folder written `{book}`, the `--jobs` cap `{max_jobs}` and a build's time `{time}`.
+//!
+//! To write (bless) the `expected.txt` of new or changed cases, then read the diff:
+//!
+//! ```text
+//! NNBOOK_BLESS=1 cargo test --test corpus
+//! ```
+//!
+//! (`NNBOOK_CORPUS=<case>` runs one case.)
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
@@ -23,6 +38,8 @@ struct Expect {
     code: Option<String>,
     at: Option<String>,
     setup: Option<String>,
+    command: String,
+    args: Vec<String>,
 }
 
 fn expect(dir: &Path) -> Expect {
@@ -32,6 +49,8 @@ fn expect(dir: &Path) -> Expect {
         code: None,
         at: None,
         setup: None,
+        command: "build".into(),
+        args: Vec::new(),
     };
     for line in text.lines() {
         let line = line.split(" #").next().unwrap().trim();
@@ -44,10 +63,50 @@ fn expect(dir: &Path) -> Expect {
             "code" => e.code = Some(v),
             "at" => e.at = Some(v),
             "setup" => e.setup = Some(v),
+            "command" => e.command = v,
+            "args" => e.args = v.split_whitespace().map(str::to_string).collect(),
             other => panic!("{}: unknown expect key {other}", dir.display()),
         }
     }
+    assert!(
+        ["build", "clean", "test", "serve"].contains(&e.command.as_str()),
+        "{}: unknown command {}",
+        dir.display(),
+        e.command
+    );
+    // A serve that starts never exits: only its usage errors belong here.
+    assert!(
+        e.command != "serve" || e.exit == 2,
+        "{}: serve cases must be usage errors (exit: 2)",
+        dir.display()
+    );
     e
+}
+
+/// The human stderr with what differs between runs and machines written as placeholders.
+fn normalise(stderr: &str, book: &Path) -> String {
+    let mut text = stderr.to_string();
+    let canonical = book.canonicalize().unwrap();
+    for b in [canonical.as_path(), book] {
+        text = text.replace(b.to_str().unwrap(), "{book}");
+    }
+    let max_jobs = 4 * std::thread::available_parallelism().map_or(1, |n| n.get());
+    text = text.replace(&format!("1..={max_jobs}"), "1..={max_jobs}");
+    text.lines()
+        .map(
+            |line| match (line.starts_with("built "), line.split_once(" in ")) {
+                (true, Some((head, rest))) => match rest.split_once("s: ") {
+                    Some((_, tail)) => format!("{head} in {{time}}s: {tail}\n"),
+                    None => format!("{line}\n"),
+                },
+                _ => format!("{line}\n"),
+            },
+        )
+        .collect()
+}
+
+fn blessing() -> bool {
+    std::env::var_os("NNBOOK_BLESS").is_some_and(|v| v == "1")
 }
 
 /// Inputs that cannot be committed: a file over the size limit, symlinks.
@@ -65,6 +124,7 @@ fn setup(book: &Path, setup: &str) {
             std::os::unix::fs::symlink(&b, &a).unwrap();
             std::os::unix::fs::symlink(&a, &b).unwrap();
         }
+        ["mkdir", dir] => std::fs::create_dir_all(book.join(dir)).unwrap(),
         ["symlink", link, target] => {
             std::os::unix::fs::symlink(target, book.join(link)).unwrap();
         }
@@ -85,6 +145,33 @@ fn previous_site(book: &Path) {
     std::fs::write(site.join("figures/a.svg"), "<svg/>\n").unwrap();
 }
 
+/// Every entry of the book (hidden ones too) with its bytes or, for a symlink, its target;
+/// symlinks are not followed. The cache and the test report are the build's to write.
+fn book_tree(book: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
+            if rel == ".nnbook-cache" || rel == "nnbook-test-report" {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_symlink() {
+                let target = std::fs::read_link(&p).unwrap();
+                out.insert(rel, target.to_string_lossy().as_bytes().to_vec());
+            } else if meta.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                walk(base, &p, out);
+            } else {
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(book, book, &mut out);
+    out
+}
+
 fn cases() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
@@ -103,19 +190,25 @@ fn check_case(case: &Path) -> Result<(), String> {
     let book = dir.path().join("book");
     copy_dir(case, &book);
     std::fs::remove_file(book.join("expect")).unwrap();
+    let _ = std::fs::remove_file(book.join("expected.txt"));
     std::fs::create_dir_all(book.join("content")).unwrap();
     if let Some(s) = &e.setup {
         setup(&book, s);
     }
     previous_site(&book);
-    let before = read_tree(&book.join("site"));
+    let before = book_tree(&book);
     let root = book.to_str().unwrap();
     let mut problems = Vec::new();
     for json in [false, true] {
-        let mut args = vec!["build", "--root", root];
-        if json {
-            args.extend(["--message-format", "json"]);
+        let mut args = vec![e.command.clone()];
+        if !e.args.iter().any(|a| a == "--root") {
+            args.extend(["--root".into(), root.to_string()]);
         }
+        args.extend(e.args.iter().map(|a| a.replace("{book}", root)));
+        if json {
+            args.extend(["--message-format".into(), "json".into()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = nnbook(&args);
         let all = format!("{}{}", run.stdout, run.stderr);
         let mode = if json { "json" } else { "human" };
@@ -125,6 +218,30 @@ fn check_case(case: &Path) -> Result<(), String> {
         for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
             if all.contains(bad) {
                 problems.push(format!("{mode}: output contains `{bad}`"));
+            }
+        }
+        if json {
+            for line in run.stdout.lines().filter(|l| !l.trim().is_empty()) {
+                if !serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| v.is_object()) {
+                    problems.push(format!("json: stdout line is not a JSON object: {line}"));
+                }
+            }
+        } else {
+            let got = normalise(&run.stderr, &book);
+            let file = case.join("expected.txt");
+            let want = std::fs::read_to_string(&file).ok();
+            if want.as_deref() != Some(got.as_str()) {
+                if blessing() {
+                    std::fs::write(&file, &got).unwrap();
+                } else if want.is_none() {
+                    problems.push(
+                        "human: no expected.txt (write it with `NNBOOK_BLESS=1 cargo test --test corpus`)".into(),
+                    );
+                } else {
+                    problems.push(format!(
+                        "human: stderr differs from expected.txt (`NNBOOK_BLESS=1 cargo test --test corpus` rewrites it); got:\n{got}"
+                    ));
+                }
             }
         }
         if let Some(code) = &e.code {
@@ -160,8 +277,8 @@ fn check_case(case: &Path) -> Result<(), String> {
                 }
             }
         }
-        if e.exit != 0 && read_tree(&book.join("site")) != before {
-            problems.push(format!("{mode}: the previous site changed"));
+        if e.exit != 0 && book_tree(&book) != before {
+            problems.push(format!("{mode}: the book or its previous site changed"));
         }
         if !problems.is_empty() {
             problems.push(format!("output:\n{}{}", run.stdout, run.stderr));

@@ -27,6 +27,14 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), Diagnostic> {
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     recover(out);
+    // Only a folder is ever swapped: a file moved aside would be left behind as `.NAME.old-PID`.
+    if out.exists() && !out.is_dir() {
+        return Err(Diagnostic::error(
+            "E008",
+            format!("the output folder {} is a file", display_path(out)),
+        )
+        .hint("name a folder of its own, such as `site`"));
+    }
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io("remove", &tmp, e))?;
     }
@@ -163,6 +171,12 @@ mod tests {
         bad.insert("../evil".into(), vec![]);
         assert!(write_site(&out, &bad).is_err());
         assert_eq!(std::fs::read(out.join("sub/b.svg")).unwrap(), b"two");
+        // A file in the output folder's place is never moved aside.
+        let file = dir.join("book.yaml");
+        std::fs::write(&file, "title: x\n").unwrap();
+        assert!(write_site(&file, &files).is_err());
+        assert_eq!(std::fs::read(&file).unwrap(), b"title: x\n");
+        std::fs::remove_file(&file).unwrap();
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
         assert_eq!(leftovers.len(), 1, "only site/ remains");
         std::fs::remove_dir_all(&dir).unwrap();
