@@ -145,31 +145,10 @@ fn previous_site(book: &Path) {
     std::fs::write(site.join("figures/a.svg"), "<svg/>\n").unwrap();
 }
 
-/// Every entry of the book (hidden ones too) with its bytes or, for a symlink, its target;
-/// symlinks are not followed. The cache and the test report are the build's to write.
+/// Every entry of the book (see `whole_tree`); the cache and the test report are the build's
+/// to write.
 fn book_tree(book: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
-            if rel == ".nnbook-cache" || rel == "nnbook-test-report" {
-                continue;
-            }
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            if meta.is_symlink() {
-                let target = std::fs::read_link(&p).unwrap();
-                out.insert(rel, target.to_string_lossy().as_bytes().to_vec());
-            } else if meta.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                walk(base, &p, out);
-            } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(book, book, &mut out);
-    out
+    whole_tree(book, &[".nnbook-cache", "nnbook-test-report"])
 }
 
 fn cases() -> Vec<std::path::PathBuf> {

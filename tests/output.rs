@@ -62,31 +62,8 @@ fn book() -> Book {
     Book { _dir: dir, path }
 }
 
-/// Every entry under `dir` (hidden ones and folders too) with its bytes, or its target for a
-/// symlink, which is not followed.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            if meta.is_symlink() {
-                let target = std::fs::read_link(&p).unwrap();
-                out.insert(
-                    format!("{rel} ->"),
-                    target.as_os_str().as_encoded_bytes().to_vec(),
-                );
-            } else if meta.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                walk(base, &p, out);
-            } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    whole_tree(dir, &[])
 }
 
 /// The sibling folders of the book (where `..` would write, and temporary folders would go).

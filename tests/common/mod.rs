@@ -110,6 +110,36 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Every entry under `dir` (hidden ones and folders too) with its bytes, or its target for a
+/// symlink, which is not followed; top-level entries named in `skip` are left out.
+pub fn whole_tree(dir: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
+            if skip.contains(&rel.as_str()) {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_symlink() {
+                let target = std::fs::read_link(&p).unwrap();
+                out.insert(
+                    format!("{rel} ->"),
+                    target.as_os_str().as_encoded_bytes().to_vec(),
+                );
+            } else if meta.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                walk(base, &p, skip, out);
+            } else {
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, skip, &mut out);
+    out
+}
+
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
