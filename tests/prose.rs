@@ -67,7 +67,7 @@ fn the_error_texts_name_the_escapes() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains(
-            "error[E020]: unknown label `octocat`\n --> content/01-a.md:3:11\n  |\n3 | Thanks to @octocat for the review.\n  |           ^^^^^^^^\n  = help: labels are the ids of figures and tables; write `\\@` for a literal @\n"
+            "error[E020]: unknown label `octocat`\n --> content/01-a.md:3:11\n  |\n3 | Thanks to @octocat for the review.\n  |           ^^^^^^^^\n  = help: labels are the ids of figures, tables and equations; for a literal @, write `\\@`\n"
         ),
         "{}",
         run.stderr

@@ -18,7 +18,7 @@ const MATH_HINT: &str =
     "math is LaTeX between $…$ (inline) or $$…$$ (display); write `\\$` for a literal dollar sign";
 
 /// The hint for a literal at sign.
-const AT_HINT: &str = "write `\\@` for a literal @";
+const AT_HINT: &str = "for a literal @, write `\\@`";
 
 /// A chapter rendered to HTML.
 #[derive(Debug, Clone, PartialEq)]
@@ -284,9 +284,9 @@ impl<'a> Renderer<'a> {
                         .map_or(start + offset, |i| start + i);
                     let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
                     let hint = if suggest(&s, names.iter().copied()).is_some() {
-                        format!("{}; {AT_HINT}", did_you_mean(&s, &names))
+                        format!("{} Or, {AT_HINT}", did_you_mean(&s, &names))
                     } else {
-                        format!("labels are the ids of figures and tables; {AT_HINT}")
+                        format!("labels are the ids of figures, tables and equations; {AT_HINT}")
                     };
                     self.errors.push(
                         Diagnostic::error("E020", format!("unknown label `{s}`"))
@@ -498,7 +498,7 @@ mod tests {
         assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:5"));
         assert_eq!(
             errs[0].hint.as_deref(),
-            Some("did you mean `fig-x`?; write `\\@` for a literal @")
+            Some("did you mean `fig-x`? Or, for a literal @, write `\\@`")
         );
         assert_eq!(errs[1].code, "E021");
     }
@@ -525,7 +525,9 @@ mod tests {
         assert_eq!(errs[0].code, "E020");
         assert_eq!(
             errs[0].hint.as_deref(),
-            Some("labels are the ids of figures and tables; write `\\@` for a literal @")
+            Some(
+                "labels are the ids of figures, tables and equations; for a literal @, write `\\@`"
+            )
         );
     }
 

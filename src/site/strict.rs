@@ -57,8 +57,7 @@ pub fn check<'a>(reads: &'a [Read], ctx: &Value) -> Option<Missing<'a>> {
     })
 }
 
-/// Where `path` leaves `v`: the index of the missing segment and the fields there. A `null`
-/// on the way ends the check: the template guards it with an `if`, or tera reports it.
+/// Where `path` leaves `v`: the index of the missing segment and the fields there.
 fn missing(v: &Value, path: &[String], depth: usize) -> Option<(usize, Vec<String>)> {
     let (first, rest) = path.split_first()?;
     match v {
@@ -74,7 +73,9 @@ fn missing(v: &Value, path: &[String], depth: usize) -> Option<(usize, Vec<Strin
             Some(x) => missing(x, rest, depth + 1),
             None => Some((depth, map.keys().cloned().collect())),
         },
+        // Null is guarded by an `if` where it matters; what a string iterates over is tera's.
         Value::Null => None,
+        _ if first == "[]" => None,
         _ => Some((depth, Vec::new())),
     }
 }
