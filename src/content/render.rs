@@ -283,8 +283,9 @@ impl<'a> Renderer<'a> {
                         .find(&needle)
                         .map_or(start + offset, |i| start + i);
                     let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
+                    // A near miss is a typo; anything else may be a literal @ (a handle).
                     let hint = if suggest(&s, names.iter().copied()).is_some() {
-                        format!("{} Or, {AT_HINT}", did_you_mean(&s, &names))
+                        did_you_mean(&s, &names)
                     } else {
                         format!("labels are the ids of figures, tables and equations; {AT_HINT}")
                     };
@@ -496,10 +497,7 @@ mod tests {
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].code, "E020");
         assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:5"));
-        assert_eq!(
-            errs[0].hint.as_deref(),
-            Some("did you mean `fig-x`? Or, for a literal @, write `\\@`")
-        );
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `fig-x`?"));
         assert_eq!(errs[1].code, "E021");
     }
 
