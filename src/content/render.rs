@@ -57,6 +57,14 @@ pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Ve
     };
     r.run();
     for stray in dollars::find(&chapter.text) {
+        // In `$$x$`, the second `$` opened inline math: the stray `$$` is the one mistake.
+        let (line, col) = line_col(&chapter.text, stray.offset + stray.len);
+        r.errors.retain(|d| {
+            d.code != "E021"
+                || d.location
+                    .as_ref()
+                    .is_none_or(|l| (l.line, l.col) != (line, col))
+        });
         r.errors.push(
             Diagnostic::error("E021", format!("cannot render math: {}", stray.why))
                 .at(r.at(stray.offset, stray.len))
@@ -541,6 +549,10 @@ mod tests {
         assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:26"));
         assert!(errs[0].message.contains("braces"), "{}", errs[0].message);
         assert!(errs[0].hint.as_deref().unwrap().contains("`\\$`"));
+        // `$$x$`: one error, at the `$$`, not a second one for the inline math after it.
+        let errs = render_chapter(&chapter("$$\\right x$\n"), &labels()).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("display"), "{}", errs[0].message);
         // Errors of both passes come in the order of the source.
         let errs = render_chapter(&chapter("$x\n\nSee @nope.\n"), &labels()).unwrap_err();
         let at: Vec<_> = errs.iter().map(|e| (e.code, e.position())).collect();
