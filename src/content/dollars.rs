@@ -62,7 +62,7 @@ pub fn find(text: &str) -> Vec<Stray> {
 }
 
 /// Whether the byte at `at` follows an odd number of backslashes (a CommonMark escape).
-fn escaped(text: &str, at: usize) -> bool {
+pub(super) fn escaped(text: &str, at: usize) -> bool {
     let run = text.as_bytes()[..at]
         .iter()
         .rev()

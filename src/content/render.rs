@@ -288,8 +288,10 @@ impl<'a> Renderer<'a> {
                     // Find the reference in the source to point at it exactly.
                     let needle = format!("@{s}");
                     let pos = self.text[start..]
-                        .find(&needle)
-                        .map_or(start + offset, |i| start + i);
+                        .match_indices(&needle)
+                        .map(|(i, _)| start + i)
+                        .find(|&i| !escaped_at(self.text, i))
+                        .unwrap_or(start + offset);
                     let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
                     // A near miss is a typo; anything else may be a literal @ (a handle).
                     let hint = if suggest(&s, names.iter().copied()).is_some() {
@@ -382,14 +384,7 @@ impl<'a> Renderer<'a> {
 
 /// Whether the `@` at `at` in the source is escaped (`\@`, not `\\@`).
 fn escaped_at(text: &str, at: usize) -> bool {
-    text.as_bytes().get(at) == Some(&b'@')
-        && text.as_bytes()[..at]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count()
-            % 2
-            == 1
+    text.as_bytes().get(at) == Some(&b'@') && dollars::escaped(text, at)
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -527,8 +522,11 @@ mod tests {
         assert!(h.contains(&format!("\\{link}")), "{h}");
         assert_eq!(r.toc[0].title, "By @me");
         // Unescaped, a handle is an unknown label, and the hint gives the escape.
-        let errs = render_chapter(&chapter("Ask @octocat.\n"), &labels()).unwrap_err();
+        let errs =
+            render_chapter(&chapter("Ask \\@octocat or @octocat.\n"), &labels()).unwrap_err();
+        assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].code, "E020");
+        assert_eq!(errs[0].position().as_deref(), Some("content/a.md:1:18"));
         assert_eq!(
             errs[0].hint.as_deref(),
             Some(
