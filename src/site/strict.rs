@@ -580,6 +580,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// Any text, tag-like or not, scans and checks without a panic.
+        #[test]
+        fn any_template_text_scans(src in "[{}%#\"'`|.?a-z_ =!()\\[\\]0-9é\\\\-]{0,80}") {
+            let s = scan(&src);
+            let _ = check(&s.reads, &ctx());
+            for r in &s.reads {
+                proptest::prop_assert!(src.is_char_boundary(r.offset) && r.offset < src.len());
+            }
+        }
+    }
+
     #[test]
     fn extends_and_includes_are_listed() {
         let s = scan("{% extends \"nnbook/chapter.html\" %}{% include 'nav.html' %}");
