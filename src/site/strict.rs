@@ -24,6 +24,9 @@ pub struct Read {
 pub struct Scan {
     pub reads: Vec<Read>,
     pub uses: Vec<String>,
+    /// Every name the template binds (`set`, `for`, a component's arguments): a template it
+    /// includes or extends may read them too.
+    pub binds: Vec<String>,
 }
 
 /// A read the context cannot satisfy.
@@ -38,9 +41,14 @@ pub struct Missing<'a> {
     pub fields: Vec<String>,
 }
 
-/// The first read in `reads` that `ctx` does not have.
-pub fn check<'a>(reads: &'a [Read], ctx: &Value) -> Option<Missing<'a>> {
+/// The first read in `reads` that `ctx` does not have. Reads rooted at a name in `bound` (one
+/// a related template binds) are not checked.
+pub fn check<'a>(reads: &'a [Read], ctx: &Value, bound: &[String]) -> Option<Missing<'a>> {
     reads.iter().find_map(|read| {
+        let root = read.written.split('.').next().unwrap_or_default();
+        if read.path.first().is_some_and(|p| p == root) && bound.iter().any(|b| b == root) {
+            return None;
+        }
         let (depth, fields) = missing(ctx, &read.path, 0)?;
         // Loop variables stand for a longer path: count back from the end of the written one.
         let written: Vec<&str> = read.written.split('.').collect();
@@ -196,6 +204,8 @@ struct Scanner {
     blocks: Vec<Block>,
     /// Names set or received as arguments: not checked from there on.
     local: Vec<String>,
+    /// Names loops have bound, for [`Scan::binds`].
+    loop_names: Vec<String>,
 }
 
 /// Read a template's source.
@@ -205,6 +215,7 @@ pub fn scan(src: &str) -> Scan {
         uses: Vec::new(),
         blocks: Vec::new(),
         local: Vec::new(),
+        loop_names: Vec::new(),
     };
     let mut i = 0;
     while let Some(rel) = src[i..].find('{') {
@@ -249,9 +260,14 @@ pub fn scan(src: &str) -> Scan {
             _ => {}
         }
     }
+    let mut binds = s.local;
+    binds.extend(s.loop_names);
+    binds.sort();
+    binds.dedup();
     Scan {
         reads: s.reads,
         uses: s.uses,
+        binds,
     }
 }
 
@@ -304,6 +320,7 @@ impl Scanner {
                     _ => None,
                 };
                 self.expression(iterable);
+                self.loop_names.extend(names.iter().map(|n| n.to_string()));
                 self.blocks.push(Block::For(
                     names
                         .iter()
@@ -502,7 +519,7 @@ mod tests {
 
     fn first_missing(src: &str) -> Option<(String, String, usize)> {
         let scan = scan(src);
-        check(&scan.reads, &ctx()).map(|m| (m.name, m.field, m.read.offset))
+        check(&scan.reads, &ctx(), &[]).map(|m| (m.name, m.field, m.read.offset))
     }
 
     #[test]
@@ -587,7 +604,7 @@ mod tests {
         #[test]
         fn any_template_text_scans(src in "[{}%#\"'`|.?a-z_ =!()\\[\\]0-9é\\\\-]{0,80}") {
             let s = scan(&src);
-            let _ = check(&s.reads, &ctx());
+            let _ = check(&s.reads, &ctx(), &s.binds);
             for r in &s.reads {
                 proptest::prop_assert!(src.is_char_boundary(r.offset) && r.offset < src.len());
             }
@@ -595,8 +612,15 @@ mod tests {
     }
 
     #[test]
-    fn extends_and_includes_are_listed() {
-        let s = scan("{% extends \"nnbook/chapter.html\" %}{% include 'nav.html' %}");
+    fn extends_includes_and_bound_names_are_listed() {
+        let s = scan(
+            "{% extends \"nnbook/chapter.html\" %}{% set item = 1 %}{% for c in chapters %}{% include 'nav.html' %}{% endfor %}",
+        );
         assert_eq!(s.uses, ["nnbook/chapter.html", "nav.html"]);
+        assert_eq!(s.binds, ["c", "item"]);
+        // An included template may read what its includer binds, not what nobody does.
+        let nav = scan("{{ item.title | safe }} {{ c.path }} {{ other.x | safe }}");
+        let m = check(&nav.reads, &ctx(), &s.binds).unwrap();
+        assert_eq!(m.name, "other");
     }
 }

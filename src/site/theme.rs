@@ -171,19 +171,27 @@ impl Theme {
     /// Every variable the template (and what it extends or includes) reads must be in `ctx`:
     /// tera alone would let an undefined one through a filter as an empty value.
     fn check(&self, name: &str, ctx: &serde_json::Value) -> Result<(), Diagnostic> {
+        let mut chain: Vec<&Source> = Vec::new();
         let mut todo = vec![name.to_string()];
         let mut seen = BTreeSet::new();
         while let Some(next) = todo.pop() {
             let Some(src) = self.source(&next) else {
                 continue;
             };
-            if !seen.insert(src.shown.clone()) {
-                continue;
+            if seen.insert(src.shown.clone()) {
+                chain.push(src);
+                todo.extend(src.scan.uses.iter().rev().cloned());
             }
-            if let Some(m) = strict::check(&src.scan.reads, ctx) {
+        }
+        // A name one template binds may be read by another it includes or extends.
+        let bound: Vec<String> = chain
+            .iter()
+            .flat_map(|s| s.scan.binds.iter().cloned())
+            .collect();
+        for src in chain {
+            if let Some(m) = strict::check(&src.scan.reads, ctx, &bound) {
                 return Err(undefined_error(src, &m));
             }
-            todo.extend(src.scan.uses.iter().rev().cloned());
         }
         Ok(())
     }
