@@ -24,9 +24,9 @@ pub struct Read {
 pub struct Scan {
     pub reads: Vec<Read>,
     pub uses: Vec<String>,
-    /// Every name the template binds (`set`, `for`, a component's arguments): a template it
+    /// Every name the template binds (`for`, `set`, a component's arguments): a template it
     /// includes or extends may read them too.
-    pub binds: Vec<String>,
+    pub binds: Vec<Binding>,
 }
 
 /// A read the context cannot satisfy.
@@ -41,25 +41,33 @@ pub struct Missing<'a> {
     pub fields: Vec<String>,
 }
 
-/// The first read in `reads` that `ctx` does not have. Reads rooted at a name in `bound` (one
-/// a related template binds) are not checked.
-pub fn check<'a>(reads: &'a [Read], ctx: &Value, bound: &[String]) -> Option<Missing<'a>> {
+/// The first read in `reads` that `ctx` does not have. A read rooted at a name that a related
+/// template binds (`bound`: the one that includes or extends it) stands for what that name
+/// loops over, or is not checked when that is unknown.
+pub fn check<'a>(reads: &'a [Read], ctx: &Value, bound: &[Binding]) -> Option<Missing<'a>> {
     reads.iter().find_map(|read| {
         let root = read.written.split('.').next().unwrap_or_default();
-        if read.path.first().is_some_and(|p| p == root) && bound.iter().any(|b| b == root) {
-            return None;
+        let mut path = read.path.clone();
+        let binds: Vec<&Binding> = bound.iter().filter(|b| b.name == root).collect();
+        if path.first().is_some_and(|p| p == root) && !binds.is_empty() {
+            match binds[0].over.as_ref() {
+                Some(over) if binds.iter().all(|b| b.over.as_ref() == Some(over)) => {
+                    path = over.iter().chain(&read.path[1..]).cloned().collect();
+                }
+                _ => return None,
+            }
         }
-        let (depth, fields) = missing(ctx, &read.path, 0)?;
+        let (depth, fields) = missing(ctx, &path, 0)?;
         // Loop variables stand for a longer path: count back from the end of the written one.
         let written: Vec<&str> = read.written.split('.').collect();
-        let from_end = read.path.len() - depth;
+        let from_end = path.len() - depth;
         let shown = written.len().saturating_sub(from_end) + 1;
         let mut fields = fields;
         fields.sort();
         Some(Missing {
             read,
             name: written[..shown.clamp(1, written.len())].join("."),
-            field: read.path[depth].clone(),
+            field: path[depth].clone(),
             fields,
         })
     })
@@ -171,12 +179,13 @@ const KEYWORDS: &[&str] = &[
     "and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None",
 ];
 
-/// A name bound by the template itself: a loop variable over a known path, or a name
-/// (`set`, a component's argument, a loop over something else) whose value is not checked.
-#[derive(Debug, Clone)]
-struct Binding {
-    name: String,
-    over: Option<Vec<String>>,
+/// A name bound by a template: a loop variable over a known path, or a name (`set`, a
+/// component's argument, a loop over something else) whose value is not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub name: String,
+    /// The path each value comes from (ending in `[]`), when known.
+    pub over: Option<Vec<String>>,
 }
 
 /// An open `for` (the names it binds) or `if` (the paths its current branch tests: reads
@@ -204,8 +213,8 @@ struct Scanner {
     blocks: Vec<Block>,
     /// Names set or received as arguments: not checked from there on.
     local: Vec<String>,
-    /// Names loops have bound, for [`Scan::binds`].
-    loop_names: Vec<String>,
+    /// Every binding, for [`Scan::binds`].
+    binds: Vec<Binding>,
 }
 
 /// Read a template's source.
@@ -215,7 +224,7 @@ pub fn scan(src: &str) -> Scan {
         uses: Vec::new(),
         blocks: Vec::new(),
         local: Vec::new(),
-        loop_names: Vec::new(),
+        binds: Vec::new(),
     };
     let mut i = 0;
     while let Some(rel) = src[i..].find('{') {
@@ -260,10 +269,8 @@ pub fn scan(src: &str) -> Scan {
             _ => {}
         }
     }
-    let mut binds = s.local;
-    binds.extend(s.loop_names);
-    binds.sort();
-    binds.dedup();
+    let mut binds = s.binds;
+    binds.extend(s.local.into_iter().map(|name| Binding { name, over: None }));
     Scan {
         reads: s.reads,
         uses: s.uses,
@@ -320,16 +327,15 @@ impl Scanner {
                     _ => None,
                 };
                 self.expression(iterable);
-                self.loop_names.extend(names.iter().map(|n| n.to_string()));
-                self.blocks.push(Block::For(
-                    names
-                        .iter()
-                        .map(|n| Binding {
-                            name: n.to_string(),
-                            over: over.clone(),
-                        })
-                        .collect(),
-                ));
+                let bound: Vec<Binding> = names
+                    .iter()
+                    .map(|n| Binding {
+                        name: n.to_string(),
+                        over: over.clone(),
+                    })
+                    .collect();
+                self.binds.extend(bound.iter().cloned());
+                self.blocks.push(Block::For(bound));
             }
             "endfor" => self.close(|b| matches!(b, Block::For(_))),
             // A branch may read what its condition tests; an `else` branch may not.
@@ -617,10 +623,17 @@ mod tests {
             "{% extends \"nnbook/chapter.html\" %}{% set item = 1 %}{% for c in chapters %}{% include 'nav.html' %}{% endfor %}",
         );
         assert_eq!(s.uses, ["nnbook/chapter.html", "nav.html"]);
-        assert_eq!(s.binds, ["c", "item"]);
-        // An included template may read what its includer binds, not what nobody does.
+        let names: Vec<&str> = s.binds.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["c", "item"]);
+        // An included template may read what its includer binds (a loop variable stands for
+        // each element), not what nobody does.
         let nav = scan("{{ item.title | safe }} {{ c.path }} {{ other.x | safe }}");
+        assert_eq!(check(&nav.reads, &ctx(), &s.binds).unwrap().name, "other");
+        let nav = scan("{{ item.title | safe }} {{ c.titel | safe }}");
         let m = check(&nav.reads, &ctx(), &s.binds).unwrap();
-        assert_eq!(m.name, "other");
+        assert_eq!(
+            (m.name.as_str(), m.fields.join(",")),
+            ("c.titel", "path,title".into())
+        );
     }
 }

@@ -133,9 +133,18 @@ impl Theme {
                     }
                 }
             }
+            // All at once, so a template may include or extend one whose name sorts later.
+            tera.add_raw_templates(overrides.iter().map(|(name, text, _)| (name, text)))
+                .map_err(|e| {
+                    let (_, position) = report(&e);
+                    let named = position
+                        .and_then(|(n, _, _)| overrides.iter().find(|(name, _, _)| *name == n));
+                    match named {
+                        Some((_, text, shown)) => template_error_in(shown, Some(text), &e),
+                        None => template_error(&dir.join("templates"), &e),
+                    }
+                })?;
             for (name, text, shown) in overrides {
-                tera.add_raw_template(&name, &text)
-                    .map_err(|e| template_error_in(&shown, Some(&text), &e))?;
                 sources.insert(name, Source::new(shown, &text));
             }
         }
@@ -184,7 +193,7 @@ impl Theme {
             }
         }
         // A name one template binds may be read by another it includes or extends.
-        let bound: Vec<String> = chain
+        let bound: Vec<strict::Binding> = chain
             .iter()
             .flat_map(|s| s.scan.binds.iter().cloned())
             .collect();
