@@ -51,6 +51,8 @@ pub fn check<'a>(reads: &'a [Read], ctx: &Value, bound: &[Binding]) -> Option<Mi
         let binds: Vec<&Binding> = bound.iter().filter(|b| b.name == root).collect();
         if path.first().is_some_and(|p| p == root) && !binds.is_empty() {
             match binds[0].over.as_ref() {
+                // A context name rebound elsewhere: which one this read sees is tera's call.
+                _ if ctx.get(root).is_some() => return None,
                 Some(over) if binds.iter().all(|b| b.over.as_ref() == Some(over)) => {
                     path = over.iter().chain(&read.path[1..]).cloned().collect();
                 }
@@ -635,5 +637,9 @@ mod tests {
             (m.name.as_str(), m.fields.join(",")),
             ("c.titel", "path,title".into())
         );
+        // A parent's `page` is not a child's loop variable of the same name.
+        let child = scan("{% for page in chapters %}{{ page.path }}{% endfor %}");
+        let parent = scan("{{ page.content | safe }}");
+        assert_eq!(check(&parent.reads, &ctx(), &child.binds), None);
     }
 }
