@@ -217,23 +217,33 @@ Example:
     Explanation {
         code: "E020",
         title: "unknown cross-reference label",
-        text: "Prose refers to figures and tables with `@id`; the id must be one a block's `show:`
-gives (explicitly with `id:` or by default). A typo gets a did-you-mean hint. Write `\\@`
-for a literal at sign.
+        text: "Prose refers to figures, tables and labelled equations with `@id`; the id must be
+one a block's `show:` gives (explicitly with `id:` or by default) or an equation's `{#id}`. A
+typo gets a did-you-mean hint. Write `\\@` for a literal at sign, in prose, table cells and
+captions alike (an address such as `me@example.org` needs no escape).
 
 Example:
 
-    As @xor-curev shows ...     # did you mean `xor-curve`?",
+    As @xor-curev shows ...     # did you mean `xor-curve`?
+    Thanks to \\@octocat.        # a literal @: prints `Thanks to @octocat.`",
     },
     Explanation {
         code: "E021",
         title: "math cannot be rendered",
         text: "Math between `$…$` (inline) or `$$…$$` (display) is LaTeX, turned into MathML at
-build time. An unknown command or unbalanced braces is an error.
+build time. An unknown command or unbalanced braces is an error. The opening `$` must come
+right before a non-space character and the closing `$` right after one, in one paragraph.
+
+A `$` that starts math which does not close is an error too, rather than text on the page:
+one followed by a letter, a backslash, a brace or another math character, `$$`, or a `$`
+whose formula up to the next `$` does not parse. A `$` before a digit or a space is a
+price (`$5 and $10`) and stays text. Write `\\$` for a literal dollar sign anywhere.
 
 Example:
 
-    $\\frac{1}{2$             # unbalanced brace",
+    $\\frac{1}{2$             # unbalanced brace
+    $\\sigma(z) is ...        # no closing `$`
+    \\$HOME costs $5          # a literal dollar, and a price",
     },
     Explanation {
         code: "E030",
@@ -326,11 +336,15 @@ commas).",
         code: "E040",
         title: "a theme template is broken",
         text: "A book may override the default theme's templates (tera) by name in its `theme:`
-folder. The folder must exist, and templates must be UTF-8 and parse and render.
+folder. The folder must exist, and templates must be UTF-8 and parse and render. Every
+variable a template prints, sets or loops over must be in the page's context, through a
+filter or not, so that a typo cannot leave pages empty; a condition (`{% if page.x %}`), an
+`is defined` test or `| default(value=…)` may name one that is missing.
 
 Example:
 
     {% block content %}{{ page.content | safe }     # unclosed `}}`
+    {{ page.contnet | safe }}                       # did you mean `page.content`?
 
 The default templates stay reachable as `nnbook/<name>`.",
     },

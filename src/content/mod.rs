@@ -3,6 +3,7 @@
 //! heading anchors) to HTML.
 
 mod chapters;
+mod dollars;
 mod equations;
 mod highlight;
 pub mod math;
@@ -12,7 +13,7 @@ mod render;
 pub use chapters::{Chapter, chapter_from_text, load_chapters};
 pub use equations::Equation;
 pub use highlight::{highlight, language as highlight_language};
-pub use refs::{Label, Labels};
+pub use refs::{Label, Labels, caption_text};
 pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
 
 /// 1-based line and column of a byte offset in `text`.

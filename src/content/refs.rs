@@ -1,5 +1,6 @@
 //! Cross-reference labels: every figure and table gets a label (its id) and a number; prose
-//! writes `@label` and gets a link such as "Figure 2.3". An unknown label is an error.
+//! writes `@label` and gets a link such as "Figure 2.3". An unknown label is an error; `\@` is
+//! a literal at sign, in prose and in captions alike.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +18,15 @@ pub struct Label {
 /// All labels of the book, by name (a BTreeMap so any listing is in a stable order).
 pub type Labels = BTreeMap<String, Label>;
 
-/// Split text at `@label` references: returns pieces of plain text and label names.
-pub fn split_refs(text: &str) -> Vec<Piece<'_>> {
+/// A caption as shown: captions are plain text, where `@` is already literal, but the escape
+/// prose needs (`\@`) must give `@` there too, so one rule holds everywhere.
+pub fn caption_text(caption: &str) -> String {
+    caption.replace("\\@", "@")
+}
+
+/// Split text at `@label` references: returns pieces of plain text and label names. The at
+/// signs at the byte offsets in `literal` (escaped in the source) are plain text.
+pub fn split_refs<'a>(text: &'a str, literal: &[usize]) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut plain_start = 0;
@@ -27,6 +35,7 @@ pub fn split_refs(text: &str) -> Vec<Piece<'_>> {
         let prev_ok = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         if bytes[i] == b'@'
             && prev_ok
+            && !literal.contains(&i)
             && i + 1 < bytes.len()
             && bytes[i + 1].is_ascii_alphanumeric()
         {
@@ -72,7 +81,7 @@ mod tests {
 
     #[test]
     fn finds_refs_but_not_emails() {
-        let p = split_refs("See @fig-a.1. Mail me@x.org or @b-c.");
+        let p = split_refs("See @fig-a.1. Mail me@x.org or @b-c.", &[]);
         assert_eq!(
             p,
             vec![
@@ -89,6 +98,17 @@ mod tests {
                 Piece::Text("."),
             ]
         );
-        assert_eq!(split_refs("a @ b"), vec![Piece::Text("a @ b")]);
+        assert_eq!(split_refs("a @ b", &[]), vec![Piece::Text("a @ b")]);
+        assert_eq!(
+            split_refs("@a and @b", &[0]),
+            vec![
+                Piece::Text("@a and "),
+                Piece::Ref {
+                    label: "b",
+                    offset: 7
+                }
+            ]
+        );
+        assert_eq!(caption_text("Ask \\@octocat or @x"), "Ask @octocat or @x");
     }
 }

@@ -10,8 +10,15 @@ use pulldown_cmark::{
 use super::chapters::is_nn;
 use super::equations::label_at_start;
 use super::refs::{Labels, Piece, split_refs};
-use super::{Chapter, line_col, markdown_options, math};
+use super::{Chapter, dollars, line_col, markdown_options, math};
 use crate::diag::{Diagnostic, Location, did_you_mean, suggest};
+
+/// How to write math, and the escape for a literal dollar.
+const MATH_HINT: &str =
+    "math is LaTeX between $…$ (inline) or $$…$$ (display); write `\\$` for a literal dollar sign";
+
+/// The hint for a literal at sign.
+const AT_HINT: &str = "for a literal @, write `\\@`";
 
 /// A chapter rendered to HTML.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +56,26 @@ pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Ve
         errors: Vec::new(),
     };
     r.run();
+    for stray in dollars::find(&chapter.text) {
+        // In `$$x$`, the second `$` opened inline math: the stray `$$` is the one mistake.
+        let (line, col) = line_col(&chapter.text, stray.offset + stray.len);
+        r.errors.retain(|d| {
+            d.code != "E021"
+                || d.location
+                    .as_ref()
+                    .is_none_or(|l| (l.line, l.col) != (line, col))
+        });
+        r.errors.push(
+            Diagnostic::error("E021", format!("cannot render math: {}", stray.why))
+                .at(r.at(stray.offset, stray.len))
+                .hint(MATH_HINT)
+                .with_source(&chapter.text),
+        );
+    }
     if !r.errors.is_empty() {
+        // In the order of the source, whichever pass found them.
+        r.errors
+            .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.col)));
         return Err(r.errors);
     }
     let mut html = String::new();
@@ -126,12 +152,22 @@ impl<'a> Renderer<'a> {
                 Event::Text(t) if self.in_code() => self.emit(Event::Text(t)),
                 Event::Text(t) => {
                     // pulldown-cmark splits text at would-be delimiters; merge so `@a_b` stays whole.
-                    let mut merged = t.to_string();
-                    while let Some((Event::Text(next), _)) = events.peek() {
-                        merged.push_str(next);
-                        events.next();
+                    // It also starts a new Text at the `@` of `\@`: remember those as literal.
+                    let mut merged = String::new();
+                    let mut literal = Vec::new();
+                    let mut piece = Some((t, range.clone()));
+                    while let Some((t, r)) = piece.take() {
+                        if t.starts_with('@') && escaped_at(self.text, r.start) {
+                            literal.push(merged.len());
+                        }
+                        merged.push_str(&t);
+                        if let Some((Event::Text(_), _)) = events.peek()
+                            && let Some((Event::Text(next), r)) = events.next()
+                        {
+                            piece = Some((next, r));
+                        }
                     }
-                    self.text_with_refs(merged, range.start);
+                    self.text_with_refs(merged, range.start, &literal);
                 }
                 Event::InlineMath(latex) => self.math(&latex, false, range.start),
                 Event::DisplayMath(latex) => {
@@ -147,7 +183,7 @@ impl<'a> Renderer<'a> {
                             self.equation(&latex, &id, range.start);
                             let rest = next[len..].to_string();
                             if !rest.is_empty() {
-                                self.text_with_refs(rest, at + len);
+                                self.text_with_refs(rest, at + len, &[]);
                             }
                         }
                         None => self.math(&latex, true, range.start),
@@ -215,11 +251,12 @@ impl<'a> Renderer<'a> {
         Location::at(self.file, line, col, len)
     }
 
-    fn text_with_refs(&mut self, text: String, start: usize) {
+    /// Text with `@label` references; `literal` holds the offsets of escaped at signs.
+    fn text_with_refs(&mut self, text: String, start: usize, literal: &[usize]) {
         if let Some(h) = &mut self.heading {
             h.plain.push_str(&text);
         }
-        let pieces: Vec<(bool, String, usize)> = split_refs(&text)
+        let pieces: Vec<(bool, String, usize)> = split_refs(&text, literal)
             .into_iter()
             .map(|p| match p {
                 Piece::Text(t) => (false, t.to_string(), 0),
@@ -251,14 +288,16 @@ impl<'a> Renderer<'a> {
                     // Find the reference in the source to point at it exactly.
                     let needle = format!("@{s}");
                     let pos = self.text[start..]
-                        .find(&needle)
-                        .map_or(start + offset, |i| start + i);
+                        .match_indices(&needle)
+                        .map(|(i, _)| start + i)
+                        .find(|&i| !escaped_at(self.text, i))
+                        .unwrap_or(start + offset);
                     let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
+                    // A near miss is a typo; anything else may be a literal @ (a handle).
                     let hint = if suggest(&s, names.iter().copied()).is_some() {
                         did_you_mean(&s, &names)
                     } else {
-                        "labels are the ids of figures and tables; write `&#64;` for a literal @"
-                            .into()
+                        format!("labels are the ids of figures, tables and equations; {AT_HINT}")
                     };
                     self.errors.push(
                         Diagnostic::error("E020", format!("unknown label `{s}`"))
@@ -300,7 +339,7 @@ impl<'a> Renderer<'a> {
             Err(msg) => self.errors.push(
                 Diagnostic::error("E021", format!("cannot render math: {msg}"))
                     .at(self.at(offset, latex.chars().count() + 2))
-                    .hint("math is LaTeX between $…$ (inline) or $$…$$ (display)")
+                    .hint(MATH_HINT)
                     .with_source(self.text),
             ),
         }
@@ -341,6 +380,11 @@ impl<'a> Renderer<'a> {
             format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n").into(),
         ));
     }
+}
+
+/// Whether the `@` at `at` in the source is escaped (`\@`, not `\\@`).
+fn escaped_at(text: &str, at: usize) -> bool {
+    text.as_bytes().get(at) == Some(&b'@') && dollars::escaped(text, at)
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -458,6 +502,76 @@ mod tests {
         assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:5"));
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `fig-x`?"));
         assert_eq!(errs[1].code, "E021");
+    }
+
+    #[test]
+    fn escaped_at_signs_are_literal_in_prose_headings_tables_and_links() {
+        let text = "# T\n\nAsk \\@octocat, see @fig-x.\n\n## By \\@me\n\n| who | ref |\n|---|---|\n| \\@octocat | @fig-x |\n\n*mail \\@x* and [\\@y](u) and \\\\@fig-x\n";
+        let r = render_chapter(&chapter(text), &labels()).unwrap();
+        let h = &r.html;
+        let link = "<a class=\"xref\" href=\"b.html#fig-x\">Figure 2.1</a>";
+        assert!(h.contains(&format!("Ask @octocat, see {link}.")), "{h}");
+        assert!(h.contains("<h2 id=\"by-me\">By @me<a"), "{h}");
+        assert!(
+            h.contains(&format!("<td>@octocat</td><td>{link}</td>")),
+            "{h}"
+        );
+        assert!(h.contains("<em>mail @x</em>"), "{h}");
+        assert!(h.contains("<a href=\"u\">@y</a>"), "{h}");
+        // An escaped backslash before `@` leaves the reference a reference.
+        assert!(h.contains(&format!("\\{link}")), "{h}");
+        assert_eq!(r.toc[0].title, "By @me");
+        // Unescaped, a handle is an unknown label, and the hint gives the escape.
+        let errs =
+            render_chapter(&chapter("Ask \\@octocat or @octocat.\n"), &labels()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "E020");
+        assert_eq!(errs[0].position().as_deref(), Some("content/a.md:1:18"));
+        assert_eq!(
+            errs[0].hint.as_deref(),
+            Some(
+                "labels are the ids of figures, tables and equations; for a literal @, write `\\@`"
+            )
+        );
+    }
+
+    #[test]
+    fn math_that_does_not_parse_is_an_error_at_its_dollar() {
+        let errs = render_chapter(
+            &chapter("# T\n\nIt costs $5 and $10, but $\\frac{1}{$ is broken.\n"),
+            &labels(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "E021");
+        assert_eq!(errs[0].position().as_deref(), Some("content/a.md:3:26"));
+        assert!(errs[0].message.contains("braces"), "{}", errs[0].message);
+        assert!(errs[0].hint.as_deref().unwrap().contains("`\\$`"));
+        // `$$x$`: one error, at the `$$`, not a second one for the inline math after it.
+        let errs = render_chapter(&chapter("$$\\right x$\n"), &labels()).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("display"), "{}", errs[0].message);
+        // Errors of both passes come in the order of the source.
+        let errs = render_chapter(&chapter("$x\n\nSee @nope.\n"), &labels()).unwrap_err();
+        let at: Vec<_> = errs.iter().map(|e| (e.code, e.position())).collect();
+        assert_eq!(
+            at,
+            [
+                ("E021", Some("content/a.md:1:1".to_string())),
+                ("E020", Some("content/a.md:3:5".to_string()))
+            ]
+        );
+        // The escape gives literal dollars, and prices need none.
+        let r = render_chapter(
+            &chapter("A literal \\$\\frac{1}{\\$ and \\$HOME cost $5.\n"),
+            &labels(),
+        )
+        .unwrap();
+        assert!(
+            r.html.contains("A literal $\\frac{1}{$ and $HOME cost $5."),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -1479,7 +1479,7 @@ fn caption_html(number: &str, caption: Option<&str>) -> String {
     let mut s = format!("<span class=\"nn-number\">{}</span>", escape(number));
     if let Some(c) = caption {
         s.push(' ');
-        s.push_str(&escape(c));
+        s.push_str(&escape(&crate::content::caption_text(c)));
     }
     s
 }

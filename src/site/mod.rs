@@ -2,6 +2,7 @@
 //! sitemap, and write everything atomically.
 
 mod search;
+mod strict;
 mod theme;
 mod write;
 

@@ -2,12 +2,13 @@
 //! a book's own theme folder overrides templates and files by name (templates of the default
 //! theme stay reachable as `nnbook/<name>`, so an override can extend them).
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use crate::diag::{Diagnostic, Location, display_path};
+use super::strict;
+use crate::diag::{Diagnostic, Location, display_path, suggest};
 
 /// Prefix under which the default templates are registered (tera's fallback prefix).
 const DEFAULT_PREFIX: &str = "nnbook/";
@@ -51,6 +52,25 @@ pub struct Theme {
     tera: Tera,
     /// Static files by name (relative to `theme/` in the site).
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Every template by its tera name, for the strict check and for error positions.
+    sources: BTreeMap<String, Source>,
+}
+
+/// A template's file as the author knows it, its text, and what it reads.
+struct Source {
+    shown: PathBuf,
+    text: String,
+    scan: strict::Scan,
+}
+
+impl Source {
+    fn new(shown: PathBuf, text: &str) -> Source {
+        Source {
+            shown,
+            text: text.to_string(),
+            scan: strict::scan(text),
+        }
+    }
 }
 
 impl Theme {
@@ -59,9 +79,12 @@ impl Theme {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([DEFAULT_PREFIX])
             .map_err(|e| template_error(Path::new("themes/default"), &e))?;
+        let mut sources = BTreeMap::new();
         for (name, text) in DEFAULT_TEMPLATES {
             tera.add_raw_template(&format!("{DEFAULT_PREFIX}{name}"), text)
                 .map_err(|e| template_error(Path::new("themes/default/templates"), &e))?;
+            let shown = Path::new("themes/default/templates").join(name);
+            sources.insert(format!("{DEFAULT_PREFIX}{name}"), Source::new(shown, text));
         }
         let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
             .iter()
@@ -110,31 +133,116 @@ impl Theme {
                     }
                 }
             }
+            // All at once, so a template may include or extend one whose name sorts later.
+            tera.add_raw_templates(overrides.iter().map(|(name, text, _)| (name, text)))
+                .map_err(|e| {
+                    let (_, position) = report(&e);
+                    let named = position
+                        .and_then(|(n, _, _)| overrides.iter().find(|(name, _, _)| *name == n));
+                    match named {
+                        Some((_, text, shown)) => template_error_in(shown, Some(text), &e),
+                        None => template_error(&dir.join("templates"), &e),
+                    }
+                })?;
             for (name, text, shown) in overrides {
-                tera.add_raw_template(&name, &text)
-                    .map_err(|e| template_error_in(&shown, Some(&text), &e))?;
+                sources.insert(name, Source::new(shown, &text));
             }
         }
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            sources,
+        })
     }
 
     /// Render a template by name (the book's override, else the default).
     pub fn render(&self, name: &str, ctx: &serde_json::Value) -> Result<String, Diagnostic> {
+        self.check(name, ctx)?;
         let context =
             Context::from_serialize(ctx).map_err(|e| template_error(Path::new(name), &e))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| template_error(Path::new(name), &e))
+        self.tera.render(name, &context).map_err(|e| {
+            // Point at the template tera names (a parent, an include), as the author has it.
+            let (_, position) = report(&e);
+            match position.and_then(|(n, _, _)| self.source(&n)) {
+                Some(src) => template_error_in(&src.shown, Some(&src.text), &e),
+                None => template_error(Path::new(name), &e),
+            }
+        })
     }
+
+    /// The template tera finds for `name`: the book's, else the default one.
+    fn source(&self, name: &str) -> Option<&Source> {
+        self.sources
+            .get(name)
+            .or_else(|| self.sources.get(&format!("{DEFAULT_PREFIX}{name}")))
+    }
+
+    /// Every variable the template (and what it extends or includes) reads must be in `ctx`:
+    /// tera alone would let an undefined one through a filter as an empty value.
+    fn check(&self, name: &str, ctx: &serde_json::Value) -> Result<(), Diagnostic> {
+        let mut chain: Vec<&Source> = Vec::new();
+        let mut todo = vec![name.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(next) = todo.pop() {
+            let Some(src) = self.source(&next) else {
+                continue;
+            };
+            if seen.insert(src.shown.clone()) {
+                chain.push(src);
+                todo.extend(src.scan.uses.iter().rev().cloned());
+            }
+        }
+        // A name one template binds may be read by another it includes or extends.
+        let bound: Vec<strict::Binding> = chain
+            .iter()
+            .flat_map(|s| s.scan.binds.iter().cloned())
+            .collect();
+        for src in chain {
+            if let Some(m) = strict::check(&src.scan.reads, ctx, &bound) {
+                return Err(undefined_error(src, &m));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An undefined variable in a template, at its place in the author's file.
+fn undefined_error(src: &Source, m: &strict::Missing) -> Diagnostic {
+    let (line, col) = crate::content::line_col(&src.text, m.read.offset);
+    let parent = m.name.rsplit_once('.').map(|(p, _)| p);
+    let there = match (parent, m.fields.is_empty()) {
+        (Some(p), true) => format!("`{p}` has no fields"),
+        (Some(p), false) => format!("the fields of `{p}` are {}", m.fields.join(", ")),
+        (None, _) => format!("the variables are {}", m.fields.join(", ")),
+    };
+    let close = suggest(&m.field, m.fields.iter().map(String::as_str));
+    let mut hint = match (close, parent) {
+        (Some(s), Some(p)) => format!("did you mean `{p}.{s}`? "),
+        (Some(s), None) => format!("did you mean `{s}`? "),
+        (None, _) => String::new(),
+    };
+    hint.push_str("A value that may be missing needs `| default(value=…)` or an `is defined` test");
+    Diagnostic::error(
+        "E040",
+        format!("template error: `{}` is not defined ({there})", m.name),
+    )
+    .at(Location::at(
+        &src.shown,
+        line,
+        col,
+        m.read.written.chars().count(),
+    ))
+    .hint(hint)
+    .with_source(&src.text)
 }
 
 fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
     template_error_in(file, None, e)
 }
 
-/// Tera reports "error: …" followed by its own snippet with `--> name:line:col`; keep the
-/// sentence, and point our diagnostic at the author's template file and position.
-fn template_error_in(file: &Path, text: Option<&str>, e: &tera::Error) -> Diagnostic {
+/// tera's report as one text: its sentence, and the template name, line and column of its
+/// `--> name:line:col` line.
+fn report(e: &tera::Error) -> (String, Option<(String, usize, usize)>) {
     let mut report = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -153,10 +261,18 @@ fn template_error_in(file: &Path, text: Option<&str>, e: &tera::Error) -> Diagno
         let mut parts = rest.trim().rsplitn(3, ':');
         let col = parts.next()?.parse::<usize>().ok()?;
         let line = parts.next()?.parse::<usize>().ok()?;
-        Some((line, col))
+        let name = parts.next()?.to_string();
+        Some((name, line, col))
     });
+    (message, position)
+}
+
+/// Tera reports "error: …" followed by its own snippet with `--> name:line:col`; keep the
+/// sentence, and point our diagnostic at the author's template file and position.
+fn template_error_in(file: &Path, text: Option<&str>, e: &tera::Error) -> Diagnostic {
+    let (message, position) = report(e);
     let location = match position {
-        Some((line, col)) => Location::at(file, line, col, 1),
+        Some((_, line, col)) => Location::at(file, line, col, 1),
         None => Location::file(file),
     };
     let d = Diagnostic::error("E040", format!("template error: {message}"))
