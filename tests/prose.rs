@@ -58,6 +58,16 @@ fn escapes_work_in_prose_captions_and_table_cells() {
         caption.ends_with("</span> Numbers for @octocat."),
         "{caption}"
     );
+    // The image's alt text and the SVG's own title read the caption as readers see it.
+    assert!(
+        page.contains("alt=\"Regions drawn for @octocat.\""),
+        "{page}"
+    );
+    let svg = read(book.path().join("site/figures/xor-regions.svg"));
+    assert!(
+        svg.contains("<title id=") && svg.contains(">Regions drawn for @octocat.</title>"),
+        "{svg}"
+    );
 }
 
 #[test]

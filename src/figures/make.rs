@@ -95,10 +95,7 @@ fn make(
         let name = show.options.activation.map_or("linear", |a| a.name());
         let meta = Meta {
             id: show.id.clone(),
-            title: show
-                .caption
-                .clone()
-                .unwrap_or_else(|| format!("The {name} activation")),
+            title: caption_of(show).unwrap_or_else(|| format!("The {name} activation")),
             desc: format!("The {name} activation function g(z) plotted against z."),
         };
         let svg = activation_curve(show, &meta).map_err(fail)?;
@@ -117,7 +114,7 @@ fn make(
     if show.what == ShowKind::Figure(FigureKind::Sweep) {
         let meta = Meta {
             id: show.id.clone(),
-            title: show.caption.clone().unwrap_or_else(|| {
+            title: caption_of(show).unwrap_or_else(|| {
                 format!(
                     "A sweep of {} runs",
                     show.options.runs.as_ref().map_or(0, Vec::len)
@@ -163,9 +160,7 @@ fn make(
         ShowKind::Figure(FigureKind::Evolution) => {
             let meta = Meta {
                 id: show.id.clone(),
-                title: show
-                    .caption
-                    .clone()
+                title: caption_of(show)
                     .unwrap_or_else(|| default_title(FigureKind::Evolution, &block.id)),
                 desc: describe(FigureKind::Evolution, block, result),
             };
@@ -181,10 +176,7 @@ fn make(
         ShowKind::Figure(kind) => {
             let meta = Meta {
                 id: show.id.clone(),
-                title: show
-                    .caption
-                    .clone()
-                    .unwrap_or_else(|| default_title(kind, &block.id)),
+                title: caption_of(show).unwrap_or_else(|| default_title(kind, &block.id)),
                 desc: describe(kind, block, result),
             };
             let svg = draw(kind, show, result, &meta).map_err(fail)?;
@@ -219,10 +211,7 @@ fn diagram_meta(show: &Show, units: &[usize]) -> Meta {
     let sizes: Vec<String> = units.iter().map(usize::to_string).collect();
     Meta {
         id: show.id.clone(),
-        title: show
-            .caption
-            .clone()
-            .unwrap_or_else(|| format!("A {} network", sizes.join("-"))),
+        title: caption_of(show).unwrap_or_else(|| format!("A {} network", sizes.join("-"))),
         desc: format!(
             "A fully connected network with layers of {} units.",
             sizes.join(", ")
@@ -1475,6 +1464,12 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// The caption as readers see it (a figure's SVG title and its image's alt text): escapes
+/// such as `\@` resolved.
+fn caption_of(show: &Show) -> Option<String> {
+    show.caption.as_deref().map(crate::content::caption_text)
+}
+
 fn caption_html(number: &str, caption: Option<&str>) -> String {
     let mut s = format!("<span class=\"nn-number\">{}</span>", escape(number));
     if let Some(c) = caption {
@@ -1507,7 +1502,7 @@ fn figure_html(
     svg: &str,
     meta: &Meta,
 ) -> String {
-    let alt = show.caption.as_deref().unwrap_or(&meta.desc);
+    let alt = caption_of(show).unwrap_or_else(|| meta.desc.clone());
     if show.what == ShowKind::Figure(FigureKind::Evolution) {
         // Inline, so the page's script can drive the frames.
         let frames = svg.matches("class=\"nn-frame").count().max(1);
@@ -1536,7 +1531,7 @@ fn figure_html(
         "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">\n<figcaption>{}</figcaption>\n</figure>\n{}",
         escape(&show.id),
         escape(file),
-        escape(alt),
+        escape(&alt),
         size_attrs(svg),
         caption_html(number, show.caption.as_deref()),
         source_html(ch, block)
