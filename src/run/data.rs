@@ -296,18 +296,8 @@ pub fn prepare(
         }
         _ => Array2::zeros((data.n, 0)),
     };
-    // Generated data is fixed by the block; MNIST files must match their pinned SHA-256; a
-    // CSV file is what its bytes are.
-    let digest = match (&read, spec.is_mnist()) {
-        (Some(r), _) => format!("csv sha256 {}", r.sha256),
-        (None, true) => format!(
-            "mnist {} verified by SHA-256",
-            spec.split.as_deref().unwrap_or("")
-        ),
-        (None, false) => "generated".to_string(),
-    };
     Ok(Prepared {
-        digest,
+        digest: digest(spec, read.as_ref().map(|r| r.sha256.as_str())),
         x,
         targets,
         class_of,
@@ -320,6 +310,20 @@ pub fn prepare(
             .unwrap_or_default(),
         feature_names: read.map(|r| r.features).unwrap_or_default(),
     })
+}
+
+/// What a block's data is, for the cache key (`csv_sha256`: the SHA-256 of its CSV file's
+/// bytes, for CSV data). Generated data is fixed by the block; MNIST files must match their
+/// pinned SHA-256; a CSV file is what its bytes are.
+pub fn digest(spec: &DataSpec, csv_sha256: Option<&str>) -> String {
+    match (csv_sha256, spec.is_mnist()) {
+        (Some(sha), _) => format!("csv sha256 {sha}"),
+        (None, true) => format!(
+            "mnist {} verified by SHA-256",
+            spec.split.as_deref().unwrap_or("")
+        ),
+        (None, false) => "generated".to_string(),
+    }
 }
 
 /// Rows `offset..offset + limit` of a dataset (all by default).
