@@ -3,6 +3,10 @@
 //! MNIST's IDX files in the data folders or the cache, downloaded into the cache when the
 //! author allows it. What is found is written into each block's data spec with the path as the
 //! author knows it (relative to the book, or `$NNBOOK_DATA_DIR/…`), never an absolute one.
+//!
+//! This layer is where files are: `csv`, `idx` and `mnist` read them (bounded, checked) and
+//! turn the engine's parse errors into diagnostics at file positions; `download` fetches
+//! MNIST. The engine only parses bytes it is given.
 
 pub mod csv;
 pub mod download;
