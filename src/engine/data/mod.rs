@@ -1,5 +1,6 @@
 //! Datasets: the articles' generators (bit-identical to NumPy's with `rng: numpy`), the
-//! StandardScaler, and the random streams behind them.
+//! StandardScaler, the random streams behind them, and parsers of CSV and IDX bytes. Files are
+//! read (and their errors placed in them) by `crate::datasets`: nothing here opens one.
 
 pub mod csv;
 pub mod generators;
