@@ -10,7 +10,6 @@ pub mod config;
 pub mod content;
 pub mod datasets;
 pub mod diag;
-pub mod download;
 pub mod engine;
 pub mod explain;
 pub mod figures;

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use nnbook::download::{DownloadError, ensure, fetch};
-use nnbook::engine::data::idx::sha256_hex;
+use nnbook::datasets::download::{DownloadError, ensure, fetch};
+use nnbook::datasets::sha256_hex;
 
 /// A tiny HTTP/1.1 server: GET of a known path answers its bytes, anything else 404.
 struct Mirror {

@@ -8,20 +8,24 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
-use nnbook::engine::data::mnist::{self, MnistError, Split};
+use nnbook::datasets::DataDir;
+use nnbook::datasets::mnist::{self, MnistError};
+use nnbook::engine::data::mnist::{Mnist, Split};
 use nnbook::engine::metrics::correct;
 use nnbook::engine::{Activation, Batch, LayerSpec, Loss, Model, Optimizer, TrainConfig, train};
 
-fn dirs() -> Vec<PathBuf> {
+fn dirs() -> Vec<DataDir> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("NNBOOK_DATA_DIR") {
-        dirs.push(PathBuf::from(d));
+        dirs.push(DataDir::plain(PathBuf::from(d)));
     }
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
+    dirs.push(DataDir::plain(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"),
+    ));
     dirs
 }
 
-fn arrays(m: &mnist::Mnist) -> (Array2<f32>, Array2<f32>) {
+fn arrays(m: &Mnist) -> (Array2<f32>, Array2<f32>) {
     let x = Array2::from_shape_vec((m.n, 784), m.images.clone()).unwrap();
     let y = Array2::from_shape_fn((m.n, 10), |(i, k)| {
         f32::from(u8::from(m.labels[i] as usize == k))

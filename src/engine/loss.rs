@@ -4,7 +4,7 @@
 
 use ndarray::Array2;
 
-use super::activation::{Activation, sigmoid};
+use super::activation::Activation;
 use super::math::{exp, ln};
 use super::simd::multiversion;
 
@@ -126,15 +126,16 @@ multiversion! {
     }
 }
 
-/// A single-probability BCE, for tests and worked numbers.
-pub fn bce_from_logit(z: f32, y: f32) -> f32 {
-    -(y * ln(sigmoid(z)) + (1.0 - y) * ln(1.0 - sigmoid(z)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::activation::sigmoid;
     use ndarray::array;
+
+    /// A single-probability BCE from its definition.
+    fn bce_from_logit(z: f32, y: f32) -> f32 {
+        -(y * ln(sigmoid(z)) + (1.0 - y) * ln(1.0 - sigmoid(z)))
+    }
 
     fn check(loss: Loss, act: Activation, z: Array2<f32>, y: Array2<f32>) {
         let a = act.forward(&z);

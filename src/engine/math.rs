@@ -90,16 +90,6 @@ pub fn ln(x: f32) -> f32 {
     if x.is_nan() || x < 0.0 { f32::NAN } else { v }
 }
 
-/// ln(1 + e^x) without overflow.
-#[inline(always)]
-pub fn softplus(x: f32) -> f32 {
-    if x > 20.0 {
-        x + exp(-x)
-    } else {
-        ln(1.0 + exp(x))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,7 +128,5 @@ mod tests {
         assert_eq!(exp(100.0), f32::INFINITY);
         assert_eq!(exp(-200.0), 0.0);
         assert!(ln(-1.0).is_nan() && exp(f32::NAN).is_nan());
-        assert!((softplus(0.0) - std::f32::consts::LN_2).abs() < 1e-7);
-        assert_eq!(softplus(50.0), 50.0);
     }
 }

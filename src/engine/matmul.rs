@@ -21,25 +21,6 @@ pub fn matmul(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
     matmul_path(a.view(), b.view(), best_path())
 }
 
-/// C = Aᵀ · B (gradients of weights: Xᵀ · δ).
-pub fn matmul_at_b(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
-    let mut c = Array2::zeros((0, 0));
-    matmul_at_b_into(a.view(), b.view(), &mut c);
-    c
-}
-
-/// C = A · Bᵀ (gradients of inputs: δ · Wᵀ).
-pub fn matmul_a_bt(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
-    let mut c = Array2::zeros((0, 0));
-    matmul_a_bt_into(a.view(), b.view(), &mut c);
-    c
-}
-
-/// C = A · B into `c`, whose memory is reused when it already has the right shape.
-pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
-    product_into(a, b, c, best_path(), None);
-}
-
 /// C = A · B + bias (one bias per column, added after each element's sum) into `c`: a layer's
 /// pre-activations, the bias added while the block of rows is still in cache.
 pub fn matmul_bias_into(a: ArrayView2<f32>, b: ArrayView2<f32>, bias: &[f32], c: &mut Array2<f32>) {
@@ -598,6 +579,20 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// C = Aᵀ · B as a new array.
+    fn matmul_at_b(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
+        let mut c = Array2::zeros((0, 0));
+        matmul_at_b_into(a.view(), b.view(), &mut c);
+        c
+    }
+
+    /// C = A · Bᵀ as a new array.
+    fn matmul_a_bt(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
+        let mut c = Array2::zeros((0, 0));
+        matmul_a_bt_into(a.view(), b.view(), &mut c);
+        c
+    }
     use rand_chacha::ChaCha8Rng;
     use rand_core::{Rng, SeedableRng};
 

@@ -271,6 +271,46 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// The sample book's cache keys, by block id: `block-id key` per line.
+    const PINNED: &str = "tests/data/cache-keys.txt";
+
+    /// Every trained experiment's key, computed from content/ and its data files as a build
+    /// computes it, without training.
+    fn sample_book_keys() -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::Config::load(root).unwrap();
+        let mut chapters = crate::content::load_chapters(root, &config).unwrap();
+        crate::datasets::locate(root, &config, &mut chapters, false).unwrap();
+        let mut lines = Vec::new();
+        for block in chapters.iter().flat_map(|c| &c.blocks) {
+            let Some(exp) = &block.experiment else {
+                continue;
+            };
+            // As run_one: only a model with training settings is cached.
+            if exp.model.is_none() || exp.train.is_none() {
+                continue;
+            }
+            let sha = exp.data.csv.as_ref().and_then(|c| c.sha256.as_deref());
+            let digest = crate::run::data::digest(&exp.data, sha);
+            lines.push(format!("{} {}\n", block.id, key(exp, &digest)));
+        }
+        lines.concat()
+    }
+
+    /// Changing how keys are computed retrains every experiment of every book: this fails
+    /// until the change is deliberate (then PINNED is rewritten with the new keys).
+    #[test]
+    fn the_sample_books_cache_keys_are_pinned() {
+        let keys = sample_book_keys();
+        assert!(keys.lines().count() > 20, "{keys}");
+        let pinned = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED))
+            .unwrap_or_default();
+        assert!(
+            keys == pinned,
+            "the cache keys of the sample book changed (every experiment would retrain); if that is meant, write this to {PINNED}:\n{keys}"
+        );
+    }
+
     #[test]
     fn blobs_are_made_once_and_checked() {
         let dir = std::env::temp_dir().join(format!("nnbook-blob-{}", std::process::id()));

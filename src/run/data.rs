@@ -1,17 +1,17 @@
 //! Preparing an experiment's data: generate, scale, and shape the targets for the model's loss
 //! (a 0/1 column for binary cross-entropy, one-hot rows for softmax, the value for regression).
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use ndarray::Array2;
 
-use crate::diag::{Diagnostic, Location};
+use crate::datasets::mnist::{self, MnistError};
+use crate::datasets::{self, DataDir, sha256_hex};
+use crate::diag::Diagnostic;
 use crate::engine::data::Dataset;
-use crate::engine::data::csv::{self, Classes, CsvError, label_name};
+use crate::engine::data::csv::{self, Classes, label_name};
 use crate::engine::data::generators::{self, Generator as G};
-use crate::engine::data::idx::sha256_hex;
-use crate::engine::data::mnist::{self, MnistError, Split};
+use crate::engine::data::mnist::Split;
 use crate::engine::data::scaler::Scaler;
 use crate::spec::{
     Activation, CsvSpec, DataFile, DataFiles, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale,
@@ -108,15 +108,18 @@ fn mnist(spec: &DataSpec, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
                 help: mnist_help(searched, note.as_deref()),
             });
         }
-        _ => match mnist::load(split, dirs, spec.offset, spec.limit) {
-            Err(MnistError::Missing { .. }) => {
-                return Err(DataProblem::Missing {
-                    reason: "needs dataset mnist".into(),
-                    help: mnist_help(&[], None),
-                });
+        _ => {
+            let dirs: Vec<DataDir> = dirs.iter().cloned().map(DataDir::plain).collect();
+            match mnist::load(split, &dirs, spec.offset, spec.limit) {
+                Err(MnistError::Missing { .. }) => {
+                    return Err(DataProblem::Missing {
+                        reason: "needs dataset mnist".into(),
+                        help: mnist_help(&[], None),
+                    });
+                }
+                other => other.map_err(|e| e.to_string()),
             }
-            other => other.map_err(|e| e.to_string()),
-        },
+        }
     };
     match loaded {
         Ok(m) => Ok(Dataset {
@@ -161,10 +164,7 @@ fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, Dat
                 .hint("check that the file is there and readable"),
         )
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(&file.path)
-        .and_then(|f| f.take(csv::MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(e.to_string()))?;
+    let bytes = datasets::csv::read_bytes(&file.path).map_err(|e| unreadable(e.to_string()))?;
     // Held-out data takes its classes from the training data's file.
     let train_classes = match (&spec.classes_from, c.task) {
         (Some(train), Some(Task::Classification) | None) => match &train.csv {
@@ -187,27 +187,14 @@ fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, Dat
         },
         classes: train_classes.as_ref(),
     };
-    let table = csv::read(&bytes, &select).map_err(|e| csv_diagnostic(&e, file, &bytes))?;
+    let table = csv::read(&bytes, &select)
+        .map_err(|e| DataProblem::Invalid(datasets::csv::diagnostic(&e, &file.shown, &bytes)))?;
     Ok(CsvData {
         data: table.data,
         classes: table.classes,
         features: table.features,
         sha256: sha256_hex(&bytes),
     })
-}
-
-/// A CSV error as a diagnostic at the file's own line and column, with that line shown.
-fn csv_diagnostic(e: &CsvError, file: &DataFile, bytes: &[u8]) -> DataProblem {
-    let line = bytes
-        .split(|b| *b == b'\n')
-        .nth(e.line.saturating_sub(1))
-        .map(|l| String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)).into_owned());
-    let mut d = Diagnostic::error("E034", e.message.clone())
-        .at(Location::at(file.shown.as_str(), e.line, e.col, e.len))
-        .hint(e.hint.clone());
-    // The BOM is no column of the file's.
-    d.source_line = line.map(|l| l.trim_start_matches('\u{feff}').to_string());
-    DataProblem::Invalid(d)
 }
 
 /// Generate (or read) and prepare the data of a block.
@@ -309,18 +296,8 @@ pub fn prepare(
         }
         _ => Array2::zeros((data.n, 0)),
     };
-    // Generated data is fixed by the block; MNIST files must match their pinned SHA-256; a
-    // CSV file is what its bytes are.
-    let digest = match (&read, spec.is_mnist()) {
-        (Some(r), _) => format!("csv sha256 {}", r.sha256),
-        (None, true) => format!(
-            "mnist {} verified by SHA-256",
-            spec.split.as_deref().unwrap_or("")
-        ),
-        (None, false) => "generated".to_string(),
-    };
     Ok(Prepared {
-        digest,
+        digest: digest(spec, read.as_ref().map(|r| r.sha256.as_str())),
         x,
         targets,
         class_of,
@@ -333,6 +310,20 @@ pub fn prepare(
             .unwrap_or_default(),
         feature_names: read.map(|r| r.features).unwrap_or_default(),
     })
+}
+
+/// What a block's data is, for the cache key (`csv_sha256`: the SHA-256 of its CSV file's
+/// bytes, for CSV data). Generated data is fixed by the block; MNIST files must match their
+/// pinned SHA-256; a CSV file is what its bytes are.
+pub fn digest(spec: &DataSpec, csv_sha256: Option<&str>) -> String {
+    match (csv_sha256, spec.is_mnist()) {
+        (Some(sha), _) => format!("csv sha256 {sha}"),
+        (None, true) => format!(
+            "mnist {} verified by SHA-256",
+            spec.split.as_deref().unwrap_or("")
+        ),
+        (None, false) => "generated".to_string(),
+    }
 }
 
 /// Rows `offset..offset + limit` of a dataset (all by default).

@@ -27,8 +27,9 @@ pub enum Generator {
     DiagonalGaussians,
 }
 
+#[cfg(test)]
 impl Generator {
-    /// The seed the articles used.
+    /// The seed the articles used (tests/parity.rs keeps its own copy).
     pub fn article_seed(self) -> u32 {
         match self {
             Generator::TwoClusters => 3,

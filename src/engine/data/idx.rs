@@ -1,10 +1,8 @@
-//! IDX files (the MNIST format), raw or gzip-compressed, checked against the SHA-256 of their
-//! decompressed bytes. Headers are never trusted for allocation: the data must be there.
+//! IDX arrays (the MNIST format) parsed from bytes, raw or gzip-compressed. Headers are never
+//! trusted for allocation: the data must be there. Reading the files and checking their
+//! SHA-256 is the datasets layer's (`crate::datasets::idx`).
 
 use std::io::Read;
-use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 /// An IDX array of unsigned bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,53 +11,31 @@ pub struct Idx {
     pub data: Vec<u8>,
 }
 
-/// Why an IDX file could not be read.
+/// Why bytes are not an IDX array of unsigned bytes (or its header does not match its
+/// contents).
 #[derive(Debug, Clone, PartialEq)]
-pub enum IdxError {
-    Io(String),
-    /// Not an IDX file of unsigned bytes, or its header does not match its contents.
-    Format(String),
-    /// The decompressed bytes are not the expected ones.
-    Checksum {
-        expected: String,
-        found: String,
-    },
-}
+pub struct IdxError(pub String);
 
 impl std::fmt::Display for IdxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            IdxError::Io(m) | IdxError::Format(m) => f.write_str(m),
-            IdxError::Checksum { expected, found } => {
-                write!(f, "SHA-256 mismatch: expected {expected}, found {found}")
-            }
-        }
+        f.write_str(&self.0)
     }
 }
 
 impl std::error::Error for IdxError {}
 
 /// Files larger than this are refused (MNIST's largest is 47 MB decompressed).
-const MAX_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Read the decompressed bytes of a raw or gzip file.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IdxError> {
-    // Callers name the file (MnistError::Bad carries its path), so messages show it the way
-    // the author knows it, never as an absolute path.
-    let file = std::fs::File::open(path)
-        .map_err(|e| IdxError::Io(format!("cannot open the file: {e}")))?;
-    let mut raw = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut raw)
-        .map_err(|e| IdxError::Io(format!("cannot read the file: {e}")))?;
-    decompress(&raw)
+fn format(msg: impl Into<String>) -> IdxError {
+    IdxError(msg.into())
 }
 
 /// The bytes themselves, or their gzip decompression (bounded) when they start with gzip's
 /// magic number.
 pub fn decompress(raw: &[u8]) -> Result<Vec<u8>, IdxError> {
     if raw.len() as u64 > MAX_BYTES {
-        return Err(IdxError::Format(format!(
+        return Err(format(format!(
             "the file is larger than {} MiB",
             MAX_BYTES >> 20
         )));
@@ -71,9 +47,9 @@ pub fn decompress(raw: &[u8]) -> Result<Vec<u8>, IdxError> {
     flate2::read::GzDecoder::new(raw)
         .take(MAX_BYTES + 1)
         .read_to_end(&mut out)
-        .map_err(|e| IdxError::Format(format!("cannot decompress: {e}")))?;
+        .map_err(|e| format(format!("cannot decompress: {e}")))?;
     if out.len() as u64 > MAX_BYTES {
-        return Err(IdxError::Format(format!(
+        return Err(format(format!(
             "the decompressed file is larger than {} MiB",
             MAX_BYTES >> 20
         )));
@@ -81,36 +57,24 @@ pub fn decompress(raw: &[u8]) -> Result<Vec<u8>, IdxError> {
     Ok(out)
 }
 
-/// Lowercase hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Parse IDX bytes (magic 0x0000 08 D: unsigned bytes, D dimensions, big-endian sizes).
 pub fn parse(bytes: &[u8]) -> Result<Idx, IdxError> {
     if bytes.len() < 4 || bytes[0] != 0 || bytes[1] != 0 {
-        return Err(IdxError::Format(
-            "not an IDX file (bad magic number)".into(),
-        ));
+        return Err(format("not an IDX file (bad magic number)"));
     }
     if bytes[2] != 0x08 {
-        return Err(IdxError::Format(format!(
+        return Err(format(format!(
             "IDX element type 0x{:02x} is not unsigned bytes",
             bytes[2]
         )));
     }
     let ndims = bytes[3] as usize;
     if ndims == 0 || ndims > 4 {
-        return Err(IdxError::Format(format!(
-            "IDX file with {ndims} dimensions"
-        )));
+        return Err(format(format!("IDX file with {ndims} dimensions")));
     }
     let header = 4 + 4 * ndims;
     if bytes.len() < header {
-        return Err(IdxError::Format("the IDX header is truncated".into()));
+        return Err(format("the IDX header is truncated"));
     }
     let dims: Vec<usize> = (0..ndims)
         .map(|i| {
@@ -125,7 +89,7 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, IdxError> {
     let count = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let body = bytes.len() - header;
     if count != Some(body) {
-        return Err(IdxError::Format(format!(
+        return Err(format(format!(
             "the IDX header says {dims:?} ({} values) but the file holds {body}",
             count.map_or("too many".into(), |c| c.to_string())
         )));
@@ -136,77 +100,42 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, IdxError> {
     })
 }
 
-/// Read, verify and parse an IDX file.
-pub fn load(path: &Path, sha256: Option<&str>) -> Result<Idx, IdxError> {
-    let bytes = read_bytes(path)?;
-    if let Some(expected) = sha256 {
-        let found = sha256_hex(&bytes);
-        if found != expected {
-            return Err(IdxError::Checksum {
-                expected: expected.into(),
-                found,
-            });
-        }
-    }
-    parse(&bytes)
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
-    fn tmp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("nnbook-idx-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
+    pub fn gzip(bytes: &[u8]) -> Vec<u8> {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(bytes).unwrap();
         e.finish().unwrap()
     }
 
-    const GOOD: [u8; 14] = [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 7, 9];
+    /// A 2 × 3 array holding 1..=6.
+    pub const GOOD: [u8; 18] = [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6];
 
     #[test]
-    fn reads_raw_and_gzip_and_checks_everything() {
-        let mut good = GOOD.to_vec();
-        good.truncate(12);
-        good.extend_from_slice(&[1, 2, 3, 4, 5, 6]);
-        let sum = sha256_hex(&good);
-        let raw = load(&tmp("a.idx", &good), Some(&sum)).unwrap();
+    fn parses_raw_and_gzip_and_checks_the_header() {
+        let raw = parse(&decompress(&GOOD).unwrap()).unwrap();
         assert_eq!(
             (raw.dims.clone(), raw.data.clone()),
             (vec![2, 3], vec![1, 2, 3, 4, 5, 6])
         );
-        let gz = load(&tmp("a.idx.gz", &gzip(&good)), Some(&sum)).unwrap();
-        assert_eq!(gz, raw);
-        // Wrong checksum, bad magic, lying header, truncated gzip, missing file.
-        assert!(matches!(
-            load(&tmp("b.idx", &good), Some("00")),
-            Err(IdxError::Checksum { .. })
-        ));
-        let mut bad = good.clone();
+        assert_eq!(parse(&decompress(&gzip(&GOOD)).unwrap()).unwrap(), raw);
+        // Bad magic, wrong element type, lying header, overflowing header, truncated gzip.
+        let mut bad = GOOD.to_vec();
         bad[2] = 0x0d;
-        assert!(matches!(parse(&bad), Err(IdxError::Format(_))));
-        assert!(matches!(parse(&[1, 2, 3, 4]), Err(IdxError::Format(_))));
-        let mut lying = good.clone();
+        assert!(parse(&bad).is_err());
+        assert!(parse(&[1, 2, 3, 4]).is_err());
+        let mut lying = GOOD.to_vec();
         lying[11] = 200;
         let err = parse(&lying).unwrap_err().to_string();
         assert!(err.contains("header says"), "{err}");
-        let mut huge = good.clone();
+        let mut huge = GOOD.to_vec();
         huge[4..8].copy_from_slice(&[255, 255, 255, 255]);
         huge[8..12].copy_from_slice(&[255, 255, 255, 255]);
         assert!(parse(&huge).is_err());
-        let z = gzip(&good);
-        assert!(load(&tmp("c.gz", &z[..z.len() / 2]), None).is_err());
-        assert!(matches!(
-            load(Path::new("/nonexistent/x.idx"), None),
-            Err(IdxError::Io(_))
-        ));
+        let z = gzip(&GOOD);
+        assert!(decompress(&z[..z.len() / 2]).is_err());
     }
 }

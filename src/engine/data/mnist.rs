@@ -1,10 +1,8 @@
-//! MNIST: the four IDX files, found in the folders a book names (or `<dir>/mnist`), verified
-//! against the SHA-256 of their decompressed bytes, so raw, official .gz and recompressed .gz
-//! copies all pass.
+//! MNIST: the names and SHA-256 of its four IDX files, and its images and labels taken from
+//! parsed IDX arrays. Finding, reading and checking the files is the datasets layer's
+//! (`crate::datasets::mnist`).
 
-use std::path::{Path, PathBuf};
-
-use super::idx::{self, IdxError};
+use super::idx::{Idx, IdxError};
 
 /// One of the two MNIST splits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,55 +40,6 @@ pub struct Mnist {
     pub n: usize,
 }
 
-/// Why MNIST could not be loaded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MnistError {
-    /// A file is in none of the folders searched.
-    Missing {
-        file: String,
-        searched: Vec<PathBuf>,
-    },
-    /// A file is there but wrong.
-    Bad { file: PathBuf, error: IdxError },
-}
-
-impl std::fmt::Display for MnistError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MnistError::Missing { file, searched } => {
-                let dirs: Vec<String> = searched.iter().map(|d| d.display().to_string()).collect();
-                write!(
-                    f,
-                    "{file}(.gz) not found in {}",
-                    if dirs.is_empty() {
-                        "any folder".into()
-                    } else {
-                        dirs.join(", ")
-                    }
-                )
-            }
-            MnistError::Bad { file, error } => write!(f, "{}: {error}", file.display()),
-        }
-    }
-}
-
-/// Find a file as `<dir>/<name>`, `<dir>/<name>.gz`, `<dir>/mnist/<name>` or `<dir>/mnist/<name>.gz`.
-pub fn find(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, MnistError> {
-    for dir in dirs {
-        for sub in [dir.clone(), dir.join("mnist")] {
-            for candidate in [sub.join(name), sub.join(format!("{name}.gz"))] {
-                if candidate.is_file() {
-                    return Ok(candidate);
-                }
-            }
-        }
-    }
-    Err(MnistError::Missing {
-        file: name.into(),
-        searched: dirs.to_vec(),
-    })
-}
-
 /// The indexes in [`FILES`] of a split's images and labels.
 pub fn split_files(split: Split) -> [usize; 2] {
     match split {
@@ -99,67 +48,36 @@ pub fn split_files(split: Split) -> [usize; 2] {
     }
 }
 
-fn load_file(index: usize, path: &Path) -> Result<idx::Idx, MnistError> {
-    idx::load(path, Some(FILES[index].1)).map_err(|error| MnistError::Bad {
-        file: path.to_path_buf(),
-        error,
-    })
+/// The index in [`FILES`] of a file name, raw or `.gz`.
+pub fn file_index(name: &str) -> Option<usize> {
+    let stem = name.strip_suffix(".gz").unwrap_or(name);
+    FILES.iter().position(|(n, _)| *n == stem)
 }
 
-/// Load a split found in `dirs`, keeping rows `offset..offset + limit` (all by default).
-pub fn load(
-    split: Split,
-    dirs: &[PathBuf],
+/// Rows `offset..offset + limit` (all by default) of parsed image and label arrays; an error
+/// when their shapes are not MNIST's.
+pub fn from_idx(
+    images: &Idx,
+    labels: &Idx,
     offset: usize,
     limit: Option<usize>,
-) -> Result<Mnist, MnistError> {
-    let [i, l] = split_files(split);
-    let images = find(FILES[i].0, dirs)?;
-    let labels = find(FILES[l].0, dirs)?;
-    load_files(&images, &labels, offset, limit)
-}
-
-/// Load a split from its two files (images, labels), whichever split's they are; each must
-/// match the SHA-256 of its name's file.
-pub fn load_files(
-    images_path: &Path,
-    labels_path: &Path,
-    offset: usize,
-    limit: Option<usize>,
-) -> Result<Mnist, MnistError> {
-    let index_of = |p: &Path| {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let stem = name.strip_suffix(".gz").unwrap_or(name);
-        FILES.iter().position(|(n, _)| *n == stem)
-    };
-    let unknown = |p: &Path| MnistError::Bad {
-        file: p.to_path_buf(),
-        error: IdxError::Format("not one of the four MNIST files".into()),
-    };
-    let base = index_of(images_path).ok_or_else(|| unknown(images_path))?;
-    let li = index_of(labels_path).ok_or_else(|| unknown(labels_path))?;
-    let images = load_file(base, images_path)?;
-    let labels = load_file(li, labels_path)?;
-    let bad = |what: &str| MnistError::Bad {
-        file: images_path.to_path_buf(),
-        error: IdxError::Format(what.into()),
-    };
+) -> Result<Mnist, IdxError> {
     if images.dims.len() != 3
         || images.dims[1] * images.dims[2] != 784
         || labels.dims.len() != 1
         || labels.dims[0] != images.dims[0]
     {
-        return Err(bad("unexpected MNIST shapes"));
+        return Err(IdxError("unexpected MNIST shapes".into()));
     }
     let total = images.dims[0];
     let start = offset.min(total);
     let end = limit.map_or(total, |l| (start + l).min(total));
-    let images: Vec<f32> = images.data[start * 784..end * 784]
+    let pixels: Vec<f32> = images.data[start * 784..end * 784]
         .iter()
         .map(|&p| f32::from(p) / 255.0)
         .collect();
     Ok(Mnist {
-        images,
+        images: pixels,
         labels: labels.data[start..end].to_vec(),
         n: end - start,
     })
@@ -169,43 +87,29 @@ pub fn load_files(
 mod tests {
     use super::*;
 
-    /// Where CI keeps the real files; absent on a fresh clone.
-    pub fn data_dirs() -> Vec<PathBuf> {
-        let mut dirs = Vec::new();
-        if let Some(d) = std::env::var_os("NNBOOK_DATA_DIR") {
-            dirs.push(PathBuf::from(d));
-        }
-        dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
-        dirs
-    }
-
     #[test]
-    #[ignore = "needs MNIST in ../shared/datasets/mnist or $NNBOOK_DATA_DIR/mnist (cargo test -- --include-ignored)"]
-    fn real_mnist_labels_and_pixels() {
-        let dirs = data_dirs();
-        let train = match load(Split::Train, &dirs, 0, Some(10)) {
-            Ok(m) => m,
-            Err(MnistError::Missing { .. }) => {
-                let reason = format!("MNIST not found in {dirs:?} (set NNBOOK_DATA_DIR)");
-                // CI sets it: there a missing folder is a failure, not a skip.
-                if std::env::var("NNBOOK_REQUIRE_MNIST").is_ok_and(|v| v == "1") {
-                    panic!("required (NNBOOK_REQUIRE_MNIST=1) but {reason}");
-                }
-                eprintln!("skipped: {reason}");
-                return;
-            }
-            Err(e) => panic!("{e}"),
+    fn rows_are_sliced_and_scaled_and_shapes_checked() {
+        let images = Idx {
+            dims: vec![3, 28, 28],
+            data: (0..3 * 784)
+                .map(|i| if i < 784 { 0 } else { 255 })
+                .collect(),
         };
-        assert_eq!(train.labels, [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
-        assert_eq!(train.images.len(), 10 * 784);
-        assert!(train.images.iter().all(|p| (0.0..=1.0).contains(p)));
-        let test = load(Split::Test, &dirs, 0, Some(10)).unwrap();
-        assert_eq!(test.labels, [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
-        let tail = load(Split::Test, &dirs, 9990, None).unwrap();
-        assert_eq!(tail.n, 10);
-        assert!(matches!(
-            find("nope", &dirs),
-            Err(MnistError::Missing { .. })
-        ));
+        let labels = Idx {
+            dims: vec![3],
+            data: vec![7, 2, 1],
+        };
+        let m = from_idx(&images, &labels, 1, Some(5)).unwrap();
+        assert_eq!((m.n, m.labels.clone()), (2, vec![2, 1]));
+        assert_eq!(m.images.len(), 2 * 784);
+        assert!(m.images.iter().all(|p| *p == 1.0));
+        assert_eq!(from_idx(&images, &labels, 9, None).unwrap().n, 0);
+        let short = Idx {
+            dims: vec![2],
+            data: vec![7, 2],
+        };
+        assert!(from_idx(&images, &short, 0, None).is_err());
+        assert_eq!(file_index("t10k-labels-idx1-ubyte.gz"), Some(3));
+        assert_eq!(file_index("t10k-labels"), None);
     }
 }

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::sha256_hex;
 use crate::engine::data::idx;
 
 /// Responses larger than this are refused (MNIST's largest file is 9.9 MB compressed).
@@ -163,7 +164,7 @@ fn keep(
     std::fs::write(&part, bytes).map_err(|e| io("write the download", e))?;
     let checked = match idx::decompress(bytes) {
         Ok(raw) => {
-            let found = idx::sha256_hex(&raw);
+            let found = sha256_hex(&raw);
             if found == sha256 {
                 Ok(())
             } else {

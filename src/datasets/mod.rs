@@ -3,19 +3,36 @@
 //! MNIST's IDX files in the data folders or the cache, downloaded into the cache when the
 //! author allows it. What is found is written into each block's data spec with the path as the
 //! author knows it (relative to the book, or `$NNBOOK_DATA_DIR/…`), never an absolute one.
+//!
+//! This layer is where files are: `csv`, `idx` and `mnist` read them (bounded, checked) and
+//! turn the engine's parse errors into diagnostics at file positions; `download` fetches
+//! MNIST. The engine only parses bytes it is given.
+
+pub mod csv;
+pub mod download;
+pub mod idx;
+pub mod mnist;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::Chapter;
 use crate::diag::{Diagnostic, display_path};
-use crate::download::{self, DownloadError};
-use crate::engine::data::csv;
-use crate::engine::data::idx::sha256_hex;
-use crate::engine::data::mnist::{self, Split};
+use crate::engine::data::csv::MAX_BYTES as CSV_MAX_BYTES;
+use crate::engine::data::mnist::{FILES, Split, split_files};
 use crate::spec::{CsvSpec, DataFile, DataFiles, DataSpec};
+use download::DownloadError;
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// A folder datasets are looked for in.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +40,14 @@ pub struct DataDir {
     pub path: PathBuf,
     /// As shown to the author: `datasets`, `$NNBOOK_DATA_DIR`, `.nnbook-cache/datasets`.
     pub shown: String,
+}
+
+impl DataDir {
+    /// A folder shown as its own path (for tests and tools that name folders directly).
+    pub fn plain(path: PathBuf) -> DataDir {
+        let shown = path.display().to_string();
+        DataDir { path, shown }
+    }
 }
 
 /// The environment variable naming a data folder outside the book.
@@ -110,18 +135,15 @@ fn locate_one(
     if let Some(c) = spec.csv.as_mut() {
         let file = find_csv(root, config, c)?;
         // The file's bytes are part of the cache key: editing it retrains.
-        let mut bytes = Vec::new();
-        std::fs::File::open(&file.path)
-            .and_then(|f| f.take(csv::MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
-            .map_err(|e| {
-                Diagnostic::error("E033", format!("cannot read {}: {e}", file.shown))
-                    .at(c.location.clone())
-                    .hint("check that the file is readable")
-            })?;
-        if bytes.len() > csv::MAX_BYTES {
+        let bytes = csv::read_bytes(&file.path).map_err(|e| {
+            Diagnostic::error("E033", format!("cannot read {}: {e}", file.shown))
+                .at(c.location.clone())
+                .hint("check that the file is readable")
+        })?;
+        if bytes.len() > CSV_MAX_BYTES {
             return Err(Diagnostic::error(
                 "E034",
-                format!("{} is larger than {} MiB", file.shown, csv::MAX_BYTES >> 20),
+                format!("{} is larger than {} MiB", file.shown, CSV_MAX_BYTES >> 20),
             )
             .at(c.location.clone())
             .hint("nnbook reads CSV files of at most 64 MiB; keep a sample of the rows"));
@@ -211,25 +233,6 @@ struct Downloads {
     tried: BTreeMap<usize, Result<(), DownloadError>>,
 }
 
-/// `<dir>/<name>`, `<dir>/<name>.gz`, `<dir>/mnist/<name>` or `<dir>/mnist/<name>.gz`, in that
-/// order (as [`mnist::find`]), with the path as shown.
-fn find_in(name: &str, dirs: &[DataDir]) -> Option<DataFile> {
-    for dir in dirs {
-        for sub in ["", "mnist/"] {
-            for file in [name.to_string(), format!("{name}.gz")] {
-                let path = dir.path.join(sub).join(&file);
-                if path.is_file() {
-                    return Some(DataFile {
-                        path,
-                        shown: format!("{}/{sub}{file}", dir.shown),
-                    });
-                }
-            }
-        }
-    }
-    None
-}
-
 fn find_mnist(
     spec: &DataSpec,
     dirs: &[DataDir],
@@ -240,12 +243,12 @@ fn find_mnist(
     } else {
         Split::Test
     };
-    let wanted = mnist::split_files(split);
+    let wanted = split_files(split);
     let mut note: Option<String> = None;
     let mut found = Vec::new();
     for index in wanted {
-        let (name, sum) = mnist::FILES[index];
-        if let Some(f) = find_in(name, dirs) {
+        let (name, sum) = FILES[index];
+        if let Some(f) = mnist::find(name, dirs) {
             found.push(f);
             continue;
         }
@@ -267,7 +270,7 @@ fn find_mnist(
             })
             .clone();
         match result {
-            Ok(()) => found.extend(find_in(name, dirs)),
+            Ok(()) => found.extend(mnist::find(name, dirs)),
             Err(e @ DownloadError::Unavailable(_)) => {
                 note.get_or_insert_with(|| format!("the download failed: {e}"));
             }
