@@ -81,17 +81,35 @@ pub fn combine(pages: &[Page]) -> String {
             _ => None,
         });
         let html = rewrite_urls(&html, own);
-        // A chapter without its own h1 gets its title, as its page does (chapter.html).
+        // A chapter without its own h1 gets its title, as its page does (chapter.html). The
+        // book's title is the page's one h1, so every chapter's headings go down a level.
         let title = if p.html.contains("<h1") {
             String::new()
         } else {
             format!("<h1>{}</h1>\n", crate::content::escape(&p.title))
         };
+        let html = demote(&format!("{title}{html}"));
         out.push_str(&format!(
-            "<section class=\"print-chapter\" id=\"{}\" aria-label=\"Chapter {}\">\n{title}{html}</section>\n",
+            "<section class=\"print-chapter\" id=\"{}\" aria-label=\"Chapter {}\">\n{html}</section>\n",
             chapter_anchor(p),
             p.number,
         ));
+    }
+    out
+}
+
+/// Headings one level down (h1 → h2 … h5 → h6; h6 stays). Markup in text is escaped, so
+/// `<hN` only starts a tag.
+fn demote(html: &str) -> String {
+    let mut out = html.to_string();
+    for n in (1..=5).rev() {
+        for (from, to) in [
+            (format!("<h{n}>"), format!("<h{}>", n + 1)),
+            (format!("<h{n} "), format!("<h{} ", n + 1)),
+            (format!("</h{n}>"), format!("</h{}>", n + 1)),
+        ] {
+            out = out.replace(&from, &to);
+        }
     }
     out
 }
@@ -220,11 +238,12 @@ mod tests {
         ];
         let html = combine(&pages);
         assert!(html.contains(r#"<section class="print-chapter" id="chapter-1""#));
-        assert!(html.contains(r##"<h2 id="intro">Intro</h2><a href="#intro">self</a> <a href="#intro-2">b</a> <a href="#fig">fig</a> <a href="#chapter-2">B</a> <a href="index.html">home</a> <a href="https://x.org/#intro">out</a>"##), "{html}");
+        assert!(html.contains(r##"<h3 id="intro">Intro</h3><a href="#intro">self</a> <a href="#intro-2">b</a> <a href="#fig">fig</a> <a href="#chapter-2">B</a> <a href="index.html">home</a> <a href="https://x.org/#intro">out</a>"##), "{html}");
         assert!(
-            html.contains(r##"<h2 id="intro-2">Intro</h2><a href="#intro-2">self</a>"##),
+            html.contains(r##"<h3 id="intro-2">Intro</h3><a href="#intro-2">self</a>"##),
             "{html}"
         );
+        assert!(html.contains("<h2>Chapter 1</h2>"), "{html}");
         assert!(
             html.contains(r##"<clipPath id="content-2"/><g clip-path="url(#content-2)"/>"##),
             "{html}"
