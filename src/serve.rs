@@ -147,13 +147,12 @@ fn rebuild(shared: &Shared, opts: &BuildOptions) {
 /// The 404 page links from the site's path on GitHub Pages (`site_url`'s path, since it is
 /// served at any depth); when serving, links must start from the served base instead.
 fn rebase_404(files: &mut Files, root: &Path, base: &str) {
-    let Some(site) = Config::load(root)
+    // Without a site_url the 404 page links from the host's root (src/site/mod.rs).
+    let site = Config::load(root)
         .ok()
         .and_then(|c| c.site_url)
         .and_then(|u| crate::site::site_path(&u))
-    else {
-        return;
-    };
+        .unwrap_or_else(|| "/".into());
     if site == base {
         return;
     }

@@ -1,7 +1,12 @@
 //! The sample book in headless Chromium (tests/browser/run.mjs, playwright-core + axe-core):
 //! served by `nnbook serve` under the sub-path `/book/`, every page loads cleanly, figures are
 //! visible, the animation scrubber moves, search finds a word and navigates, no serious or
-//! critical accessibility violations; screenshots in `target/browser-artifacts/`.
+//! critical accessibility violations (both themes, through the light/dark switch, which is
+//! remembered); printing shows every animation's last frame without controls and figures that
+//! fit the page; print.html holds every chapter with unique ids and in-page links and prints
+//! to a sane number of A4 pages; animations wait to be seen (and stay still with reduced
+//! motion); the on-page contents follow the reader; the 404 page is styled and its links work
+//! at any depth; screenshots in `target/browser-artifacts/`.
 //!
 //! Needs node, Chromium (`/usr/bin/chromium` or `NNBOOK_CHROMIUM`) and
 //! `npm ci --prefix tests/browser`, so the tests are ignored unless asked for (`cargo test --
@@ -117,6 +122,16 @@ fn sample_book_in_chromium() {
         "the sample book has an animated figure whose scrubber is checked"
     );
     assert!(report["search"]["url"].is_string(), "search navigated");
+    assert!(
+        report["printedAnimations"].as_u64().is_some_and(|n| n >= 6),
+        "the six animations of chapter 1 (and print.html's) are checked in print: {report}"
+    );
+    let print = &report["print"];
+    assert!(
+        print["pages"].as_u64().is_some_and(|n| n >= 4) && print["links"].as_u64() > Some(20),
+        "print.html printed and its in-page links checked: {print}"
+    );
+    eprintln!("print.html: {print}");
     for shot in ["index.png", "01-understanding-with-graphs.png"] {
         assert!(artifacts.join(shot).is_file(), "screenshot {shot}");
     }

@@ -1,6 +1,7 @@
 //! The site stage: render pages with the theme, add assets, the 404 page, `.nojekyll` and the
 //! sitemap, and write everything atomically.
 
+mod print;
 mod search;
 mod strict;
 mod theme;
@@ -43,6 +44,8 @@ pub fn assemble(
         "authors": config.authors,
         "language": config.language,
     });
+    // Every page links to the whole book on one page (print.html) when there are chapters.
+    let print_path = if pages.is_empty() { "" } else { "print.html" };
     let chapters_for = |current: Option<usize>| -> Value {
         pages
             .iter()
@@ -59,13 +62,14 @@ pub fn assemble(
             "nnbook_version": crate::VERSION,
             "book": book,
             "chapters": chapters_for(current),
+            "print_path": print_path,
             "page": page,
         })
     };
 
     let index = base(
         json!({"kind": "index", "title": config.title, "number": null, "content": "", "toc": [],
-               "prev": null, "next": link(pages.first()), "show_title": true}),
+               "toc_tree": [], "prev": null, "next": link(pages.first()), "show_title": true}),
         None,
     );
     files.insert(
@@ -77,7 +81,7 @@ pub fn assemble(
         let prev = if i == 0 { None } else { pages.get(i - 1) };
         let ctx = base(
             json!({"kind": "chapter", "title": p.title, "number": p.number, "content": p.html,
-                   "toc": p.toc, "prev": link(prev), "next": link(pages.get(i + 1)),
+                   "toc": p.toc, "toc_tree": toc_tree(&p.toc), "prev": link(prev), "next": link(pages.get(i + 1)),
                    "show_title": !p.html.contains("<h1")}),
             Some(p.number),
         );
@@ -87,16 +91,38 @@ pub fn assemble(
         );
     }
 
+    if !pages.is_empty() {
+        // The chapters' own contents, one entry per chapter, stand for the on-page contents.
+        let toc: Vec<Value> = pages
+            .iter()
+            .map(|p| json!({"level": 2, "id": print::chapter_anchor(p), "title": p.title}))
+            .collect();
+        let tree: Vec<Value> = toc
+            .iter()
+            .map(|t| json!({"level": 2, "id": t["id"], "title": t["title"], "children": []}))
+            .collect();
+        let ctx = base(
+            json!({"kind": "print", "title": config.title, "number": null,
+                   "content": print::combine(pages), "toc": toc, "toc_tree": tree,
+                   "prev": null, "next": null, "show_title": true}),
+            None,
+        );
+        files.insert(
+            print_path.into(),
+            theme.render("chapter.html", &ctx)?.into_bytes(),
+        );
+    }
+
     let mut not_found = base(
         json!({"kind": "404", "title": "Page not found", "number": null, "content": "", "toc": [],
-               "prev": null, "next": null, "show_title": true}),
+               "toc_tree": [], "prev": null, "next": null, "show_title": true}),
         None,
     );
     // GitHub Pages serves 404.html for a missing page at any depth, where relative links would
-    // break; when the book's address is known, the 404 page links from the site's own path.
-    if let Some(path) = config.site_url.as_deref().and_then(site_path) {
-        not_found["root"] = Value::String(path);
-    }
+    // break, so the 404 page links from the site's own path: site_url's, else the host's root
+    // (as mdBook's default `site-url`); `nnbook serve --base` rewrites it to the served base.
+    let path = config.site_url.as_deref().and_then(site_path);
+    not_found["root"] = Value::String(path.unwrap_or_else(|| "/".into()));
     files.insert(
         "404.html".into(),
         theme.render("404.html", &not_found)?.into_bytes(),
@@ -114,6 +140,24 @@ pub fn assemble(
         files.insert(format!("theme/{name}"), bytes.clone());
     }
     Ok(())
+}
+
+/// The on-page contents as a tree: each h3 under the h2 before it (an h3 before any h2 stays
+/// at the top), so the list nests as the chapter does.
+fn toc_tree(toc: &[TocEntry]) -> Value {
+    let mut tree: Vec<Value> = Vec::new();
+    for t in toc {
+        let node = json!({"level": t.level, "id": t.id, "title": t.title, "children": []});
+        match tree.last_mut() {
+            Some(parent) if t.level > 2 && parent["level"] == 2 => {
+                if let Some(children) = parent["children"].as_array_mut() {
+                    children.push(node);
+                }
+            }
+            _ => tree.push(node),
+        }
+    }
+    Value::Array(tree)
 }
 
 /// The path of a site URL: `https://u.github.io/repo/` → `/repo/`.

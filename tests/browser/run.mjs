@@ -9,7 +9,15 @@
 //     and no request leaving the sub-path;
 //   - every figure image is decoded (naturalWidth > 0) and has a visible box;
 //   - an animated figure (.nn-anim), when present, moves to its last frame with the scrubber;
-//   - axe-core reports no serious or critical violations.
+//   - axe-core reports no serious or critical violations;
+//   - printed (emulated print media), every animation shows its last frame and no controls,
+//     figures fit the page and tables are whole.
+// print.html (the whole book) also has unique ids, links that stay on the page, and prints
+// to a sane number of A4 pages. On the first chapter: the light/dark switch (axe in both
+// themes, remembered on the next page before its first paint); on the first chapter with
+// animations: they wait until seen, play then, stay still with reduced motion, and the
+// on-page contents highlight the section read. The 404 page is styled and its links work
+// at two depths.
 // Then: search finds the word and clicking the first result navigates to it; screenshots of
 // the front page and the first chapter go into the artifacts dir.
 // Prints one JSON line {ok, failures, pages, ms} and exits 1 when anything failed.
@@ -163,6 +171,158 @@ async function checkAxe(page, name) {
   for (const v of violations) fail(name, `axe: ${v}`);
 }
 
+/** Printing (emulated print media): every animation shows its last frame without controls,
+ * figures fit the page, tables are not scroll boxes. */
+async function checkPrint(page, name) {
+  await page.emulateMedia({ media: "print" });
+  const r = await page.evaluate(() => {
+    const visible = (el) => {
+      const s = getComputedStyle(el);
+      return s.display !== "none" && s.visibility !== "hidden";
+    };
+    const out = { anims: 0, problems: [] };
+    for (const fig of document.querySelectorAll("figure.nn-anim")) {
+      out.anims += 1;
+      const frames = Array.from(fig.querySelectorAll(".nn-frame"));
+      const shown = frames.filter(visible).map((f) => f.getAttribute("data-epoch"));
+      const last = frames[frames.length - 1].getAttribute("data-epoch");
+      if (shown.length !== 1 || shown[0] !== last) out.problems.push(`#${fig.id} prints epoch(s) [${shown}], not the last (${last})`);
+      const controls = fig.querySelector(".nn-anim-controls");
+      if (controls && visible(controls) && controls.getBoundingClientRect().height > 0) out.problems.push(`#${fig.id} prints its controls`);
+    }
+    // 96 CSS px per inch: 85 mm is about 321 px.
+    for (const el of document.querySelectorAll("figure.nn-figure > img, figure.nn-figure > svg, .nn-anim-svg svg")) {
+      const h = el.getBoundingClientRect().height;
+      if (h > 330) out.problems.push(`#${el.closest("figure").id} prints ${Math.round(h)} px high`);
+    }
+    for (const t of document.querySelectorAll(".content table")) {
+      if (getComputedStyle(t).display !== "table") out.problems.push(`a table prints as ${getComputedStyle(t).display}, a scroll box`);
+    }
+    for (const sel of [".sidebar", ".site-header", ".toc", ".theme-button", ".search-button"]) {
+      const el = document.querySelector(sel);
+      if (el && visible(el)) out.problems.push(`${sel} is printed`);
+    }
+    return out;
+  });
+  await page.emulateMedia({ media: null });
+  for (const p of r.problems) fail(`${name} (print)`, p);
+  return r.anims;
+}
+
+/** The light/dark switch: a pressed-state button that flips the theme, is remembered across
+ * pages (localStorage) and applies before the first paint; axe is clean in both themes. */
+async function checkThemeSwitch(page, name) {
+  const button = page.locator(".theme-button");
+  if (!(await button.isVisible())) return fail(name, "no visible theme switch");
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const before = { pressed: await button.getAttribute("aria-pressed"), bg: await bg() };
+  for (const want of before.pressed === "true" ? ["false", "true"] : ["true", "false"]) {
+    await button.click();
+    const pressed = await button.getAttribute("aria-pressed");
+    const theme = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+    const expected = want === "true" ? "dark" : "light";
+    if (pressed !== want || theme !== expected) fail(name, `theme switch: aria-pressed ${pressed}, data-theme ${theme}, expected ${want}/${expected}`);
+    await checkAxe(page, `${name} (${expected} theme, switched)`);
+  }
+  // Dark, then a new page: the choice holds from the first paint (the stylesheet is not even
+  // needed to know it: base.html sets data-theme in <head>, before <body> is parsed).
+  await button.click();
+  const dark = await bg();
+  if (dark === before.bg) fail(name, `theme switch: the background stayed ${dark}`);
+  const other = await context.newPage();
+  let early = null;
+  other.on("domcontentloaded", async () => {
+    early = await other.evaluate(() => document.documentElement.getAttribute("data-theme")).catch(() => null);
+  });
+  await other.goto(new URL("index.html", base).href, { waitUntil: "load" });
+  const later = await other.evaluate(() => [document.documentElement.getAttribute("data-theme"), getComputedStyle(document.body).backgroundColor]);
+  if (early !== "dark" || later[0] !== "dark" || later[1] !== dark) fail(name, `theme not remembered on the next page: ${early}, ${later}`);
+  await other.evaluate(() => localStorage.removeItem("nnbook-theme"));
+  await other.close();
+}
+
+/** Animations wait until they are seen, then play (one at a time as the reader scrolls);
+ * with reduced motion none plays. The on-page contents follow the section being read. */
+async function checkReading(url, name) {
+  const page = await open(`${name} (reading)`);
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForTimeout(900);
+  const state = () => page.evaluate(() => Array.from(document.querySelectorAll("figure.nn-anim")).map((f) => ({
+    id: f.id,
+    frame: f.getAttribute("data-frame"),
+    playing: f.querySelector(".nn-play")?.getAttribute("aria-pressed") === "true",
+    top: f.getBoundingClientRect().top,
+  })));
+  const unseen = (await state()).filter((a) => a.top > 900);
+  for (const a of unseen) {
+    if (a.playing || a.frame !== "0") fail(name, `animation #${a.id} plays before it is seen (frame ${a.frame})`);
+  }
+  if (unseen.length) {
+    const target = unseen[0].id;
+    await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: "center" }), target);
+    await page.waitForTimeout(1000);
+    const now = await state();
+    const seen = now.find((a) => a.id === target);
+    if (!seen.playing && seen.frame === "0") fail(name, `animation #${target} does not play once seen`);
+    const elsewhere = now.filter((a) => a.id !== target && (a.top > 900 || a.top < -400) && a.playing);
+    if (elsewhere.length) fail(name, `animations out of view play: ${elsewhere.map((a) => a.id)}`);
+    // The contents highlight the section holding it.
+    const current = await page.evaluate(() => document.querySelector('.toc a[aria-current="location"]')?.getAttribute("href"));
+    const expected = await page.evaluate((id) => {
+      const fig = document.getElementById(id);
+      let best = null;
+      for (const a of document.querySelectorAll('.toc a[href^="#"]')) {
+        const h = document.getElementById(a.getAttribute("href").slice(1));
+        if (h && h.compareDocumentPosition(fig) & Node.DOCUMENT_POSITION_FOLLOWING) best = a.getAttribute("href");
+      }
+      return best;
+    }, target);
+    if (!current || current !== expected) fail(name, `the contents highlight ${current}, not ${expected}`);
+  }
+  await page.close();
+  const still = await context.newPage();
+  await still.emulateMedia({ reducedMotion: "reduce" });
+  await still.goto(url, { waitUntil: "load" });
+  await still.waitForTimeout(600);
+  const moving = await still.evaluate(() => Array.from(document.querySelectorAll("figure.nn-anim")).filter((f) => {
+    const frames = f.querySelectorAll(".nn-frame");
+    return f.getAttribute("data-frame") !== String(frames.length - 1) || f.querySelector(".nn-play").getAttribute("aria-pressed") === "true";
+  }).map((f) => f.id));
+  if (moving.length) fail(name, `with reduced motion these do not rest on their last frame: ${moving}`);
+  await still.close();
+}
+
+/** The whole book on one page: every chapter, unique ids, links that stay on the page, and a
+ * sane number of A4 pages when printed. */
+async function checkPrintPage(page, name, chapters) {
+  const r = await page.evaluate(() => {
+    const ids = Array.from(document.querySelectorAll("[id]")).map((e) => e.id);
+    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+    const broken = [];
+    let internal = 0;
+    for (const a of document.querySelectorAll(".content a[href]")) {
+      const href = a.getAttribute("href");
+      if (/^[0-9A-Za-z_-]+\.html(#|$)/.test(href) && href !== "index.html") broken.push(`leaves the page: ${href}`);
+      if (href.startsWith("#")) {
+        internal += 1;
+        if (!document.getElementById(decodeURIComponent(href.slice(1)))) broken.push(`no target: ${href}`);
+      }
+    }
+    return { dup, broken, internal, sections: document.querySelectorAll(".print-chapter").length };
+  });
+  if (r.dup.length) fail(name, `duplicate ids: ${r.dup.slice(0, 5)}`);
+  for (const b of r.broken.slice(0, 10)) fail(name, b);
+  if (r.sections !== chapters) fail(name, `${r.sections} chapters on the page, expected ${chapters}`);
+  const pdf = await page.pdf({ format: "A4" });
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  const figures = await page.evaluate(() => document.querySelectorAll("figure").length);
+  // Each chapter starts a page; then about two figures fit a page with their prose (issue 16:
+  // chapter 2 printed 48 figures on 42 pages; the sample book printed 69 pages for 117
+  // figures and tables before the print stylesheet sized them, 60 after).
+  if (pages < chapters || pages > chapters + figures * 0.55) fail(name, `${pages} A4 pages for ${chapters} chapters and ${figures} figures and tables`);
+  return { pages, figures, links: r.internal };
+}
+
 const report = { pages: [], figures: 0, animations: 0 };
 if (live) {
   const [, file, pageName] = args;
@@ -220,20 +380,30 @@ if (live) {
 }
 try {
   const manifest = await (await fetch(new URL("manifest.json", base))).json();
+  // Which pages have animations (the reading checks need one).
+  const anims = {};
+  for (const c of manifest.chapters) {
+    const html = await (await fetch(new URL(c.page, base))).text();
+    anims[c.page] = html.includes("nn-anim");
+  }
   const pages = ["index.html", ...manifest.chapters.map((c) => c.page)];
-  for (const name of pages) {
+  for (const name of [...pages, "print.html"]) {
     const page = await open(name);
     const res = await page.goto(new URL(name, base).href, { waitUntil: "load" });
     if (!res || res.status() !== 200) fail(name, `status ${res && res.status()}`);
     report.figures += await checkFigures(page, name);
     if (await checkScrubber(page, name)) report.animations += 1;
+    report.printedAnimations = (report.printedAnimations || 0) + (await checkPrint(page, name));
+    if (name === "print.html") report.print = await checkPrintPage(page, name, manifest.chapters.length);
     await checkAxe(page, name);
     if (name === pages[1]) {
       // The dark theme too (colours of text, code highlighting, figures' frames).
       await page.emulateMedia({ colorScheme: "dark" });
       await checkAxe(page, `${name} (dark)`);
       await page.emulateMedia({ colorScheme: "light" });
+      await checkThemeSwitch(page, name);
     }
+    if (name === pages.find((p) => p !== "index.html" && anims[p])) await checkReading(new URL(name, base).href, name);
     if (name === "index.html" || name === pages[1]) {
       await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, "") + ".png"), fullPage: name === "index.html" });
     }
@@ -245,10 +415,22 @@ try {
   {
     const name = "404.html";
     const page = await open(name);
-    const res = await page.goto(new URL("no-such-page.html", base).href, { waitUntil: "load" });
-    if (!res || res.status() !== 404) fail(name, `status ${res && res.status()} for a missing page`);
-    const styled = await page.evaluate(() => document.styleSheets.length > 0 && !!document.querySelector("h1"));
-    if (!styled) fail(name, "the 404 page has no stylesheet or heading");
+    for (const missing of ["no-such-page.html", "deep/er/no-such-page.html"]) {
+      const res = await page.goto(new URL(missing, base).href, { waitUntil: "load" });
+      if (!res || res.status() !== 404) fail(name, `status ${res && res.status()} for ${missing}`);
+      // Styled: its stylesheet loaded and applies (the header's rule).
+      const styled = await page.evaluate(() => !!document.querySelector("h1") &&
+        Array.from(document.styleSheets).some((s) => s.href && s.href.endsWith("theme/style.css") && s.cssRules.length > 10) &&
+        getComputedStyle(document.querySelector(".site-header")).display === "flex");
+      if (!styled) fail(name, `the 404 page at ${missing} is not styled`);
+      // Its links lead to pages of the book, whatever the depth.
+      const links = await page.evaluate(() => Array.from(document.querySelectorAll("a[href]")).map((a) => a.href).filter((h) => !h.includes("#")));
+      for (const href of links) {
+        const status = await page.evaluate(async (u) => { const r = await fetch(u); await r.text(); return r.status; }, href);
+        if (status !== 200) fail(name, `at ${missing}, its link ${href} gives ${status}`);
+      }
+      if (links.length < 3) fail(name, `at ${missing}, only ${links.length} links`);
+    }
     await checkAxe(page, name);
     report.pages.push(name);
     await page.close();

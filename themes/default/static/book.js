@@ -24,8 +24,11 @@
   });
 
   // Evolution figures play with CSS alone; here the script takes over so a play/pause button
-  // and an epoch slider (hidden without JavaScript) drive the same frames.
-  function initAnimation(fig) {
+  // and an epoch slider (hidden without JavaScript) drive the same frames. An animation plays
+  // once through when it scrolls into view (pausing while out of view) and stops on its last
+  // frame, so six animations on a page do not all move at once; with reduced motion it shows
+  // the last frame and waits for the reader.
+  function initAnimation(fig, watch) {
     var frames = fig.querySelectorAll(".nn-frame");
     var controls = fig.querySelector(".nn-anim-controls");
     var range = fig.querySelector(".nn-scrubber");
@@ -33,6 +36,8 @@
     var label = fig.querySelector(".nn-epoch");
     if (!frames.length || !controls || !range || !button || !label) return;
     var timer = null;
+    // "auto": waits to be seen, "done": played or touched by the reader (no more autoplay).
+    var state = "auto";
     function show(k) {
       fig.classList.add("nn-manual");
       for (var i = 0; i < frames.length; i++) {
@@ -53,30 +58,113 @@
       var k = Number(range.value);
       if (k >= frames.length - 1) k = -1;
       timer = window.setInterval(function () {
-        k = (k + 1) % frames.length;
+        k += 1;
         show(k);
+        if (k >= frames.length - 1) {
+          pause();
+          state = "done";
+        }
       }, 400);
       button.textContent = "Pause";
       button.setAttribute("aria-pressed", "true");
     }
     controls.hidden = false;
     button.addEventListener("click", function () {
+      state = "done";
       if (timer) pause(); else play();
     });
     range.addEventListener("input", function () {
+      state = "done";
       pause();
       show(Number(range.value));
     });
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (still) {
       show(frames.length - 1);
-    } else {
-      show(0);
-      play();
+      return;
     }
+    show(0);
+    if (!watch) {
+      play();
+      return;
+    }
+    fig.nnbookSeen = function (seen) {
+      if (state !== "auto") return;
+      if (seen && !timer) play();
+      else if (!seen && timer) pause();
+    };
+    watch.observe(fig);
   }
   var anims = document.querySelectorAll("figure.nn-anim");
-  for (var a = 0; a < anims.length; a++) initAnimation(anims[a]);
+  var animWatch = null;
+  if ("IntersectionObserver" in window) {
+    animWatch = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.target.nnbookSeen) e.target.nnbookSeen(e.isIntersecting);
+      });
+    }, { threshold: 0.6 });
+  }
+  for (var a = 0; a < anims.length; a++) initAnimation(anims[a], animWatch);
+
+  // The light/dark switch: a toggle button (aria-pressed = dark) that remembers the choice.
+  // base.html applies a stored choice before the first paint; without one the system's
+  // preference holds, and the button shows it.
+  function setupThemeSwitch() {
+    var button = document.querySelector(".theme-button");
+    if (!button) return;
+    var root = document.documentElement;
+    var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    function isDark() {
+      var chosen = root.getAttribute("data-theme");
+      if (chosen) return chosen === "dark";
+      return !!(system && system.matches);
+    }
+    function sync() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+    button.hidden = false;
+    sync();
+    button.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("nnbook-theme", next); } catch (e) { /* private mode */ }
+      sync();
+    });
+    if (system && system.addEventListener) system.addEventListener("change", sync);
+  }
+
+  // The on-page contents follow the reader: the link of the section being read gets
+  // aria-current="location". A section is being read from when its heading passes the upper
+  // part of the window until the next heading does.
+  function followSections() {
+    var links = document.querySelectorAll('.toc a[href^="#"]');
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    var byId = {}, headings = [];
+    Array.prototype.forEach.call(links, function (link) {
+      var id = decodeURIComponent(link.getAttribute("href").slice(1));
+      var h = document.getElementById(id);
+      if (h) { byId[id] = link; headings.push(h); }
+    });
+    if (!headings.length) return;
+    var current = null;
+    function mark() {
+      var line = window.innerHeight * 0.25, found = null;
+      for (var i = 0; i < headings.length; i++) {
+        if (headings[i].getBoundingClientRect().top <= line) found = headings[i];
+        else break;
+      }
+      if (!found) found = headings[0];
+      var link = byId[found.id];
+      if (link === current) return;
+      if (current) current.removeAttribute("aria-current");
+      link.setAttribute("aria-current", "location");
+      current = link;
+    }
+    var watch = new IntersectionObserver(mark, { rootMargin: "0px 0px -70% 0px" });
+    headings.forEach(function (h) { watch.observe(h); });
+    // A jump (a link, a search result) can pass every heading without one crossing the band.
+    window.addEventListener("hashchange", mark);
+    window.addEventListener("scrollend", mark);
+    mark();
+  }
 
   // Copy buttons on code blocks: the async clipboard API where allowed (secure contexts),
   // otherwise a hidden textarea and execCommand("copy").
@@ -357,6 +445,8 @@
       resizeTimer = setTimeout(markScrollables, 150);
     });
     setupSearch();
+    setupThemeSwitch();
+    followSections();
     foldOnNarrow(".sidebar .collapsible", "(max-width: 760px)");
     foldOnNarrow(".toc .collapsible", "(max-width: 1180px)");
   }
