@@ -147,29 +147,68 @@ fn rebuild(shared: &Shared, opts: &BuildOptions) {
 /// The 404 page links from the site's path on GitHub Pages (`site_url`'s path, since it is
 /// served at any depth); when serving, links must start from the served base instead.
 fn rebase_404(files: &mut Files, root: &Path, base: &str) {
-    // Without a site_url the 404 page links from the host's root (src/site/mod.rs).
+    // Without a site_url the 404 page's links are relative (src/site/mod.rs).
     let site = Config::load(root)
         .ok()
         .and_then(|c| c.site_url)
-        .and_then(|u| crate::site::site_path(&u))
-        .unwrap_or_else(|| "/".into());
-    if site == base {
+        .and_then(|u| crate::site::site_path(&u));
+    if site.as_deref() == Some(base) {
         return;
     }
     if let Some(page) = files.get_mut("404.html") {
         let text = String::from_utf8_lossy(page).into_owned();
-        let fixed = rebase_links(&text, &site, base);
+        let fixed = rebase_links(&text, site.as_deref(), base);
         *page = fixed.into_bytes();
     }
 }
 
-/// Replace `site` by `base` at the start of `href`, `src` and `content` attribute values.
-fn rebase_links(html: &str, site: &str, base: &str) -> String {
-    let mut out = html.to_string();
-    for attr in ["href", "src", "content"] {
-        out = out.replace(&format!("{attr}=\"{site}"), &format!("{attr}=\"{base}"));
+/// Make `href`, `src` and `content` attribute values start from `base`: those starting with
+/// the site's path, or (no site path) every relative `href` and `src`.
+fn rebase_links(html: &str, site: Option<&str>, base: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    'scan: while !rest.is_empty() {
+        for attr in ["href=\"", "src=\"", "content=\""] {
+            if let Some(value) = rest.strip_prefix(attr) {
+                out.push_str(attr);
+                rest = match site {
+                    Some(site) => match value.strip_prefix(site) {
+                        Some(tail) => {
+                            out.push_str(base);
+                            tail
+                        }
+                        None => value,
+                    },
+                    // A `content` value is a URL only where it starts with the site's path.
+                    None => {
+                        if attr != "content=\"" && relative(value) {
+                            out.push_str(base);
+                        }
+                        value
+                    }
+                };
+                continue 'scan;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
     }
     out
+}
+
+/// Whether an attribute value (up to its closing quote) is a relative URL path: not absolute,
+/// not a fragment, not a URL with a scheme, and not empty.
+fn relative(value: &str) -> bool {
+    let v = value.split('"').next().unwrap_or("");
+    let scheme = v.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    !(v.is_empty() || v.starts_with('/') || v.starts_with('#') || v.starts_with('?') || scheme)
 }
 
 /// Poll the book's sources every 300 ms and rebuild when any changed.
@@ -632,8 +671,17 @@ mod tests {
     fn not_found_page_links_from_the_served_base() {
         let html = r#"<link href="/repo/theme/style.css"><meta name="nnbook-root" content="/repo/"><a href="/repo/index.html">x /repo/ y</a><a href="/other/">"#;
         assert_eq!(
-            super::rebase_links(html, "/repo/", "/"),
+            super::rebase_links(html, Some("/repo/"), "/"),
             r#"<link href="/theme/style.css"><meta name="nnbook-root" content="/"><a href="/index.html">x /repo/ y</a><a href="/other/">"#
+        );
+        // Without a site_url the links are relative: each gets the base, nothing else does.
+        let html = r#"<meta name="viewport" content="width=device-width"><link href="theme/style.css"><a href="01-a.html#x">é</a><a href="https://x.org/">"#;
+        let html = format!(
+            "{html}<a href=\"#top\"><a href=\"/abs\"><a href=\"mailto:a@b\"><img src=\"f.svg\">"
+        );
+        assert_eq!(
+            super::rebase_links(&html, None, "/book/"),
+            r##"<meta name="viewport" content="width=device-width"><link href="/book/theme/style.css"><a href="/book/01-a.html#x">é</a><a href="https://x.org/"><a href="#top"><a href="/abs"><a href="mailto:a@b"><img src="/book/f.svg">"##
         );
     }
 

@@ -119,10 +119,13 @@ pub fn assemble(
         None,
     );
     // GitHub Pages serves 404.html for a missing page at any depth, where relative links would
-    // break, so the 404 page links from the site's own path: site_url's, else the host's root
-    // (as mdBook's default `site-url`); `nnbook serve --base` rewrites it to the served base.
-    let path = config.site_url.as_deref().and_then(site_path);
-    not_found["root"] = Value::String(path.unwrap_or_else(|| "/".into()));
+    // break, so the 404 page links from the site's own path when site_url gives it. Without
+    // one its links stay relative: right at the site's top level, which is where a project
+    // site (`/repo/`) is served, whereas links from the host's root would break every project
+    // site. `nnbook serve --base` rewrites either kind to the served base.
+    if let Some(path) = config.site_url.as_deref().and_then(site_path) {
+        not_found["root"] = Value::String(path);
+    }
     files.insert(
         "404.html".into(),
         theme.render("404.html", &not_found)?.into_bytes(),
