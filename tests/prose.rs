@@ -113,7 +113,7 @@ fn an_undefined_variable_through_a_filter_stops_the_build() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "error[E040]: template error: `page.contnet` is not defined (the fields of `page` are content, kind, next, number, prev, show_title, title, toc)\n --> mytheme/templates/chapter.html:4:4\n  |\n4 | {{ page.contnet | safe }}\n  |    ^^^^^^^^^^^^\n  = help: did you mean `page.content`? A value that may be missing needs `| default(value=…)` or an `is defined` test\n"
+            "error[E040]: template error: `page.contnet` is not defined (the fields of `page` are content, kind, next, number, prev, show_title, title, toc, toc_tree)\n --> mytheme/templates/chapter.html:4:4\n  |\n4 | {{ page.contnet | safe }}\n  |    ^^^^^^^^^^^^\n  = help: did you mean `page.content`? A value that may be missing needs `| default(value=…)` or an `is defined` test\n"
         ),
         "{}",
         run.stderr
