@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{BlockSource, Loss, MAX_SAMPLES, ModelSpec, TrainSpec, choice};
 use crate::diag::Location;
+use crate::engine::data::generators;
 use crate::yaml::{Map, Node, YamlError, YamlErrorKind};
 
 /// Where the data comes from and how it is prepared.
@@ -68,7 +69,7 @@ pub struct CsvSpec {
     pub features: Option<Vec<String>>,
     /// What the target is: as written, else from the loss (None for a block without
     /// training: inferred from the column).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "task_name")]
     pub task: Option<Task>,
     /// SHA-256 of the file's bytes, filled in by the build: part of the cache key, so editing
     /// the file (training or held-out data) retrains and renaming it does not.
@@ -124,37 +125,52 @@ pub enum Scale {
     Standard,
 }
 
-named_enum!(
-    /// Dataset generators (INVENTORY §1.1, §2.1 and the XOR table).
-    Generator {
-        /// Bagheri D1: two separated 2-D clusters, 30 points.
-        TwoClusters = "two-clusters",
-        /// Bagheri D2: two 3-D blobs, 100 points.
-        TwoBlobs3d = "two-blobs-3d",
-        /// Bagheri D3: three 2-D blobs, 150 points, labels 1..3.
-        ThreeBlobs = "three-blobs",
-        /// Bagheri D4: a square nested in an L.
-        CornerSquare = "corner-square",
-        /// Bagheri D5: 100 points of a downward parabola.
-        Parabola = "parabola",
-        /// The four rows of XOR.
-        Xor = "xor",
-        /// Leo's L1: class 1 at (±1, ±1) on the diagonal, class 0 between them.
-        DiagonalGaussians = "diagonal-gaussians",
-        /// The real MNIST digits, read from the book's datasets folder (not generated).
-        Mnist = "mnist",
-    }
-);
+pub use crate::engine::data::csv::Task;
 
-named_enum!(
-    /// What the target column of a CSV file holds.
-    Task {
-        /// Class labels (text or numbers).
-        Classification = "classification",
-        /// A number to predict.
-        Regression = "regression",
+/// Where a block's data is drawn from: one of the engine's generators, or the real MNIST
+/// digits (read from the book's datasets folder, not generated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    Synthetic(generators::Generator),
+    Mnist,
+}
+
+impl Generator {
+    /// Every name an author may write: the engine's generators, then MNIST.
+    pub fn names() -> Vec<&'static str> {
+        generators::Generator::ALL
+            .iter()
+            .map(|g| g.name())
+            .chain(["mnist"])
+            .collect()
     }
-);
+
+    /// The name as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Synthetic(g) => g.name(),
+            Generator::Mnist => "mnist",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "mnist" => Some(Generator::Mnist),
+            _ => generators::Generator::from_name(name).map(Generator::Synthetic),
+        }
+    }
+}
+
+/// As its name, the way the author wrote it (the cache key holds it).
+impl Serialize for Generator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+fn task_name<S: serde::Serializer>(t: &Option<Task>, s: S) -> Result<S::Ok, S::Error> {
+    t.map(Task::name).serialize(s)
+}
 
 const DATA_KEYS: &[&str] = &[
     "generator",
@@ -186,7 +202,7 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
         (Some(g), None) => Some(choice(
             g,
             "generator",
-            Generator::NAMES,
+            &Generator::names(),
             Generator::from_name,
         )?),
         (None, Some(_)) => None,
@@ -198,7 +214,7 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
             )
             .hint(format!(
                 "generators: {}; or a CSV file of the book's: {{csv: points.csv, target: label}}",
-                Generator::NAMES.join(", ")
+                Generator::names().join(", ")
             )));
         }
     };

@@ -119,6 +119,7 @@ pub struct FigureOptions {
     pub metric: Option<Metric>,
     pub equal_aspect: Option<bool>,
     /// The function an activation curve draws.
+    #[serde(serialize_with = "super::option_activation_name")]
     pub activation: Option<Activation>,
     /// Units per layer of a network diagram, input first.
     pub layers: Option<Vec<usize>>,
