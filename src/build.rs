@@ -82,7 +82,7 @@ fn make_files(
     // A build killed mid-swap left the previous site aside: put it back before anything fails.
     site::recover(&out.path);
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
-    let mut chapters = content::load_chapters(root, &config)?;
+    let chapters = content::load_chapters(root, &config)?;
     let labels = collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
@@ -100,18 +100,11 @@ fn make_files(
 
     // Find every data file (downloading when allowed) before anything trains.
     let download = config.download || opts.download;
-    crate::datasets::locate(root, &config, &mut chapters, download)?;
+    let sources = crate::datasets::locate(root, &config, &chapters, download)?;
     // The data files are known now: the output folder keeps clear of them too. All of this is
     // checked before anything trains.
-    let data_files: Vec<(&Path, &str)> = chapters
-        .iter()
-        .flat_map(|c| &c.blocks)
-        .filter_map(|b| b.experiment.as_ref())
-        .flat_map(|e| std::iter::once(&e.data).chain(e.validate.as_ref()))
-        .flat_map(|d| match &d.files {
-            crate::spec::DataFiles::Found(found) => found.as_slice(),
-            _ => &[],
-        })
+    let data_files: Vec<(&Path, &str)> = sources
+        .files()
         .map(|f| (f.path.as_path(), f.shown.as_str()))
         .collect();
     out.check_files(root, data_files).map_err(|d| vec![d])?;
@@ -129,7 +122,14 @@ fn make_files(
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
     let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache, &config.limits);
+    let outcomes = run::run_all(
+        &blocks,
+        &sources,
+        &data_dirs,
+        opts.jobs,
+        &cache,
+        &config.limits,
+    );
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
