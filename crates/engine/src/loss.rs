@@ -167,7 +167,7 @@ multiversion! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::activation::sigmoid;
+    use crate::activation::sigmoid;
     use ndarray::array;
 
     /// A single-probability BCE from its definition.

@@ -220,7 +220,7 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::tests::read_csv;
+    use crate::data::tests::read_csv;
 
     fn assert_raw(g: Generator, x_file: &str, y_file: Option<&str>) -> Dataset {
         let d = generate(g, true, g.article_seed(), None).unwrap();
