@@ -566,6 +566,52 @@ pub fn predict(model: &Model, x: &Array2<f32>) -> Array2<f32> {
 mod tests {
     use super::*;
 
+    /// The run reads a CSV file's bytes from what the build found, not from the disk again:
+    /// with the files gone after `locate`, training and held-out data still prepare.
+    #[test]
+    fn csv_files_are_read_once_by_locate() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv");
+        let root = std::env::temp_dir().join(format!("nnbook-read-once-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for rel in [
+            "book.yaml",
+            "line.csv",
+            "content/01-points.md",
+            "datasets/points.csv",
+        ] {
+            let to = root.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(fixture.join(rel), &to).unwrap();
+        }
+        let config = crate::config::Config::load(&root).unwrap();
+        let chapters = crate::content::load_chapters(&root, &config).unwrap();
+        let sources = crate::datasets::locate(&root, &config, &chapters, false).unwrap();
+        assert_eq!(sources.files().count(), 3);
+        std::fs::remove_file(root.join("line.csv")).unwrap();
+        std::fs::remove_file(root.join("datasets/points.csv")).unwrap();
+        let blocks: Vec<(&Chapter, &Block)> = chapters
+            .iter()
+            .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
+            .collect();
+        let outcomes = run_all(
+            &blocks,
+            &sources,
+            &[],
+            Some(1),
+            &Cache::new(None),
+            &Limits::default(),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(outcomes.len(), 2);
+        for (id, outcome) in &outcomes {
+            let Outcome::Done(r) = outcome else {
+                panic!("{id}: {outcome:?}");
+            };
+            let trained = r.trained.as_ref().unwrap();
+            assert_eq!(trained.validation.is_some(), id == "points", "{id}");
+        }
+    }
+
     #[test]
     fn cost_estimates() {
         // The sample book's MNIST network: Keras counts 795,010 parameters.
