@@ -103,6 +103,8 @@ pub fn locate(
     };
     let mut errors = Vec::new();
     let mut found = Resolution::default();
+    // A file named by several blocks (or by `data:` and `validate:`) is read once.
+    let mut read = BTreeMap::new();
     for ch in chapters {
         for block in &ch.blocks {
             let Some(exp) = &block.experiment else {
@@ -114,7 +116,7 @@ pub fn locate(
             ];
             for (role, spec) in specs {
                 let Some(spec) = spec else { continue };
-                match locate_one(root, config, &dirs, &mut downloads, spec) {
+                match locate_one(root, config, &dirs, &mut downloads, &mut read, spec) {
                     Ok(source) => found.insert(&block.id, role, source),
                     Err(d) => errors.push(d.with_source(&ch.text)),
                 }
@@ -133,10 +135,17 @@ fn locate_one(
     config: &Config,
     dirs: &[DataDir],
     downloads: &mut Downloads,
+    read: &mut BTreeMap<PathBuf, CsvFile>,
     spec: &DataSpec,
 ) -> Result<Source, Diagnostic> {
     if let Some(c) = &spec.csv {
         let file = find_csv(root, config, c)?;
+        if let Some(done) = read.get(&file.path) {
+            return Ok(Source {
+                csv: Some(done.clone()),
+                files: DataFiles::Found(vec![file]),
+            });
+        }
         // The file's bytes are part of the cache key: editing it retrains.
         let bytes = csv::read_bytes(&file.path).map_err(|e| {
             Diagnostic::error("E033", format!("cannot read {}: {e}", file.shown))
@@ -151,13 +160,14 @@ fn locate_one(
             .at(c.location.clone())
             .hint("nnbook reads CSV files of at most 64 MiB; keep a sample of the rows"));
         }
-        let sha256 = sha256_hex(&bytes);
+        let csv_file = CsvFile {
+            sha256: sha256_hex(&bytes),
+            bytes: bytes.into(),
+        };
+        read.insert(file.path.clone(), csv_file.clone());
         return Ok(Source {
             files: DataFiles::Found(vec![file]),
-            csv: Some(CsvFile {
-                bytes: bytes.into(),
-                sha256,
-            }),
+            csv: Some(csv_file),
         });
     }
     if spec.is_mnist() {
