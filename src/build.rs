@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::content::{self, Chapter, Label, Labels};
 use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
-use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
 use crate::output::Output;
 use crate::run::{self, Outcome};
+use crate::show::{self, Shown};
 use crate::site::{self, Files, Page, Theme};
 use crate::spec::{Block, ShowKind};
 
@@ -175,7 +175,7 @@ fn make_files(
         let work = || {
             todo.par_iter()
                 .map(|(ch, block, show)| {
-                    make::show(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                    show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
                 })
                 .collect()
         };

@@ -21,6 +21,7 @@ pub mod output;
 pub mod raster;
 pub mod run;
 pub mod serve;
+pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
