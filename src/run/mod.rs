@@ -20,6 +20,7 @@ pub use data::Prepared;
 
 use crate::config::Limits;
 use crate::content::Chapter;
+use crate::datasets::{Resolution, Role, Source};
 use crate::diag::Diagnostic;
 use crate::engine::{self, Batch, History, Model, TrainConfig};
 use crate::spec::{Block, Experiment, Loss, ModelSpec, Optimizer, TrainSpec};
@@ -85,9 +86,11 @@ impl Trained {
     }
 }
 
-/// Run every experiment of the book (blocks with `use:` reuse results and run nothing).
+/// Run every experiment of the book (blocks with `use:` reuse results and run nothing), on the
+/// data the build found (`sources`).
 pub fn run_all(
     blocks: &[(&Chapter, &Block)],
+    sources: &Resolution,
     data_dirs: &[PathBuf],
     jobs: Option<usize>,
     cache: &Cache,
@@ -101,7 +104,12 @@ pub fn run_all(
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
             .map(|(ch, block, exp)| {
-                let outcome = run_one(ch, block, exp, data_dirs, cache, limits, &progress);
+                let found = Found {
+                    data: sources.get(&block.id, Role::Data),
+                    validate: sources.get(&block.id, Role::Validate),
+                    dirs: data_dirs,
+                };
+                let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
                 progress.done();
                 (block.id.clone(), outcome)
             })
@@ -112,16 +120,52 @@ pub fn run_all(
     results.into_iter().collect()
 }
 
+/// What the build found for one experiment's data.
+struct Found<'a> {
+    data: &'a Source,
+    validate: &'a Source,
+    /// Folders MNIST is looked for in when nothing looked its files up.
+    dirs: &'a [PathBuf],
+}
+
+impl Found<'_> {
+    /// Prepare an experiment's held-out data (CSV labels map onto the training data's classes).
+    fn held_out(
+        &self,
+        exp: &Experiment,
+        spec: &crate::spec::DataSpec,
+        model: &ModelSpec,
+        train: &TrainSpec,
+    ) -> Result<data::Prepared, data::DataProblem> {
+        let classes_from = spec.csv.as_ref().map(|_| (&exp.data, self.data));
+        data::prepare(
+            spec,
+            self.validate,
+            classes_from,
+            Some(model),
+            Some(train),
+            self.dirs,
+        )
+    }
+}
+
 fn run_one(
     ch: &Chapter,
     block: &Block,
     exp: &Experiment,
-    data_dirs: &[PathBuf],
+    found: &Found<'_>,
     cache: &Cache,
     limits: &Limits,
     progress: &Progress,
 ) -> Outcome {
-    let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
+    let data = match data::prepare(
+        &exp.data,
+        found.data,
+        None,
+        exp.model.as_ref(),
+        exp.train.as_ref(),
+        found.dirs,
+    ) {
         Ok(d) => d,
         Err(problem) => return unusable_data(problem, block, ch, &exp.data.location),
     };
@@ -150,14 +194,17 @@ fn run_one(
     // Held-out data is read before training, so it can be scored after every epoch.
     let vdata = match &exp.validate {
         Some(spec) if model_spec.classic.is_none() => {
-            match data::prepare(spec, Some(model_spec), Some(train), data_dirs) {
+            match found.held_out(exp, spec, model_spec, train) {
                 Ok(v) => Some(v),
                 Err(problem) => return unusable_data(problem, block, ch, &spec.location),
             }
         }
         _ => None,
     };
-    let key = cache::key(exp, &data.digest);
+    let key = cache::key(
+        &cache::with_digests(exp, found.data, found.validate),
+        &data.digest,
+    );
     let (trained, cached) = match cache.load(&key, train) {
         Some(t) => (t, true),
         None => {
@@ -196,7 +243,7 @@ fn run_one(
     };
     let mut trained = trained;
     if let Some(spec) = &exp.validate {
-        match validate(spec, model_spec, train, &trained, data_dirs) {
+        match validate(exp, spec, model_spec, train, &trained, found) {
             Ok(v) => trained.validation = Some(v),
             Err(problem) => return unusable_data(problem, block, ch, &spec.location),
         }
@@ -236,13 +283,14 @@ fn unusable_data(
 
 /// Evaluate a trained model on a block's `validate:` data.
 fn validate(
+    exp: &Experiment,
     spec: &crate::spec::DataSpec,
     model_spec: &ModelSpec,
     train: &TrainSpec,
     trained: &Trained,
-    data_dirs: &[PathBuf],
+    found: &Found<'_>,
 ) -> Result<engine::Evaluation, data::DataProblem> {
-    let vdata = data::prepare(spec, Some(model_spec), Some(train), data_dirs)?;
+    let vdata = found.held_out(exp, spec, model_spec, train)?;
     engine::evaluate(&trained.model, &vdata.x, &vdata.targets, train.loss).map_err(|e| {
         data::DataProblem::Invalid(
             Diagnostic::error("E014", format!("cannot validate: {e}"))

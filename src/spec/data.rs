@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{BlockSource, Loss, MAX_SAMPLES, ModelSpec, TrainSpec, choice};
+use super::{BlockSource, MAX_SAMPLES, ModelSpec, TrainSpec, choice};
 use crate::diag::Location;
 use crate::engine::data::generators;
 use crate::yaml::{Map, Node, YamlError, YamlErrorKind};
@@ -30,13 +30,6 @@ pub struct DataSpec {
     pub limit: Option<usize>,
     #[serde(skip)]
     pub location: Location,
-    /// Where the data's files are: filled in by the build (see `datasets`), never written by
-    /// the author, and not part of the cache key (the files' contents are).
-    #[serde(skip)]
-    pub files: DataFiles,
-    /// For held-out CSV data: the training data, whose classes its labels must be among.
-    #[serde(skip)]
-    pub classes_from: Option<Box<DataSpec>>,
 }
 
 impl DataSpec {
@@ -71,39 +64,14 @@ pub struct CsvSpec {
     /// training: inferred from the column).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "task_name")]
     pub task: Option<Task>,
-    /// SHA-256 of the file's bytes, filled in by the build: part of the cache key, so editing
-    /// the file (training or held-out data) retrains and renaming it does not.
+    /// SHA-256 of the file's bytes: None in the parsed spec, set only on the copy the cache key
+    /// is made from (`run::cache::with_digests`), so editing the file (training or held-out
+    /// data) retrains and renaming it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Where `csv:` names the file.
     #[serde(skip)]
     pub location: Location,
-}
-
-/// The files a block's data is read from, as the build found them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum DataFiles {
-    /// Nothing to find (generated data), or not looked up.
-    #[default]
-    Unresolved,
-    /// Every file was found.
-    Found(Vec<DataFile>),
-    /// An external dataset that is not on this machine: the folders searched (as shown to the
-    /// author) and, when a download was tried, why it failed.
-    Missing {
-        searched: Vec<String>,
-        note: Option<String>,
-    },
-}
-
-/// A file found for a block's data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataFile {
-    /// Where it is (absolute, symlinks resolved).
-    pub path: std::path::PathBuf,
-    /// The path shown in messages: relative to the book root, or as the author wrote it
-    /// (`$NNBOOK_DATA_DIR/mnist/…`); never absolute.
-    pub shown: String,
 }
 
 /// Random stream used by a generator.
@@ -293,8 +261,6 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
         rng,
         scale,
         location: src.loc(node),
-        files: DataFiles::Unresolved,
-        classes_from: None,
     })
 }
 
@@ -381,10 +347,8 @@ pub(super) fn csv_task(
     };
     let from_training = match (model, train) {
         (Some(m), _) if m.classic.is_some() => Some(Task::Classification),
-        (_, Some(t)) => Some(match t.loss {
-            Loss::BinaryCrossentropy | Loss::CategoricalCrossentropy => Task::Classification,
-            Loss::Mse | Loss::SquaredError => Task::Regression,
-        }),
+        (_, Some(t)) if t.loss.is_classification() => Some(Task::Classification),
+        (_, Some(_)) => Some(Task::Regression),
         _ => None,
     };
     match (csv.task, from_training) {

@@ -35,7 +35,7 @@ mod model;
 mod show;
 mod train;
 
-pub use data::{CsvSpec, DataFile, DataFiles, DataSpec, Generator, RngKind, Scale, Task};
+pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
