@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::content::{self, Chapter};
 use crate::diag::{Diagnostic, Location};
-use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
 use crate::output::Output;
 use crate::run::{self, Outcome};
+use crate::show::{self, Shown};
 use crate::site::{self, Files, Page, Theme};
 use crate::spec::{Block, ShowKind};
 
@@ -85,7 +85,7 @@ fn make_files(
     // A build killed mid-swap left the previous site aside: put it back before anything fails.
     site::recover(&out.path);
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
-    let mut chapters = content::load_chapters(root, &config)?;
+    let chapters = content::load_chapters(root, &config)?;
     let labels = content::collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
@@ -103,18 +103,11 @@ fn make_files(
 
     // Find every data file (downloading when allowed) before anything trains.
     let download = config.download || opts.download;
-    crate::datasets::locate(root, &config, &mut chapters, download)?;
+    let sources = crate::datasets::locate(root, &config, &chapters, download)?;
     // The data files are known now: the output folder keeps clear of them too. All of this is
     // checked before anything trains.
-    let data_files: Vec<(&Path, &str)> = chapters
-        .iter()
-        .flat_map(|c| &c.blocks)
-        .filter_map(|b| b.experiment.as_ref())
-        .flat_map(|e| std::iter::once(&e.data).chain(e.validate.as_ref()))
-        .flat_map(|d| match &d.files {
-            crate::spec::DataFiles::Found(found) => found.as_slice(),
-            _ => &[],
-        })
+    let data_files: Vec<(&Path, &str)> = sources
+        .files()
         .map(|f| (f.path.as_path(), f.shown.as_str()))
         .collect();
     let data_paths: Vec<PathBuf> = data_files.iter().map(|(p, _)| p.to_path_buf()).collect();
@@ -133,7 +126,14 @@ fn make_files(
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
     let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache, &config.limits);
+    let outcomes = run::run_all(
+        &blocks,
+        &sources,
+        &data_dirs,
+        opts.jobs,
+        &cache,
+        &config.limits,
+    );
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
@@ -179,7 +179,7 @@ fn make_files(
         let work = || {
             todo.par_iter()
                 .map(|(ch, block, show)| {
-                    make::show(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                    show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
                 })
                 .collect()
         };

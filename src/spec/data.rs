@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::{BlockSource, Loss, MAX_SAMPLES, ModelSpec, TrainSpec, choice};
+use super::{BlockSource, MAX_SAMPLES, ModelSpec, TrainSpec, choice};
 use crate::diag::Location;
+use crate::engine::data::generators;
 use crate::yaml::{Map, Node, YamlError, YamlErrorKind};
 
 /// Where the data comes from and how it is prepared.
@@ -29,13 +30,6 @@ pub struct DataSpec {
     pub limit: Option<usize>,
     #[serde(skip)]
     pub location: Location,
-    /// Where the data's files are: filled in by the build (see `datasets`), never written by
-    /// the author, and not part of the cache key (the files' contents are).
-    #[serde(skip)]
-    pub files: DataFiles,
-    /// For held-out CSV data: the training data, whose classes its labels must be among.
-    #[serde(skip)]
-    pub classes_from: Option<Box<DataSpec>>,
 }
 
 impl DataSpec {
@@ -68,41 +62,16 @@ pub struct CsvSpec {
     pub features: Option<Vec<String>>,
     /// What the target is: as written, else from the loss (None for a block without
     /// training: inferred from the column).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "task_name")]
     pub task: Option<Task>,
-    /// SHA-256 of the file's bytes, filled in by the build: part of the cache key, so editing
-    /// the file (training or held-out data) retrains and renaming it does not.
+    /// SHA-256 of the file's bytes: None in the parsed spec, set only on the copy the cache key
+    /// is made from (`run::cache::with_digests`), so editing the file (training or held-out
+    /// data) retrains and renaming it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Where `csv:` names the file.
     #[serde(skip)]
     pub location: Location,
-}
-
-/// The files a block's data is read from, as the build found them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum DataFiles {
-    /// Nothing to find (generated data), or not looked up.
-    #[default]
-    Unresolved,
-    /// Every file was found.
-    Found(Vec<DataFile>),
-    /// An external dataset that is not on this machine: the folders searched (as shown to the
-    /// author) and, when a download was tried, why it failed.
-    Missing {
-        searched: Vec<String>,
-        note: Option<String>,
-    },
-}
-
-/// A file found for a block's data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataFile {
-    /// Where it is (absolute, symlinks resolved).
-    pub path: std::path::PathBuf,
-    /// The path shown in messages: relative to the book root, or as the author wrote it
-    /// (`$NNBOOK_DATA_DIR/mnist/…`); never absolute.
-    pub shown: String,
 }
 
 /// Random stream used by a generator.
@@ -124,37 +93,52 @@ pub enum Scale {
     Standard,
 }
 
-named_enum!(
-    /// Dataset generators (INVENTORY §1.1, §2.1 and the XOR table).
-    Generator {
-        /// Bagheri D1: two separated 2-D clusters, 30 points.
-        TwoClusters = "two-clusters",
-        /// Bagheri D2: two 3-D blobs, 100 points.
-        TwoBlobs3d = "two-blobs-3d",
-        /// Bagheri D3: three 2-D blobs, 150 points, labels 1..3.
-        ThreeBlobs = "three-blobs",
-        /// Bagheri D4: a square nested in an L.
-        CornerSquare = "corner-square",
-        /// Bagheri D5: 100 points of a downward parabola.
-        Parabola = "parabola",
-        /// The four rows of XOR.
-        Xor = "xor",
-        /// Leo's L1: class 1 at (±1, ±1) on the diagonal, class 0 between them.
-        DiagonalGaussians = "diagonal-gaussians",
-        /// The real MNIST digits, read from the book's datasets folder (not generated).
-        Mnist = "mnist",
-    }
-);
+pub use crate::engine::data::csv::Task;
 
-named_enum!(
-    /// What the target column of a CSV file holds.
-    Task {
-        /// Class labels (text or numbers).
-        Classification = "classification",
-        /// A number to predict.
-        Regression = "regression",
+/// Where a block's data is drawn from: one of the engine's generators, or the real MNIST
+/// digits (read from the book's datasets folder, not generated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    Synthetic(generators::Generator),
+    Mnist,
+}
+
+impl Generator {
+    /// Every name an author may write: the engine's generators, then MNIST.
+    pub fn names() -> Vec<&'static str> {
+        generators::Generator::ALL
+            .iter()
+            .map(|g| g.name())
+            .chain(["mnist"])
+            .collect()
     }
-);
+
+    /// The name as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Synthetic(g) => g.name(),
+            Generator::Mnist => "mnist",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "mnist" => Some(Generator::Mnist),
+            _ => generators::Generator::from_name(name).map(Generator::Synthetic),
+        }
+    }
+}
+
+/// As its name, the way the author wrote it (the cache key holds it).
+impl Serialize for Generator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+fn task_name<S: serde::Serializer>(t: &Option<Task>, s: S) -> Result<S::Ok, S::Error> {
+    t.map(Task::name).serialize(s)
+}
 
 const DATA_KEYS: &[&str] = &[
     "generator",
@@ -186,7 +170,7 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
         (Some(g), None) => Some(choice(
             g,
             "generator",
-            Generator::NAMES,
+            &Generator::names(),
             Generator::from_name,
         )?),
         (None, Some(_)) => None,
@@ -198,7 +182,7 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
             )
             .hint(format!(
                 "generators: {}; or a CSV file of the book's: {{csv: points.csv, target: label}}",
-                Generator::NAMES.join(", ")
+                Generator::names().join(", ")
             )));
         }
     };
@@ -277,8 +261,6 @@ pub(super) fn parse_data(node: &Node, src: &BlockSource<'_>) -> Result<DataSpec,
         rng,
         scale,
         location: src.loc(node),
-        files: DataFiles::Unresolved,
-        classes_from: None,
     })
 }
 
@@ -365,10 +347,8 @@ pub(super) fn csv_task(
     };
     let from_training = match (model, train) {
         (Some(m), _) if m.classic.is_some() => Some(Task::Classification),
-        (_, Some(t)) => Some(match t.loss {
-            Loss::BinaryCrossentropy | Loss::CategoricalCrossentropy => Task::Classification,
-            Loss::Mse | Loss::SquaredError => Task::Regression,
-        }),
+        (_, Some(t)) if t.loss.is_classification() => Some(Task::Classification),
+        (_, Some(_)) => Some(Task::Regression),
         _ => None,
     };
     match (csv.task, from_training) {

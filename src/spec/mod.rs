@@ -35,12 +35,12 @@ mod model;
 mod show;
 mod train;
 
-pub use data::{CsvSpec, DataFile, DataFiles, DataSpec, Generator, RngKind, Scale, Task};
+pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
 };
-pub use train::{Loss, OptimizerKind, TrainSpec};
+pub use train::{Loss, Optimizer, TrainSpec};
 
 use data::{csv_task, parse_data};
 use model::parse_model;
@@ -371,6 +371,18 @@ fn positive(node: &Node, max: f64) -> Result<f64, YamlError> {
         );
     }
     Ok(v)
+}
+
+/// The engine's enums serialise as the names an author writes (the cache key holds them).
+fn activation_name<S: serde::Serializer>(a: &Activation, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(a.name())
+}
+
+fn option_activation_name<S: serde::Serializer>(
+    a: &Option<Activation>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    a.map(Activation::name).serialize(s)
 }
 
 #[cfg(test)]

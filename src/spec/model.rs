@@ -6,17 +6,7 @@ use super::{BlockSource, MAX_UNITS, choice};
 use crate::diag::Location;
 use crate::yaml::{self, Node, YamlError, YamlErrorKind};
 
-named_enum!(
-    /// Layer activations.
-    Activation {
-        Linear = "linear",
-        Relu = "relu",
-        Tanh = "tanh",
-        Sigmoid = "sigmoid",
-        Softmax = "softmax",
-        Step = "step",
-    }
-);
+pub use crate::engine::Activation;
 
 /// The network: a stack of dense layers (the input size comes from the data), or one of the
 /// classic models the articles compare with.
@@ -52,6 +42,7 @@ named_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerSpec {
     pub units: usize,
+    #[serde(serialize_with = "super::activation_name")]
     pub activation: Activation,
     /// Given weights, one row per input (initial weights, or the model itself when every
     /// layer has them and the block has no `train:`).

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{
-    Activation, Block, BlockSource, Loss, MAX_EPOCHS, MAX_FRAMES, MAX_GRID, MAX_UNITS, choice,
-    parse_id, positive,
+    Activation, Block, BlockSource, MAX_EPOCHS, MAX_FRAMES, MAX_GRID, MAX_UNITS, choice, parse_id,
+    positive,
 };
 use crate::diag::Location;
 use crate::yaml::{Map, Node, YamlError, YamlErrorKind};
@@ -119,6 +119,7 @@ pub struct FigureOptions {
     pub metric: Option<Metric>,
     pub equal_aspect: Option<bool>,
     /// The function an activation curve draws.
+    #[serde(serialize_with = "super::option_activation_name")]
     pub activation: Option<Activation>,
     /// Units per layer of a network diagram, input first.
     pub layers: Option<Vec<usize>>,
@@ -691,8 +692,7 @@ pub(super) fn check_show_needs(block: &Block, show_node: Option<&Node>) -> Resul
         }
         if show.options.metric == Some(Metric::Accuracy)
             && let Some(t) = &exp.train
-            && t.loss != Loss::BinaryCrossentropy
-            && t.loss != Loss::CategoricalCrossentropy
+            && !t.loss.is_classification()
         {
             return Err(YamlError::at(
                 node,

@@ -134,8 +134,7 @@ fn parses_and_fills_defaults() {
     let exp = b.experiment.unwrap();
     let t = exp.train.unwrap();
     assert_eq!(t.loss, Loss::BinaryCrossentropy);
-    assert_eq!(t.optimizer, OptimizerKind::Adam);
-    assert_eq!(t.lr, 0.001);
+    assert_eq!(t.optimizer, Optimizer::adam(0.001));
     assert_eq!(t.batch, None);
     assert_eq!(b.show[0].id, "xor-relu-decision-regions");
     assert_eq!(b.show[1].id, "xor-relu-summary");
@@ -188,7 +187,10 @@ fn classic_models() {
     let exp = b.experiment.unwrap();
     assert_eq!(exp.model.unwrap().classic, Some(Classic::Perceptron));
     assert_eq!(
-        (exp.train.as_ref().unwrap().epochs, exp.train.unwrap().lr),
+        (
+            exp.train.as_ref().unwrap().epochs,
+            exp.train.unwrap().optimizer.lr()
+        ),
         (150, 0.05)
     );
     let b = parse("id: l\ndata: {generator: xor}\nmodel: logistic-regression\n").unwrap();
