@@ -1,7 +1,7 @@
 //! A fully connected layer: a = g(x·W + b). The backward pass sits right under the forward one.
 
+use crate::par::*;
 use ndarray::{Array1, Array2, ArrayView2};
-use rayon::prelude::*;
 
 use super::activation::Activation;
 use super::matmul::{

@@ -17,6 +17,7 @@ pub mod math;
 pub mod matmul;
 pub mod metrics;
 pub mod model;
+mod par;
 pub mod perceptron;
 pub mod sgd;
 pub mod simd;

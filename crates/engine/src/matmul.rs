@@ -5,8 +5,8 @@
 //! (`f32::mul_add`) paths compute the same bits; the SIMD paths only vectorise across output
 //! columns j, never across k. Parallelism splits the output rows, never a sum.
 
+use crate::par::*;
 use ndarray::{Array1, Array2, ArrayView2};
-use rayon::prelude::*;
 
 use super::simd::multiversion;
 pub use super::simd::{Path, best_path, set_force_portable};
@@ -173,7 +173,7 @@ fn product_into(
     };
     if m * n * k >= PARALLEL_WORK && m >= 2 * MR {
         // Blocks of rows, a multiple of MR each, so every row is computed the same way.
-        let block = (m.div_ceil(rayon::current_num_threads() * 4)).next_multiple_of(MR);
+        let block = (m.div_ceil(crate::par::current_num_threads() * 4)).next_multiple_of(MR);
         c.par_chunks_mut(block * n)
             .enumerate()
             .for_each(|(bi, chunk)| run(bi * block, chunk));
@@ -653,6 +653,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "parallel")]
     fn thread_count_does_not_change_bits() {
         let (a, b) = (random(256, 300, 3), random(300, 200, 4));
         let run = |t: usize| {

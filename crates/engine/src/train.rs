@@ -1,10 +1,10 @@
 //! The training loop, with Keras's bookkeeping: the loss and metrics logged for an epoch are
 //! computed on each batch before its update and pooled over the epoch weighted by batch size.
 
+use crate::par::*;
 use ndarray::{Array, Array1, Array2, Dimension};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
-use rayon::prelude::*;
 
 use super::EngineError;
 use super::activation::Activation;

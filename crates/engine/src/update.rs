@@ -2,7 +2,7 @@
 //! parallel for large tensors without changing any result), noting on the way whether any
 //! gradient or updated parameter is NaN or infinite (divergence is found in the same pass).
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use super::simd::multiversion;
 
