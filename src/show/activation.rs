@@ -16,18 +16,7 @@ pub(super) fn activation_curve(show: &Show, meta: &Meta) -> Result<String, Strin
     }
     let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
-    let ys: Vec<f64> = xs
-        .iter()
-        .map(|&z| match act {
-            A::Linear => z,
-            A::Relu => z.max(0.0),
-            A::Tanh => libm::tanh(z),
-            A::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
-            A::Step => f64::from(u8::from(z >= 0.0)),
-            // Softmax of the pair (z, 0): the sigmoid again, by another name.
-            A::Softmax => 1.0 / (1.0 + libm::exp(-z)),
-        })
-        .collect();
+    let ys: Vec<f64> = xs.iter().map(|&z| act.value_f64(z)).collect();
     let symbol = if act == A::Sigmoid { "σ(z)" } else { "g(z)" };
     let opts = figures::PlotOptions {
         title: o.title.clone(),
@@ -41,14 +30,7 @@ pub(super) fn activation_curve(show: &Show, meta: &Meta) -> Result<String, Strin
     let slope: Vec<f64> = if derivative {
         xs.iter()
             .zip(&ys)
-            .map(|(&z, &g)| match act {
-                A::Linear => 1.0,
-                A::Relu => f64::from(u8::from(z > 0.0)),
-                A::Tanh => 1.0 - g * g,
-                A::Sigmoid | A::Softmax => g * (1.0 - g),
-                // Zero everywhere but at 0, where it does not exist: why the step cannot train.
-                A::Step => 0.0,
-            })
+            .map(|(&z, &g)| act.slope_f64(z, g))
             .collect()
     } else {
         Vec::new()
@@ -70,16 +52,6 @@ pub(super) fn activation_curve(show: &Show, meta: &Meta) -> Result<String, Strin
         });
     }
     figures::line_plot(&lines, &[], &opts, meta).map_err(|e| e.to_string())
-}
-
-fn act(a: Activation, z: f64) -> f64 {
-    match a {
-        Activation::Linear => z,
-        Activation::Relu => z.max(0.0),
-        Activation::Tanh => libm::tanh(z),
-        Activation::Sigmoid | Activation::Softmax => 1.0 / (1.0 + libm::exp(-z)),
-        Activation::Step => f64::from(u8::from(z >= 0.0)),
-    }
 }
 
 fn coef(v: f64) -> String {
@@ -116,7 +88,7 @@ pub fn activation_variants(
         } else {
             format!("{}·{g}({inner})", coef(out))
         };
-        let ys = xs.iter().map(|x| out * act(a, w * x + b)).collect();
+        let ys = xs.iter().map(|x| out * a.value_f64(w * x + b)).collect();
         let opts = PlotOptions {
             y: o.y,
             ..small(

@@ -35,9 +35,9 @@ pub(super) fn sweep(
         part.what = ShowKind::Figure(kind);
         part.options.compact = true;
         part.options.title = Some(if hidden.is_empty() {
-            format!("lr {}", t.train.lr)
+            format!("lr {}", t.train.optimizer.lr())
         } else {
-            format!("{} · lr {}", hidden.join(", "), t.train.lr)
+            format!("{} · lr {}", hidden.join(", "), t.train.optimizer.lr())
         });
         let part_meta = Meta {
             id: format!("{}-{k}", meta.id),

@@ -344,7 +344,7 @@ pub(super) fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<
             } else {
                 hidden.join(", ")
             },
-            format!("{} {}", t.train.optimizer.name(), t.train.lr),
+            format!("{} {}", t.train.optimizer.name(), t.train.optimizer.lr()),
             t.history.epochs_run.to_string(),
             m.get("loss").map_or(String::new(), |v| small(*v)),
             metric,

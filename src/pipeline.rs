@@ -1,12 +1,13 @@
 //! The pipeline driver: config → chapters → blocks → experiments → figures/tables → pages →
-//! site. Each stage lives in its own module; this file only wires them together.
+//! site, in memory ([`build_files`]) or written atomically ([`build`]). Each stage lives in its
+//! own module; this file only wires them together. The commands (src/cmd/) call it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::{self, Chapter, Label, Labels};
-use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
+use crate::content::{self, Chapter};
+use crate::diag::{Diagnostic, Location};
 use crate::manifest::Manifest;
 use crate::output::Output;
 use crate::run::{self, Outcome};
@@ -46,6 +47,8 @@ pub struct BuildReport {
     pub tables: usize,
     /// Every figure and table with the bytes snapshot tests compare (None: skipped).
     pub shown: Vec<ShownItem>,
+    /// The data files the experiments read (CSV, IDX), as found: `nnbook serve` watches them.
+    pub data_files: Vec<PathBuf>,
 }
 
 /// A figure (`<id>.svg`) or table (`<id>.html`) as snapshot testing sees it.
@@ -82,8 +85,8 @@ fn make_files(
     // A build killed mid-swap left the previous site aside: put it back before anything fails.
     site::recover(&out.path);
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
-    let mut chapters = content::load_chapters(root, &config)?;
-    let labels = collect_labels(&chapters)?;
+    let chapters = content::load_chapters(root, &config)?;
+    let labels = content::collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
     let mut errors = Vec::new();
@@ -100,20 +103,14 @@ fn make_files(
 
     // Find every data file (downloading when allowed) before anything trains.
     let download = config.download || opts.download;
-    crate::datasets::locate(root, &config, &mut chapters, download)?;
+    let sources = crate::datasets::locate(root, &config, &chapters, download)?;
     // The data files are known now: the output folder keeps clear of them too. All of this is
     // checked before anything trains.
-    let data_files: Vec<(&Path, &str)> = chapters
-        .iter()
-        .flat_map(|c| &c.blocks)
-        .filter_map(|b| b.experiment.as_ref())
-        .flat_map(|e| std::iter::once(&e.data).chain(e.validate.as_ref()))
-        .flat_map(|d| match &d.files {
-            crate::spec::DataFiles::Found(found) => found.as_slice(),
-            _ => &[],
-        })
+    let data_files: Vec<(&Path, &str)> = sources
+        .files()
         .map(|f| (f.path.as_path(), f.shown.as_str()))
         .collect();
+    let data_paths: Vec<PathBuf> = data_files.iter().map(|(p, _)| p.to_path_buf()).collect();
     out.check_files(root, data_files).map_err(|d| vec![d])?;
     // After the data files, so a refusal names the file it would destroy ("is the data file
     // `points.csv`" rather than "is a file").
@@ -129,7 +126,14 @@ fn make_files(
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
     let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
-    let outcomes = run::run_all(&blocks, &data_dirs, opts.jobs, &cache, &config.limits);
+    let outcomes = run::run_all(
+        &blocks,
+        &sources,
+        &data_dirs,
+        opts.jobs,
+        &cache,
+        &config.limits,
+    );
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
@@ -285,6 +289,7 @@ fn make_files(
             .filter(|s| s.bytes.is_some() && s.file.ends_with(".html"))
             .count(),
         shown: shown_items,
+        data_files: data_paths,
     };
     Ok((files, report, out))
 }
@@ -331,100 +336,6 @@ fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
     out
 }
 
-/// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,
-/// `use:` naming a known experiment, show ids unique across the book.
-fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let mut experiments: BTreeMap<&str, &Location> = BTreeMap::new();
-    let blocks = chapters
-        .iter()
-        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)));
-    for (ch, block) in blocks.filter(|(_, b)| !b.uses) {
-        if let Some(first) = experiments.insert(&block.id, &block.location) {
-            errors.push(
-                Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
-                    .at(block.location.clone())
-                    .with_source(&ch.text)
-                    .hint(format!(
-                        "`{}` is already defined at {}",
-                        block.id,
-                        location_text(first)
-                    )),
-            );
-        }
-    }
-    let known: Vec<&str> = experiments.keys().copied().collect();
-    let mut labels = Labels::new();
-    for ch in chapters {
-        for (k, eq) in ch.equations.iter().enumerate() {
-            let label = Label {
-                page: ch.page.clone(),
-                anchor: eq.id.clone(),
-                text: format!("Equation {}.{}", ch.number, k + 1),
-            };
-            if labels.insert(eq.id.clone(), label).is_some() {
-                errors.push(
-                    Diagnostic::error("E015", format!("duplicate label `{}`", eq.id))
-                        .at(eq.location.clone())
-                        .with_source(&ch.text)
-                        .hint("give this equation a label of its own"),
-                );
-            }
-        }
-        let (mut fig, mut tab) = (0, 0);
-        for block in &ch.blocks {
-            if block.uses && !experiments.contains_key(block.id.as_str()) {
-                errors.push(
-                    Diagnostic::error(
-                        "E016",
-                        format!("`use:` names an unknown experiment `{}`", block.id),
-                    )
-                    .at(block.location.clone())
-                    .with_source(&ch.text)
-                    .hint(did_you_mean(&block.id, &known)),
-                );
-            }
-            for show in &block.show {
-                let text = match show.what {
-                    ShowKind::Figure(_) => {
-                        fig += 1;
-                        format!("Figure {}.{fig}", ch.number)
-                    }
-                    ShowKind::Table(_) => {
-                        tab += 1;
-                        format!("Table {}.{tab}", ch.number)
-                    }
-                };
-                let label = Label {
-                    page: ch.page.clone(),
-                    anchor: show.id.clone(),
-                    text,
-                };
-                if labels.insert(show.id.clone(), label).is_some() {
-                    errors.push(
-                        Diagnostic::error(
-                            "E015",
-                            format!("duplicate figure or table id `{}`", show.id),
-                        )
-                        .at(show.location.clone())
-                        .with_source(&ch.text)
-                        .hint("give this figure its own `id:`"),
-                    );
-                }
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(labels)
-    } else {
-        Err(errors)
-    }
-}
-
-fn location_text(l: &Location) -> String {
-    format!("{}:{}", display_path(&l.file), l.line)
-}
-
 /// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
 /// folder has rules of its own, in [`crate::output`]).
 fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
@@ -442,11 +353,4 @@ fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
         })?;
     }
     Ok(())
-}
-
-/// `nnbook clean`: remove the output folder (book.yaml's `output:`, or `--out`) if it holds a
-/// site nnbook wrote.
-pub fn clean(root: &Path, out: Option<&Path>) -> Result<Option<PathBuf>, Diagnostic> {
-    let config = Config::load(root)?;
-    Output::choose(root, &config, out)?.remove()
 }
