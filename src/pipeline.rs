@@ -233,6 +233,11 @@ fn make_files(
                         manifest.add_table(show, &number, &block.id, true)
                     }
                 }
+                // The theme's figure, table and notice templates make the item's page markup.
+                let markup = shown.markup();
+                let item_html = theme
+                    .render(markup.template, &markup.context)
+                    .map_err(|d| vec![d])?;
                 let ext = if matches!(show.what, ShowKind::Figure(_)) {
                     "svg"
                 } else {
@@ -243,11 +248,11 @@ fn make_files(
                     file: format!("{}.{ext}", show.id),
                     bytes: match &shown {
                         Shown::Figure { svg, .. } => Some(svg.clone().into_bytes()),
-                        Shown::Table { html, .. } => Some(html.clone().into_bytes()),
+                        Shown::Table { .. } => Some(item_html.clone().into_bytes()),
                         Shown::Notice { .. } => None,
                     },
                 });
-                block_html.push_str(&shown.html());
+                block_html.push_str(&item_html);
             }
             html = html.replacen(&content::block_placeholder(k), &block_html, 1);
         }

@@ -305,6 +305,56 @@ fn a_book_theme_overrides_templates_and_files_by_name() {
 }
 
 #[test]
+fn a_book_theme_overrides_figure_and_table_markup() {
+    let book = fixture("basic");
+    let templates = book.path().join("mytheme/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("figure.html"),
+        "<div class=\"my-figure\" id=\"{{ figure.id }}\"><img src=\"{{ figure.src }}\" alt=\"{{ figure.alt }}\"><p>{{ figure.number }}: {{ figure.caption | default(value=\"\") }}</p></div>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("table.html"),
+        "<table class=\"my-table\" id=\"{{ table.id }}\">{% for row in table.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>\n",
+    )
+    .unwrap();
+    let yaml = read(book.path().join("book.yaml")) + "theme: mytheme\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
+    build_ok(book.path(), &[]);
+    let ch = read(book.path().join("site/02-train.html"));
+    assert!(
+        ch.contains("<div class=\"my-figure\" id=\"xor-regions\"><img src=\"figures/xor-regions.svg\" alt=\"Regions &lt;of&gt; XOR.\"><p>Figure 2.1: Regions &lt;of&gt; XOR.</p></div>"),
+        "{ch}"
+    );
+    assert!(
+        ch.contains("<table class=\"my-table\" id=\"xor-summary\"><tr><td>"),
+        "{ch}"
+    );
+    // Only what the theme overrides changes: no default figure markup, nor its disclosure.
+    assert!(
+        !ch.contains("class=\"nn-figure\"") && !ch.contains("nn-source"),
+        "{ch}"
+    );
+
+    // A field the figure has not is an error naming the ones it has.
+    edit(
+        &book,
+        "mytheme/templates/figure.html",
+        "figure.src",
+        "figure.scr",
+    );
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[E040]: template error: `figure.scr` is not defined (the fields of `figure` are alt, caption, id, number, size, source, src)\n --> mytheme/templates/figure.html:1:")
+            && run.stderr.contains("did you mean `figure.src`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn activation_curves_and_regression_fits() {
     let book = fixture("kinds");
     build_ok(book.path(), &[]);

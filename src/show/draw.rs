@@ -7,6 +7,7 @@ use crate::figures::{self, Class, Meta};
 use crate::run::{self, ExperimentResult};
 use crate::spec::{FigureKind, Metric, Show};
 
+use super::Animation;
 use super::diagram::diagram;
 use super::grid::{boundary_fields, class_grid, evolution_frames, probability_field};
 
@@ -402,13 +403,14 @@ pub(super) fn weight_images(
     figures::image_grid(&images, o.columns.unwrap_or(4), 84.0, meta).map_err(|e| e.to_string())
 }
 
-/// The evolution's animated SVG and, when the block asks for it, its GIF.
+/// The evolution's animated SVG, its GIF when the block asks for it, and what the page's
+/// controls need to know of its frames.
 pub(super) fn evolution(
     show: &Show,
     r: &ExperimentResult,
     meta: &Meta,
     cache: &run::Cache,
-) -> Result<(String, Option<Vec<u8>>), String> {
+) -> Result<(String, Option<Vec<u8>>, Animation), String> {
     let o = &show.options;
     let pts = points2(r)?;
     let (x, y) = (
@@ -426,6 +428,11 @@ pub(super) fn evolution(
         seconds: 0.4,
     };
     let gif = o.gif == Some(true);
+    let anim = Animation {
+        frames: f.frames.len(),
+        last_epoch: f.frames.last().map_or(0, |fr| fr.epoch),
+        gif,
+    };
     let e = figures::evolution(
         &f.frames,
         &pts,
@@ -444,5 +451,5 @@ pub(super) fn evolution(
     } else {
         None
     };
-    Ok((e.svg, gif))
+    Ok((e.svg, gif, anim))
 }

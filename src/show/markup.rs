@@ -1,38 +1,47 @@
-//! Page markup of shown items: a figure (image or inline animation) with its caption and the
-//! "How this figure was made" disclosure, and a table.
+//! Page markup of shown items, as a template of the theme and its context: a figure (an image,
+//! or an animation inline) with its caption and the "How this figure was made" disclosure, a
+//! table, and the notice in place of an item that could not be made. The theme renders them
+//! (`figure.html`, `animation.html`, `figure-source.html`, `table.html`, `notice.html`), so a
+//! book's theme can change them by name. Values are plain text (the template escapes them), but
+//! for the inline SVG and the highlighted source, which are HTML.
 
-use crate::content::{Chapter, escape};
+use serde_json::{Value, json};
+
+use crate::content::{Chapter, caption_text, highlight};
 use crate::diag::display_path;
 use crate::figures::Meta;
-use crate::spec::{Block, FigureKind, Show, ShowKind};
+use crate::spec::{Block, Show};
 
 use super::captions::caption_of;
 use super::tables::Table;
 
-pub(super) fn caption_html(number: &str, caption: Option<&str>) -> String {
-    let mut s = format!("<span class=\"nn-number\">{}</span>", escape(number));
-    if let Some(c) = caption {
-        s.push(' ');
-        s.push_str(&escape(&crate::content::caption_text(c)));
-    }
-    s
+/// A template of the theme and the context it is rendered with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Markup {
+    pub template: &'static str,
+    pub context: Value,
 }
 
-pub(super) fn source_html(ch: &Chapter, block: &Block) -> String {
-    format!(
-        "<details class=\"nn-source\"><summary>How this figure was made</summary>\n<pre><code class=\"language-yaml\">{}</code></pre>\n<p>Experiment <code>{}</code> in <code>{}</code>, trained by the nnbook engine {} at build time.</p></details>\n",
-        crate::content::highlight("yaml", &block.source),
-        escape(&block.id),
-        escape(&display_path(&ch.source)),
-        crate::engine::VERSION
-    )
+/// What an animated figure's controls need: its frame count and the last frame's epoch, which
+/// the page shows until the reader plays or scrubs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Animation {
+    pub frames: usize,
+    pub last_epoch: usize,
+    /// Whether a GIF of the frames is written next to the SVG.
+    pub gif: bool,
 }
 
-/// A figure's page markup. The "How this figure was made" disclosure follows the `<figure>`
-/// rather than sitting in it: HTML wants the caption first or last among the figure's
-/// children, and inside the caption its summary (and, once open, the whole block) would become
-/// part of the figure's accessible name.
-pub(super) fn figure_html(
+/// The caption as written, escapes such as `\@` resolved; null when the book gives none.
+fn caption(show: &Show) -> Value {
+    show.caption
+        .as_deref()
+        .map_or(Value::Null, |c| caption_text(c).into())
+}
+
+/// A figure's markup: an image of `file` (`figure.html`); `meta` gives the alt text when the
+/// book gives no caption.
+pub(super) fn figure(
     ch: &Chapter,
     block: &Block,
     show: &Show,
@@ -40,67 +49,77 @@ pub(super) fn figure_html(
     file: &str,
     svg: &str,
     meta: &Meta,
-) -> String {
-    let alt = caption_of(show).unwrap_or_else(|| meta.desc.clone());
-    if show.what == ShowKind::Figure(FigureKind::Evolution) {
-        // Inline, so the page's script can drive the frames.
-        let frames = svg.matches("class=\"nn-frame").count().max(1);
-        let last_epoch = svg
-            .rsplit("data-epoch=\"")
-            .next()
-            .and_then(|s| s.split('"').next())
-            .unwrap_or("");
-        let gif = if show.options.gif == Some(true) {
-            format!("<a href=\"figures/{}.gif\">GIF</a> · ", escape(&show.id))
-        } else {
-            String::new()
-        };
-        return format!(
-            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
-            id = escape(&show.id),
-            last = frames - 1,
-            number = escape(number),
-            epoch = escape(last_epoch),
-            file = escape(file),
-            caption = caption_html(number, show.caption.as_deref()),
-            source = source_html(ch, block)
-        );
+) -> Markup {
+    let figure = json!({
+        "id": show.id,
+        "number": number,
+        "caption": caption(show),
+        "src": file,
+        "alt": caption_of(show).unwrap_or_else(|| meta.desc.clone()),
+        "size": size(svg).map_or(Value::Null, |[w, h]| json!({"width": w, "height": h})),
+        "source": {
+            "code": highlight("yaml", &block.source),
+            "experiment": block.id,
+            "chapter": display_path(&ch.source),
+            "engine": crate::engine::VERSION,
+        },
+    });
+    Markup {
+        template: "figure.html",
+        context: json!({ "figure": figure }),
     }
-    format!(
-        "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">\n<figcaption>{}</figcaption>\n</figure>\n{}",
-        escape(&show.id),
-        escape(file),
-        escape(&alt),
-        size_attrs(svg),
-        caption_html(number, show.caption.as_deref()),
-        source_html(ch, block)
-    )
 }
 
-pub(super) fn table_html(show: &Show, number: &str, t: &Table) -> String {
-    let mut s = format!(
-        "<figure class=\"nn-table-figure\" id=\"{}\">\n<table class=\"nn-table\">\n<caption>{}</caption>\n<thead><tr>",
-        escape(&show.id),
-        caption_html(number, show.caption.as_deref())
-    );
-    for h in &t.header {
-        s.push_str(&format!("<th scope=\"col\">{}</th>", escape(h)));
+/// An animated figure's markup (`animation.html`): the figure's, with its SVG inline so the
+/// page's script can drive the frames.
+pub(super) fn animated(figure: Markup, show: &Show, svg: &str, a: Animation) -> Markup {
+    let mut context = figure.context;
+    let f = &mut context["figure"];
+    f["svg"] = svg.into();
+    // The scrubber's range: one step per frame, starting on the last.
+    f["last_frame"] = a.frames.max(1).saturating_sub(1).into();
+    f["last_epoch"] = a.last_epoch.into();
+    f["gif"] = if a.gif {
+        format!("figures/{}.gif", show.id).into()
+    } else {
+        Value::Null
+    };
+    Markup {
+        template: "animation.html",
+        context,
     }
-    s.push_str("</tr></thead>\n<tbody>\n");
-    for row in &t.rows {
-        s.push_str("<tr>");
-        for cell in row {
-            s.push_str(&format!("<td>{}</td>", escape(cell)));
-        }
-        s.push_str("</tr>\n");
+}
+
+/// A table's markup (`table.html`).
+pub(super) fn table(show: &Show, number: &str, t: &Table) -> Markup {
+    Markup {
+        template: "table.html",
+        context: json!({ "table": {
+            "id": show.id,
+            "number": number,
+            "caption": caption(show),
+            "header": t.header,
+            "rows": t.rows,
+        }}),
     }
-    s.push_str("</tbody>\n</table>\n</figure>\n");
-    s
+}
+
+/// The notice in place of an item that could not be made (`notice.html`).
+pub(super) fn notice(show: &Show, number: &str, reason: &str, help: &str) -> Markup {
+    Markup {
+        template: "notice.html",
+        context: json!({ "notice": {
+            "id": show.id,
+            "number": number,
+            "reason": reason,
+            "help": help,
+        }}),
+    }
 }
 
 /// `<img>` width and height from an SVG's root element, rounded: HTML wants whole pixels, and
-/// they only reserve the space until the SVG is drawn. Empty when the SVG gives none.
-pub(super) fn size_attrs(svg: &str) -> String {
+/// they only reserve the space until the SVG is drawn. None when the SVG gives none.
+fn size(svg: &str) -> Option<[u64; 2]> {
     let head = svg.split('>').next().unwrap_or("");
     let attr = |name: &str| {
         let key = format!(" {name}=\"");
@@ -108,28 +127,26 @@ pub(super) fn size_attrs(svg: &str) -> String {
             .and_then(|i| head[i + key.len()..].split('"').next())
             .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
             .filter(|v| v.is_finite() && *v >= 0.0)
-            .map(f64::round)
+            // Whole, non-negative and finite: the cast only drops the ".0".
+            .map(|v| v.round() as u64)
     };
-    match (attr("width"), attr("height")) {
-        (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
-        _ => String::new(),
-    }
+    Some([attr("width")?, attr("height")?])
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn image_sizes_are_whole_pixels() {
-        let size = |head: &str| super::size_attrs(&format!("{head}\n<title>x</title></svg>"));
+        let size = |head: &str| super::size(&format!("{head}\n<title>x</title></svg>"));
         assert_eq!(
             size(r#"<svg width="454.5" height="300.2" viewBox="0 0 454.5 300.2">"#),
-            r#" width="455" height="300""#
+            Some([455, 300])
         );
         assert_eq!(
             size(r#"<svg width="570px" height="348">"#),
-            r#" width="570" height="348""#
+            Some([570, 348])
         );
-        assert_eq!(size(r#"<svg width="100%" height="348">"#), "");
-        assert_eq!(size(r#"<svg viewBox="0 0 1 1">"#), "");
+        assert_eq!(size(r#"<svg width="100%" height="348">"#), None);
+        assert_eq!(size(r#"<svg viewBox="0 0 1 1">"#), None);
     }
 }

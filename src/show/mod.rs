@@ -16,7 +16,7 @@ mod worked;
 
 use std::collections::BTreeMap;
 
-use crate::content::{Chapter, escape};
+use crate::content::Chapter;
 use crate::diag::Diagnostic;
 use crate::figures::Meta;
 use crate::run::{self, Outcome};
@@ -26,41 +26,41 @@ use activation::activation_curve;
 use captions::{caption_of, default_title, describe, diagram_meta};
 use diagram::diagram;
 use draw::{draw, evolution};
-use markup::{figure_html, table_html};
+pub use markup::{Animation, Markup};
 use sweep::sweep;
 use tables::{
     backprop_table, confusion_table, data_table, forward_table, metrics, runs, summary,
     weights_table,
 };
 
-/// One shown item, ready for the page.
+/// One shown item, ready for the page: its files, and its markup for the theme to render.
 #[derive(Debug, Clone)]
 pub enum Shown {
     Figure {
         id: String,
         file: String,
         svg: String,
-        html: String,
+        markup: Markup,
         /// More files of the figure (an evolution's GIF), by path in the site.
         extra: Vec<(String, Vec<u8>)>,
     },
     Table {
         id: String,
-        html: String,
+        markup: Markup,
     },
     /// A figure or table that could not be made (e.g. a missing dataset).
     Notice {
-        html: String,
+        markup: Markup,
     },
 }
 
 impl Shown {
-    /// The HTML placed in the page.
-    pub fn html(&self) -> String {
+    /// The template and context that make the item's page markup.
+    pub fn markup(&self) -> &Markup {
         match self {
-            Shown::Figure { html, .. } | Shown::Table { html, .. } | Shown::Notice { html } => {
-                html.clone()
-            }
+            Shown::Figure { markup, .. }
+            | Shown::Table { markup, .. }
+            | Shown::Notice { markup } => markup,
         }
     }
 }
@@ -151,20 +151,14 @@ fn make_item(
         let table = runs(show, outcomes).map_err(fail)?;
         return Ok(Shown::Table {
             id: show.id.clone(),
-            html: table_html(show, number, &table),
+            markup: markup::table(show, number, &table),
         });
     }
     let result = match outcome {
         Some(Outcome::Done(r)) => r,
         Some(Outcome::Skipped { reason, help, .. }) => {
             return Ok(Shown::Notice {
-                html: format!(
-                    "<div class=\"nn-notice\" id=\"{}\" role=\"note\"><p><strong>{} not shown:</strong> {}</p><p>{}</p></div>\n",
-                    escape(&show.id),
-                    escape(number),
-                    escape(reason),
-                    escape(help)
-                ),
+                markup: markup::notice(show, number, reason, help),
             });
         }
         _ => {
@@ -183,12 +177,19 @@ fn make_item(
                     .unwrap_or_else(|| default_title(FigureKind::Evolution, &block.id)),
                 desc: describe(FigureKind::Evolution, block, result),
             };
-            let (svg, gif) = evolution(show, result, &meta, cache).map_err(fail)?;
+            let (svg, gif, anim) = evolution(show, result, &meta, cache).map_err(fail)?;
             let mut shown = figure(ch, block, show, number, svg, &meta);
-            if let Shown::Figure { extra, .. } = &mut shown
-                && let Some(gif) = gif
+            if let Shown::Figure {
+                extra,
+                markup: m,
+                svg,
+                ..
+            } = &mut shown
             {
-                extra.push((format!("figures/{}.gif", show.id), gif));
+                *m = markup::animated(m.clone(), show, svg, anim);
+                if let Some(gif) = gif {
+                    extra.push((format!("figures/{}.gif", show.id), gif));
+                }
             }
             Ok(shown)
         }
@@ -220,13 +221,13 @@ fn make_item(
             })?;
             Ok(Shown::Table {
                 id: show.id.clone(),
-                html: table_html(show, number, &table),
+                markup: markup::table(show, number, &table),
             })
         }
     }
 }
 
-/// A drawn figure with its page HTML.
+/// A drawn figure with its page markup.
 fn figure(
     ch: &Chapter,
     block: &Block,
@@ -236,12 +237,12 @@ fn figure(
     meta: &Meta,
 ) -> Shown {
     let file = format!("figures/{}.svg", show.id);
-    let html = figure_html(ch, block, show, number, &file, &svg, meta);
+    let markup = markup::figure(ch, block, show, number, &file, &svg, meta);
     Shown::Figure {
         id: show.id.clone(),
         file,
         svg,
-        html,
+        markup,
         extra: Vec::new(),
     }
 }

@@ -13,6 +13,8 @@ use crate::diag::{Diagnostic, Location, display_path, suggest};
 /// Prefix under which the default templates are registered (tera's fallback prefix).
 const DEFAULT_PREFIX: &str = "nnbook/";
 
+/// In an order where each template comes after those it includes or extends (tera checks
+/// them as each is added).
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
@@ -29,6 +31,26 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "figure-source.html",
+        include_str!("../../themes/default/templates/figure-source.html"),
+    ),
+    (
+        "figure.html",
+        include_str!("../../themes/default/templates/figure.html"),
+    ),
+    (
+        "animation.html",
+        include_str!("../../themes/default/templates/animation.html"),
+    ),
+    (
+        "table.html",
+        include_str!("../../themes/default/templates/table.html"),
+    ),
+    (
+        "notice.html",
+        include_str!("../../themes/default/templates/notice.html"),
     ),
 ];
 
