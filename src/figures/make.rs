@@ -56,6 +56,17 @@ pub fn show(
     outcomes: &BTreeMap<String, Outcome>,
     cache: &run::Cache,
 ) -> Result<Shown, Diagnostic> {
+    if let Some(c) = &item.caption {
+        crate::content::math::inline_html(&crate::content::caption_text(c)).map_err(|e| {
+            Diagnostic::error(
+                "E021",
+                format!("cannot render math in the caption of `{}`: {e}", item.id),
+            )
+            .at(item.location.clone())
+            .with_source(&ch.text)
+            .hint("math in a caption is LaTeX between $…$, as in prose; write `\\$` for a literal dollar sign")
+        })?;
+    }
     let shown = make(ch, block, item, number, outcomes, cache)?;
     if let Shown::Figure { svg, .. } = &shown {
         let missing = crate::raster::missing_glyphs(svg);
@@ -129,10 +140,11 @@ fn make(
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
     if show.what == ShowKind::Table(TableKind::Runs) {
-        let table = runs(show, outcomes).map_err(fail)?;
+        let mut table = runs(show, outcomes).map_err(fail)?;
+        let same = drop_same_columns(&mut table);
         return Ok(Shown::Table {
             id: show.id.clone(),
-            html: table_html(show, number, &table),
+            html: table_html(show, number, &table, &same),
         });
     }
     let result = match outcome {
@@ -201,7 +213,7 @@ fn make(
             })?;
             Ok(Shown::Table {
                 id: show.id.clone(),
-                html: table_html(show, number, &table),
+                html: table_html(show, number, &table, ""),
             })
         }
     }
@@ -333,14 +345,79 @@ fn figure(
     meta: &Meta,
 ) -> Shown {
     let file = format!("figures/{}.svg", show.id);
-    let html = figure_html(ch, block, show, number, &file, &svg, meta);
+    // Small multiples whose panels stand alone (a sweep, views side by side, variants) reach
+    // the page as one image per panel, which the page lays out: side by side where there is
+    // room, one under another on a phone, each drawn at a size its text can be read at.
+    let panels = match show.what {
+        ShowKind::Figure(
+            FigureKind::Sweep | FigureKind::Scatter3d | FigureKind::ActivationCurve,
+        ) => super::split_panels(&svg).filter(|p| p.len() > 1),
+        _ => None,
+    };
+    let Some(panels) = panels else {
+        let html = figure_html(ch, block, show, number, &file, &svg, meta);
+        return Shown::Figure {
+            id: show.id.clone(),
+            file,
+            svg,
+            html,
+            extra: Vec::new(),
+        };
+    };
+    let extra: Vec<(String, Vec<u8>)> = panels
+        .into_iter()
+        .enumerate()
+        .map(|(k, p)| (format!("figures/{}/{}.svg", show.id, k + 1), p.into_bytes()))
+        .collect();
+    let html = panels_html(ch, block, show, number, &file, &svg, &extra, meta);
     Shown::Figure {
         id: show.id.clone(),
         file,
         svg,
         html,
-        extra: Vec::new(),
+        extra,
     }
+}
+
+/// A grid of panels: one `<img>` each in a box that reflows them (as many to a row as fit at
+/// 85% of their drawn width or more), the whole a link to the full drawing, named by the
+/// caption as one image.
+#[allow(clippy::too_many_arguments)]
+fn panels_html(
+    ch: &Chapter,
+    block: &Block,
+    show: &Show,
+    number: &str,
+    file: &str,
+    svg: &str,
+    panels: &[(String, Vec<u8>)],
+    meta: &Meta,
+) -> String {
+    let alt = caption_of(show).unwrap_or_else(|| meta.desc.clone());
+    let widest = panels
+        .iter()
+        .filter_map(|(_, p)| svg_width(&String::from_utf8_lossy(p)))
+        .fold(0.0, f64::max);
+    let imgs: String = panels
+        .iter()
+        .map(|(path, p)| {
+            format!(
+                "<img src=\"{}\" alt=\"\"{} loading=\"lazy\">",
+                escape(path),
+                size_attrs(&String::from_utf8_lossy(p))
+            )
+        })
+        .collect();
+    format!(
+        "<figure class=\"nn-figure{}\" id=\"{}\">\n<a class=\"nn-zoom\" href=\"{}\"><span class=\"nn-panels\" role=\"img\" aria-label=\"{}\" style=\"--nn-panel: {}px\">{imgs}</span></a>\n<figcaption>{}</figcaption>\n</figure>\n{}",
+        wide_class(svg),
+        escape(&show.id),
+        escape(file),
+        escape(&alt),
+        (widest * 0.85).round(),
+        caption_html(number, show.caption.as_deref()),
+        source_html(ch, block)
+    )
 }
 
 /// g(z) over 1,000 evenly spaced z (matplotlib style: blue, width 2).
@@ -1467,14 +1544,18 @@ pub fn thousands(n: usize) -> String {
 /// The caption as readers see it (a figure's SVG title and its image's alt text): escapes
 /// such as `\@` resolved.
 fn caption_of(show: &Show) -> Option<String> {
-    show.caption.as_deref().map(crate::content::caption_text)
+    show.caption
+        .as_deref()
+        .map(|c| crate::content::math::inline_plain(&crate::content::caption_text(c)))
 }
 
 fn caption_html(number: &str, caption: Option<&str>) -> String {
     let mut s = format!("<span class=\"nn-number\">{}</span>", escape(number));
     if let Some(c) = caption {
         s.push(' ');
-        s.push_str(&escape(&crate::content::caption_text(c)));
+        // Checked in `show`: its math renders.
+        let text = crate::content::caption_text(c);
+        s.push_str(&crate::content::math::inline_html(&text).unwrap_or_else(|_| escape(&text)));
     }
     s
 }
@@ -1517,7 +1598,8 @@ fn figure_html(
             String::new()
         };
         return format!(
-            "<figure class=\"nn-figure nn-anim\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
+            "<figure class=\"nn-figure nn-anim{wide}\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
+            wide = wide_class(svg),
             id = escape(&show.id),
             last = frames - 1,
             number = escape(number),
@@ -1527,9 +1609,12 @@ fn figure_html(
             source = source_html(ch, block)
         );
     }
+    // The drawing links to itself: a reader opens it full size (no script needed).
     format!(
-        "<figure class=\"nn-figure\" id=\"{}\">\n<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">\n<figcaption>{}</figcaption>\n</figure>\n{}",
+        "<figure class=\"nn-figure{}\" id=\"{}\">\n<a class=\"nn-zoom\" href=\"{}\"><img src=\"{}\" alt=\"{}\"{} loading=\"lazy\"></a>\n<figcaption>{}</figcaption>\n</figure>\n{}",
+        wide_class(svg),
         escape(&show.id),
+        escape(file),
         escape(file),
         escape(&alt),
         size_attrs(svg),
@@ -1538,14 +1623,22 @@ fn figure_html(
     )
 }
 
-fn table_html(show: &Show, number: &str, t: &Table) -> String {
+/// A table under its caption. The caption is the figure's, outside the box that scrolls a
+/// table wider than the column, so it stays in view; the table takes its name from it.
+/// `note` ends the caption (e.g. what every row has in common).
+fn table_html(show: &Show, number: &str, t: &Table, note: &str) -> String {
+    let mut caption = caption_html(number, show.caption.as_deref());
+    if !note.is_empty() {
+        caption.push(' ');
+        caption.push_str(&escape(note));
+    }
     let mut s = format!(
-        "<figure class=\"nn-table-figure\" id=\"{}\">\n<table class=\"nn-table\">\n<caption>{}</caption>\n<thead><tr>",
-        escape(&show.id),
-        caption_html(number, show.caption.as_deref())
+        "<figure class=\"nn-table-figure\" id=\"{id}\">\n<figcaption id=\"{id}-caption\">{caption}</figcaption>\n<div class=\"nn-scroll\">\n<table class=\"nn-table\" aria-labelledby=\"{id}-caption\">\n<thead><tr>",
+        id = escape(&show.id),
     );
     for h in &t.header {
-        s.push_str(&format!("<th scope=\"col\">{}</th>", escape(h)));
+        let h = crate::content::math::inline_html(h).unwrap_or_else(|_| escape(h));
+        s.push_str(&format!("<th scope=\"col\">{h}</th>"));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for row in &t.rows {
@@ -1555,8 +1648,58 @@ fn table_html(show: &Show, number: &str, t: &Table) -> String {
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody>\n</table>\n</figure>\n");
+    s.push_str("</tbody>\n</table>\n</div>\n</figure>\n");
     s
+}
+
+/// Leaves out the columns (but the first, which names the row) that hold the same value in
+/// every one of two or more rows, and says what they held ("Same in every run: Optimizer, lr:
+/// adam 0.01."), so a runs table shows only what the runs differ in and still fits the page.
+fn drop_same_columns(t: &mut Table) -> String {
+    if t.rows.len() < 2 {
+        return String::new();
+    }
+    let same: Vec<usize> = (1..t.header.len())
+        .filter(|&c| {
+            let first = t.rows[0].get(c);
+            first.is_some_and(|v| !v.is_empty()) && t.rows.iter().all(|r| r.get(c) == first)
+        })
+        .collect();
+    if same.is_empty() {
+        return String::new();
+    }
+    let said: Vec<String> = same
+        .iter()
+        .map(|&c| format!("{}: {}", t.header[c], t.rows[0][c]))
+        .collect();
+    for &c in same.iter().rev() {
+        t.header.remove(c);
+        for r in &mut t.rows {
+            if c < r.len() {
+                r.remove(c);
+            }
+        }
+    }
+    format!("Same in every run: {}.", said.join("; "))
+}
+
+/// Drawings wider than this many CSS px take the page's wide layout (the text column and the
+/// margin beside it) where there is one; narrower ones would only be shrunk in the column.
+const WIDE: f64 = 640.0;
+
+fn wide_class(svg: &str) -> &'static str {
+    match svg_width(svg) {
+        Some(w) if w > WIDE => " nn-wide",
+        _ => "",
+    }
+}
+
+fn svg_width(svg: &str) -> Option<f64> {
+    let head = svg.split('>').next().unwrap_or("");
+    head.find(" width=\"")
+        .and_then(|i| head[i + 8..].split('"').next())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .filter(|v| v.is_finite())
 }
 
 /// `<img>` width and height from an SVG's root element, rounded: HTML wants whole pixels, and
@@ -1584,6 +1727,45 @@ mod tests {
         assert_eq!(super::thousands(795_010), "795,010");
         assert_eq!(super::thousands(13), "13");
         assert_eq!(super::thousands(1_201), "1,201");
+    }
+
+    #[test]
+    fn same_columns_leave_the_table_and_enter_the_caption() {
+        let row = |v: [&str; 4]| v.map(String::from).to_vec();
+        let mut t = super::Table {
+            header: row(["Experiment", "Optimizer, lr", "Epochs run", "Stopped"]),
+            rows: vec![
+                row(["a", "adam 0.1", "5", "no"]),
+                row(["b", "adam 0.1", "9", "no"]),
+            ],
+        };
+        let note = super::drop_same_columns(&mut t);
+        assert_eq!(
+            note,
+            "Same in every run: Optimizer, lr: adam 0.1; Stopped: no."
+        );
+        assert_eq!(
+            t.header,
+            vec!["Experiment".to_string(), "Epochs run".to_string()]
+        );
+        assert_eq!(t.rows[1], vec!["b".to_string(), "9".to_string()]);
+        // One row: nothing to compare, the table stays whole.
+        let mut one = super::Table {
+            header: row(["Experiment", "Optimizer, lr", "Epochs run", "Stopped"]),
+            rows: vec![row(["a", "adam 0.1", "5", "no"])],
+        };
+        assert_eq!(super::drop_same_columns(&mut one), "");
+        assert_eq!(one.header.len(), 4);
+    }
+
+    #[test]
+    fn wide_drawings_take_the_wide_layout() {
+        assert_eq!(
+            super::wide_class(r#"<svg width="869" height="498">"#),
+            " nn-wide"
+        );
+        assert_eq!(super::wide_class(r#"<svg width="480" height="480">"#), "");
+        assert_eq!(super::wide_class(r#"<svg viewBox="0 0 900 10">"#), "");
     }
 
     #[test]
