@@ -1598,8 +1598,9 @@ fn figure_html(
             String::new()
         };
         return format!(
-            "<figure class=\"nn-figure nn-anim{wide}\" id=\"{id}\" data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
+            "<figure class=\"nn-figure nn-anim{wide}\" id=\"{id}\"{least} data-frame=\"{last}\">\n<div class=\"nn-anim-svg\">\n{svg}</div>\n<div class=\"nn-anim-controls\" hidden><button type=\"button\" class=\"nn-play\" aria-pressed=\"false\">Play</button><input type=\"range\" class=\"nn-scrubber\" min=\"0\" max=\"{last}\" value=\"{last}\" aria-label=\"Epoch shown in {number}\"><output class=\"nn-epoch\">Epoch {epoch}</output></div>\n<p class=\"nn-anim-files\">{gif}<a href=\"{file}\">SVG</a></p>\n<figcaption>{caption}</figcaption>\n</figure>\n{source}",
             wide = wide_class(svg),
+            least = least_width(svg),
             id = escape(&show.id),
             last = frames - 1,
             number = escape(number),
@@ -1611,9 +1612,10 @@ fn figure_html(
     }
     // The drawing links to itself: a reader opens it full size (no script needed).
     format!(
-        "<figure class=\"nn-figure{}\" id=\"{}\">\n<a class=\"nn-zoom\" href=\"{}\"><img src=\"{}\" alt=\"{}\"{} loading=\"lazy\"></a>\n<figcaption>{}</figcaption>\n</figure>\n{}",
+        "<figure class=\"nn-figure{}\" id=\"{}\"{}>\n<a class=\"nn-zoom\" href=\"{}\"><img src=\"{}\" alt=\"{}\"{} loading=\"lazy\"></a>\n<figcaption>{}</figcaption>\n</figure>\n{}",
         wide_class(svg),
         escape(&show.id),
+        least_width(svg),
         escape(file),
         escape(file),
         escape(&alt),
@@ -1694,6 +1696,36 @@ fn wide_class(svg: &str) -> &'static str {
     }
 }
 
+/// Text on a page should not render below this many CSS px, on a phone either.
+const LEAST_TEXT: f64 = 9.5;
+
+/// For a drawing whose smallest text would drop below [`LEAST_TEXT`] if it were shrunk to a
+/// phone's width, the width it needs (`--nn-least`): below that the page scrolls it sideways in
+/// its own box rather than shrink it further. Empty for drawings that read well at any width.
+fn least_width(svg: &str) -> String {
+    let smallest = svg
+        .split("font-size")
+        .skip(1)
+        .filter_map(|rest| {
+            let v = rest.trim_start_matches(['=', ':', '"', ' ']);
+            let end = v
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(v.len());
+            v[..end].parse::<f64>().ok()
+        })
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    match svg_width(svg) {
+        Some(w) if smallest.is_finite() && w * LEAST_TEXT / smallest > 360.0 => {
+            format!(
+                " style=\"--nn-least: {}px\"",
+                (w * LEAST_TEXT / smallest).ceil()
+            )
+        }
+        _ => String::new(),
+    }
+}
+
 fn svg_width(svg: &str) -> Option<f64> {
     let head = svg.split('>').next().unwrap_or("");
     head.find(" width=\"")
@@ -1756,6 +1788,23 @@ mod tests {
         };
         assert_eq!(super::drop_same_columns(&mut one), "");
         assert_eq!(one.header.len(), 4);
+    }
+
+    #[test]
+    fn drawings_too_wide_for_a_phone_keep_a_legible_width() {
+        let svg = |w: u32, size: &str| {
+            format!(
+                r#"<svg width="{w}" height="100"><g font-size="{size}"><text>1</text></g><text style="font-size: 20px">2</text></svg>"#
+            )
+        };
+        // 869 px wide with 12.9 px text: 9.5 px text needs 640 px.
+        assert_eq!(
+            super::least_width(&svg(869, "12.9")),
+            r#" style="--nn-least: 640px""#
+        );
+        // 480 px wide with 13 px text reads at 9.5 px on any phone (351 px).
+        assert_eq!(super::least_width(&svg(480, "13")), "");
+        assert_eq!(super::least_width(r#"<svg width="900"><rect/></svg>"#), "");
     }
 
     #[test]

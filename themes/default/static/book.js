@@ -433,7 +433,7 @@
   // Tables and code wider than the text column scroll sideways; keyboard readers reach the
   // hidden part only if the scrolling box can take focus (WCAG 2.1.1).
   function markScrollables() {
-    var boxes = document.querySelectorAll(".content table, .content .nn-scroll, .content pre, .content math[display=\"block\"]");
+    var boxes = document.querySelectorAll(".content table, .content .nn-scroll, .content .nn-anim-svg, .content pre, .content math[display=\"block\"]");
     Array.prototype.forEach.call(boxes, function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         if (!box.hasAttribute("tabindex")) {
