@@ -430,18 +430,7 @@ fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
     }
     let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
-    let ys: Vec<f64> = xs
-        .iter()
-        .map(|&z| match act {
-            A::Linear => z,
-            A::Relu => z.max(0.0),
-            A::Tanh => libm::tanh(z),
-            A::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
-            A::Step => f64::from(u8::from(z >= 0.0)),
-            // Softmax of the pair (z, 0): the sigmoid again, by another name.
-            A::Softmax => 1.0 / (1.0 + libm::exp(-z)),
-        })
-        .collect();
+    let ys: Vec<f64> = xs.iter().map(|&z| act.value_f64(z)).collect();
     let symbol = if act == A::Sigmoid { "σ(z)" } else { "g(z)" };
     let opts = super::PlotOptions {
         title: o.title.clone(),
@@ -455,14 +444,7 @@ fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
     let slope: Vec<f64> = if derivative {
         xs.iter()
             .zip(&ys)
-            .map(|(&z, &g)| match act {
-                A::Linear => 1.0,
-                A::Relu => f64::from(u8::from(z > 0.0)),
-                A::Tanh => 1.0 - g * g,
-                A::Sigmoid | A::Softmax => g * (1.0 - g),
-                // Zero everywhere but at 0, where it does not exist: why the step cannot train.
-                A::Step => 0.0,
-            })
+            .map(|(&z, &g)| act.slope_f64(z, g))
             .collect()
     } else {
         Vec::new()
@@ -1021,9 +1003,9 @@ fn sweep(show: &Show, outcomes: &BTreeMap<String, Outcome>, meta: &Meta) -> Resu
         part.what = ShowKind::Figure(kind);
         part.options.compact = true;
         part.options.title = Some(if hidden.is_empty() {
-            format!("lr {}", t.train.lr)
+            format!("lr {}", t.train.optimizer.lr())
         } else {
-            format!("{} · lr {}", hidden.join(", "), t.train.lr)
+            format!("{} · lr {}", hidden.join(", "), t.train.optimizer.lr())
         });
         let part_meta = Meta {
             id: format!("{}-{k}", meta.id),
@@ -1258,7 +1240,7 @@ fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, Stri
             } else {
                 hidden.join(", ")
             },
-            format!("{} {}", t.train.optimizer.name(), t.train.lr),
+            format!("{} {}", t.train.optimizer.name(), t.train.optimizer.lr()),
             t.history.epochs_run.to_string(),
             m.get("loss").map_or(String::new(), |v| small(*v)),
             metric,

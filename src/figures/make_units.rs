@@ -237,16 +237,6 @@ pub fn overlay(r: &ExperimentResult, o: &FigureOptions, meta: &Meta) -> Result<S
     line_plot(&lines, &[dots], &opts, meta).map_err(|e| e.to_string())
 }
 
-fn act(a: Activation, z: f64) -> f64 {
-    match a {
-        Activation::Linear => z,
-        Activation::Relu => z.max(0.0),
-        Activation::Tanh => libm::tanh(z),
-        Activation::Sigmoid | Activation::Softmax => 1.0 / (1.0 + libm::exp(-z)),
-        Activation::Step => f64::from(u8::from(z >= 0.0)),
-    }
-}
-
 fn coef(v: f64) -> String {
     super::worked::short(v, 3)
 }
@@ -281,7 +271,7 @@ pub fn activation_variants(
         } else {
             format!("{}·{g}({inner})", coef(out))
         };
-        let ys = xs.iter().map(|x| out * act(a, w * x + b)).collect();
+        let ys = xs.iter().map(|x| out * a.value_f64(w * x + b)).collect();
         let opts = PlotOptions {
             y: o.y,
             ..small(

@@ -25,17 +25,13 @@ fn exact(v: f32) -> f64 {
 
 fn apply(act: Activation, z: &[f64]) -> Vec<f64> {
     match act {
-        Activation::Linear => z.to_vec(),
-        Activation::Relu => z.iter().map(|v| v.max(0.0)).collect(),
-        Activation::Tanh => z.iter().map(|v| libm::tanh(*v)).collect(),
-        Activation::Sigmoid => z.iter().map(|v| 1.0 / (1.0 + libm::exp(-v))).collect(),
-        Activation::Step => z.iter().map(|v| f64::from(u8::from(*v >= 0.0))).collect(),
         Activation::Softmax => {
             let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let e: Vec<f64> = z.iter().map(|v| libm::exp(v - m)).collect();
             let s: f64 = e.iter().sum();
             e.iter().map(|v| v / s).collect()
         }
+        other => z.iter().map(|v| other.value_f64(*v)).collect(),
     }
 }
 
@@ -77,15 +73,12 @@ pub fn forward(model: &Model, input: &[f64]) -> Result<Vec<LayerPass>, String> {
 
 /// g'(z) written in terms of the unit's output a, as backpropagation texts do.
 fn slope(act: Activation, z: f64, a: f64) -> Result<f64, String> {
-    Ok(match act {
-        Activation::Linear => 1.0,
-        Activation::Relu => f64::from(u8::from(z > 0.0)),
-        Activation::Tanh => 1.0 - a * a,
-        Activation::Sigmoid => a * (1.0 - a),
+    match act {
         Activation::Step | Activation::Softmax => {
-            return Err("a worked backward pass needs linear, ReLU, tanh or sigmoid units".into());
+            Err("a worked backward pass needs linear, ReLU, tanh or sigmoid units".into())
         }
-    })
+        other => Ok(other.slope_f64(z, a)),
+    }
 }
 
 /// The deltas of every layer for squared error against `target`, output layer last:

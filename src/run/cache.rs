@@ -77,29 +77,6 @@ pub fn key(exp: &Experiment, data_digest: &str) -> String {
     .as_bytes())
 }
 
-fn activation_name(a: Activation) -> &'static str {
-    match a {
-        Activation::Linear => "linear",
-        Activation::Relu => "relu",
-        Activation::Tanh => "tanh",
-        Activation::Sigmoid => "sigmoid",
-        Activation::Softmax => "softmax",
-        Activation::Step => "step",
-    }
-}
-
-fn activation_from(name: &str) -> Option<Activation> {
-    Some(match name {
-        "linear" => Activation::Linear,
-        "relu" => Activation::Relu,
-        "tanh" => Activation::Tanh,
-        "sigmoid" => Activation::Sigmoid,
-        "softmax" => Activation::Softmax,
-        "step" => Activation::Step,
-        _ => return None,
-    })
-}
-
 impl Cache {
     /// A cache in `dir`, or a disabled one.
     pub fn new(dir: Option<PathBuf>) -> Cache {
@@ -232,7 +209,7 @@ fn layers_of(model: &Model) -> Vec<Layer> {
             cols: l.w.ncols(),
             w: l.w.iter().copied().collect(),
             b: l.b.to_vec(),
-            activation: activation_name(l.activation).into(),
+            activation: l.activation.name().into(),
         })
         .collect()
 }
@@ -244,7 +221,7 @@ fn model_from(stored: Vec<Layer>) -> Option<Model> {
         layers.push(Dense {
             w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
             b: Array1::from_vec(l.b),
-            activation: activation_from(&l.activation)?,
+            activation: Activation::from_name(&l.activation)?,
         });
     }
     Some(Model { layers })

@@ -10,7 +10,7 @@ use crate::datasets::{self, DataDir, sha256_hex};
 use crate::diag::Diagnostic;
 use crate::engine::data::Dataset;
 use crate::engine::data::csv::{self, Classes, label_name};
-use crate::engine::data::generators::{self, Generator as G};
+use crate::engine::data::generators;
 use crate::engine::data::mnist::Split;
 use crate::engine::data::scaler::Scaler;
 use crate::spec::{
@@ -46,20 +46,6 @@ pub enum DataProblem {
     Missing { reason: String, help: String },
     /// A mistake in the block.
     Invalid(Diagnostic),
-}
-
-/// The engine's generator for a block's; None for MNIST, which is read rather than generated.
-fn generator(g: Generator) -> Option<G> {
-    Some(match g {
-        Generator::Mnist => return None,
-        Generator::TwoClusters => G::TwoClusters,
-        Generator::TwoBlobs3d => G::TwoBlobs3d,
-        Generator::ThreeBlobs => G::ThreeBlobs,
-        Generator::CornerSquare => G::CornerSquare,
-        Generator::Parabola => G::Parabola,
-        Generator::Xor => G::Xor,
-        Generator::DiagonalGaussians => G::DiagonalGaussians,
-    })
 }
 
 /// What to tell an author whose MNIST files are missing.
@@ -176,10 +162,7 @@ fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, Dat
     let select = csv::Select {
         target: &c.target,
         features: c.features.as_deref(),
-        task: c.task.map(|t| match t {
-            Task::Classification => csv::Task::Classification,
-            Task::Regression => csv::Task::Regression,
-        }),
+        task: c.task,
         min_classes: if training && spec.classes_from.is_none() {
             2
         } else {
@@ -217,11 +200,10 @@ pub fn prepare(
     let mut read: Option<CsvData> = None;
     let mut data = match (spec.generator, &spec.csv) {
         (Some(Generator::Mnist), _) => mnist(spec, data_dirs)?,
-        (Some(g), _) => match generator(g) {
-            Some(g) => generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
-                .map_err(|e| invalid(e, "check the generator's settings"))?,
-            None => mnist(spec, data_dirs)?,
-        },
+        (Some(Generator::Synthetic(g)), _) => {
+            generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
+                .map_err(|e| invalid(e, "check the generator's settings"))?
+        }
         (None, Some(c)) => {
             let r = read_csv(spec, c, training)?;
             let data = rows(&r.data, spec.offset, spec.limit);

@@ -21,8 +21,8 @@ pub use data::Prepared;
 use crate::config::Limits;
 use crate::content::Chapter;
 use crate::diag::Diagnostic;
-use crate::engine::{self, Batch, History, Model, Optimizer, TrainConfig};
-use crate::spec::{self, Block, Experiment, Loss, ModelSpec, OptimizerKind, TrainSpec};
+use crate::engine::{self, Batch, History, Model, TrainConfig};
+use crate::spec::{Block, Experiment, Loss, ModelSpec, Optimizer, TrainSpec};
 
 /// What became of one experiment.
 #[derive(Debug, Clone)]
@@ -173,8 +173,7 @@ fn run_one(
                     bar.set_position(epoch as u64);
                     bar.set_message(format!("{loss:.4}"));
                     if let Some(v) = &vdata
-                        && let Ok(e) =
-                            engine::evaluate(model, &v.x, &v.targets, self::loss(train.loss))
+                        && let Ok(e) = engine::evaluate(model, &v.x, &v.targets, train.loss)
                     {
                         series.push([e.loss, e.metric]);
                     }
@@ -244,7 +243,7 @@ fn validate(
     data_dirs: &[PathBuf],
 ) -> Result<engine::Evaluation, data::DataProblem> {
     let vdata = data::prepare(spec, Some(model_spec), Some(train), data_dirs)?;
-    engine::evaluate(&trained.model, &vdata.x, &vdata.targets, loss(train.loss)).map_err(|e| {
+    engine::evaluate(&trained.model, &vdata.x, &vdata.targets, train.loss).map_err(|e| {
         data::DataProblem::Invalid(
             Diagnostic::error("E014", format!("cannot validate: {e}"))
                 .at(spec.location.clone())
@@ -371,14 +370,8 @@ fn fit(
         })?;
     given_weights(block, model_spec, &mut model)?;
     let cfg = TrainConfig {
-        loss: loss(train.loss),
-        optimizer: match train.optimizer {
-            OptimizerKind::Adam => Optimizer::adam(train.lr as f32),
-            OptimizerKind::Sgd => Optimizer::Sgd {
-                lr: train.lr as f32,
-                momentum: train.momentum as f32,
-            },
-        },
+        loss: train.loss,
+        optimizer: train.optimizer.engine(),
         epochs: train.epochs,
         batch: train.batch.map_or(Batch::Full, Batch::Size),
         // A stream of its own for shuffling, so it does not repeat the initialiser's numbers.
@@ -456,7 +449,7 @@ fn engine_layers(spec: &ModelSpec) -> Vec<engine::LayerSpec> {
         .iter()
         .map(|l| engine::LayerSpec {
             units: l.units,
-            activation: activation(l.activation),
+            activation: l.activation,
         })
         .collect()
 }
@@ -482,9 +475,10 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
         },
         train: TrainSpec {
             loss: Loss::Mse,
-            optimizer: OptimizerKind::Sgd,
-            lr: 0.0,
-            momentum: 0.0,
+            optimizer: Optimizer::Sgd {
+                lr: 0.0,
+                momentum: 0.0,
+            },
             epochs: 0,
             batch: None,
             seed: 0,
@@ -496,26 +490,6 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
         },
         validation: None,
     })
-}
-
-fn activation(a: spec::Activation) -> engine::Activation {
-    match a {
-        spec::Activation::Linear => engine::Activation::Linear,
-        spec::Activation::Relu => engine::Activation::Relu,
-        spec::Activation::Tanh => engine::Activation::Tanh,
-        spec::Activation::Sigmoid => engine::Activation::Sigmoid,
-        spec::Activation::Softmax => engine::Activation::Softmax,
-        spec::Activation::Step => engine::Activation::Step,
-    }
-}
-
-fn loss(l: Loss) -> engine::Loss {
-    match l {
-        Loss::BinaryCrossentropy => engine::Loss::BinaryCrossentropy,
-        Loss::CategoricalCrossentropy => engine::Loss::CategoricalCrossentropy,
-        Loss::Mse => engine::Loss::Mse,
-        Loss::SquaredError => engine::Loss::SquaredError,
-    }
 }
 
 /// Predict in chunks so a large grid never needs one huge activation matrix.

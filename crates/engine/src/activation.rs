@@ -32,6 +32,61 @@ pub fn sigmoid(z: f32) -> f32 {
 }
 
 impl Activation {
+    /// Every activation, in the order their names are listed to authors.
+    pub const ALL: [Activation; 6] = [
+        Activation::Linear,
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Softmax,
+        Activation::Step,
+    ];
+    /// Every name an author may write.
+    pub const NAMES: &'static [&'static str] =
+        &["linear", "relu", "tanh", "sigmoid", "softmax", "step"];
+
+    /// The name as written in a block (and stored in the cache).
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Linear => "linear",
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Softmax => "softmax",
+            Activation::Step => "step",
+        }
+    }
+
+    /// The activation of a name, if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Activation::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// g(z) of one unit in f64, for figures and worked examples. Softmax of one unit is taken
+    /// as the softmax of the pair (z, 0): the sigmoid again, by another name.
+    pub fn value_f64(self, z: f64) -> f64 {
+        match self {
+            Activation::Linear => z,
+            Activation::Relu => z.max(0.0),
+            Activation::Tanh => libm::tanh(z),
+            Activation::Sigmoid | Activation::Softmax => 1.0 / (1.0 + libm::exp(-z)),
+            Activation::Step => f64::from(u8::from(z >= 0.0)),
+        }
+    }
+
+    /// g'(z) of one unit in f64, from z and its output a = g(z), as backpropagation texts
+    /// write it (softmax: its diagonal a(1 − a)). The step's is zero everywhere but at 0, where
+    /// it does not exist: why it cannot train.
+    pub fn slope_f64(self, z: f64, a: f64) -> f64 {
+        match self {
+            Activation::Linear => 1.0,
+            Activation::Relu => f64::from(u8::from(z > 0.0)),
+            Activation::Tanh => 1.0 - a * a,
+            Activation::Sigmoid | Activation::Softmax => a * (1.0 - a),
+            Activation::Step => 0.0,
+        }
+    }
+
     /// Apply to pre-activations `z` (one row per sample).
     pub fn forward(self, z: &Array2<f32>) -> Array2<f32> {
         let z = z.as_standard_layout();
@@ -118,6 +173,30 @@ multiversion! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The f64 formulas of figures and worked examples are the engine's, to f32 precision, and
+    /// every name reads back as its activation.
+    #[test]
+    fn f64_formulas_match_the_engine_and_names_round_trip() {
+        let zs = [-3.0f32, -0.5, 0.0, 0.25, 2.0];
+        for act in Activation::ALL {
+            assert_eq!(Activation::from_name(act.name()), Some(act));
+            if act == Activation::Softmax {
+                continue;
+            }
+            let z = Array2::from_shape_vec((1, zs.len()), zs.to_vec()).unwrap();
+            let a = act.forward(&z);
+            let g = act.backward(&z, &a, &Array2::ones((1, zs.len())));
+            for (i, &zi) in zs.iter().enumerate() {
+                let v = act.value_f64(f64::from(zi));
+                assert!((v - f64::from(a[(0, i)])).abs() < 1e-6, "{act:?} g({zi})");
+                let d = act.slope_f64(f64::from(zi), v);
+                assert!((d - f64::from(g[(0, i)])).abs() < 1e-6, "{act:?} g'({zi})");
+            }
+        }
+        assert_eq!(Activation::NAMES.len(), Activation::ALL.len());
+        assert_eq!(Activation::from_name("gelu"), None);
+    }
 
     /// Central differences of Σ c·a(z) against backward with dL/da = c.
     #[test]

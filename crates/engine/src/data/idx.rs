@@ -101,7 +101,7 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, IdxError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use std::io::Write;
 

@@ -116,8 +116,8 @@ fn solve(a: &mut [f64], v: &mut [f64], p: usize) -> Option<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::generators::{Generator, generate};
-    use crate::engine::data::scaler::Scaler;
+    use crate::data::generators::{Generator, generate};
+    use crate::data::scaler::Scaler;
 
     #[test]
     fn matches_scikit_learn_on_d1() {

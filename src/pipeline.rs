@@ -1,12 +1,13 @@
 //! The pipeline driver: config → chapters → blocks → experiments → figures/tables → pages →
-//! site. Each stage lives in its own module; this file only wires them together.
+//! site, in memory ([`build_files`]) or written atomically ([`build`]). Each stage lives in its
+//! own module; this file only wires them together. The commands (src/cmd/) call it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::{self, Chapter, Label, Labels};
-use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
+use crate::content::{self, Chapter};
+use crate::diag::{Diagnostic, Location};
 use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
 use crate::output::Output;
@@ -46,6 +47,8 @@ pub struct BuildReport {
     pub tables: usize,
     /// Every figure and table with the bytes snapshot tests compare (None: skipped).
     pub shown: Vec<ShownItem>,
+    /// The data files the experiments read (CSV, IDX), as found: `nnbook serve` watches them.
+    pub data_files: Vec<PathBuf>,
 }
 
 /// A figure (`<id>.svg`) or table (`<id>.html`) as snapshot testing sees it.
@@ -83,7 +86,7 @@ fn make_files(
     site::recover(&out.path);
     let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
     let mut chapters = content::load_chapters(root, &config)?;
-    let labels = collect_labels(&chapters)?;
+    let labels = content::collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
     let mut errors = Vec::new();
@@ -114,6 +117,7 @@ fn make_files(
         })
         .map(|f| (f.path.as_path(), f.shown.as_str()))
         .collect();
+    let data_paths: Vec<PathBuf> = data_files.iter().map(|(p, _)| p.to_path_buf()).collect();
     out.check_files(root, data_files).map_err(|d| vec![d])?;
     // After the data files, so a refusal names the file it would destroy ("is the data file
     // `points.csv`" rather than "is a file").
@@ -280,6 +284,7 @@ fn make_files(
             .filter(|s| s.bytes.is_some() && s.file.ends_with(".html"))
             .count(),
         shown: shown_items,
+        data_files: data_paths,
     };
     Ok((files, report, out))
 }
@@ -326,100 +331,6 @@ fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
     out
 }
 
-/// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,
-/// `use:` naming a known experiment, show ids unique across the book.
-fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let mut experiments: BTreeMap<&str, &Location> = BTreeMap::new();
-    let blocks = chapters
-        .iter()
-        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)));
-    for (ch, block) in blocks.filter(|(_, b)| !b.uses) {
-        if let Some(first) = experiments.insert(&block.id, &block.location) {
-            errors.push(
-                Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
-                    .at(block.location.clone())
-                    .with_source(&ch.text)
-                    .hint(format!(
-                        "`{}` is already defined at {}",
-                        block.id,
-                        location_text(first)
-                    )),
-            );
-        }
-    }
-    let known: Vec<&str> = experiments.keys().copied().collect();
-    let mut labels = Labels::new();
-    for ch in chapters {
-        for (k, eq) in ch.equations.iter().enumerate() {
-            let label = Label {
-                page: ch.page.clone(),
-                anchor: eq.id.clone(),
-                text: format!("Equation {}.{}", ch.number, k + 1),
-            };
-            if labels.insert(eq.id.clone(), label).is_some() {
-                errors.push(
-                    Diagnostic::error("E015", format!("duplicate label `{}`", eq.id))
-                        .at(eq.location.clone())
-                        .with_source(&ch.text)
-                        .hint("give this equation a label of its own"),
-                );
-            }
-        }
-        let (mut fig, mut tab) = (0, 0);
-        for block in &ch.blocks {
-            if block.uses && !experiments.contains_key(block.id.as_str()) {
-                errors.push(
-                    Diagnostic::error(
-                        "E016",
-                        format!("`use:` names an unknown experiment `{}`", block.id),
-                    )
-                    .at(block.location.clone())
-                    .with_source(&ch.text)
-                    .hint(did_you_mean(&block.id, &known)),
-                );
-            }
-            for show in &block.show {
-                let text = match show.what {
-                    ShowKind::Figure(_) => {
-                        fig += 1;
-                        format!("Figure {}.{fig}", ch.number)
-                    }
-                    ShowKind::Table(_) => {
-                        tab += 1;
-                        format!("Table {}.{tab}", ch.number)
-                    }
-                };
-                let label = Label {
-                    page: ch.page.clone(),
-                    anchor: show.id.clone(),
-                    text,
-                };
-                if labels.insert(show.id.clone(), label).is_some() {
-                    errors.push(
-                        Diagnostic::error(
-                            "E015",
-                            format!("duplicate figure or table id `{}`", show.id),
-                        )
-                        .at(show.location.clone())
-                        .with_source(&ch.text)
-                        .hint("give this figure its own `id:`"),
-                    );
-                }
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(labels)
-    } else {
-        Err(errors)
-    }
-}
-
-fn location_text(l: &Location) -> String {
-    format!("{}:{}", display_path(&l.file), l.line)
-}
-
 /// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
 /// folder has rules of its own, in [`crate::output`]).
 fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
@@ -437,11 +348,4 @@ fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
         })?;
     }
     Ok(())
-}
-
-/// `nnbook clean`: remove the output folder (book.yaml's `output:`, or `--out`) if it holds a
-/// site nnbook wrote.
-pub fn clean(root: &Path, out: Option<&Path>) -> Result<Option<PathBuf>, Diagnostic> {
-    let config = Config::load(root)?;
-    Output::choose(root, &config, out)?.remove()
 }

@@ -49,8 +49,8 @@ impl Scaler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::generators::{Generator, generate};
-    use crate::engine::data::tests::read_csv;
+    use crate::data::generators::{Generator, generate};
+    use crate::data::tests::read_csv;
 
     #[test]
     fn standardised_articles_datasets_match_sklearn() {

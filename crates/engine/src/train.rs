@@ -517,7 +517,7 @@ fn apply(model: &mut Model, grads: &[Grads], state: &mut State, opt: Optimizer) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::LayerSpec;
+    use crate::LayerSpec;
 
     fn blobs() -> (Array2<f32>, Array2<f32>) {
         // Class 1 in two corners, class 0 in the others (XOR-like, needs a hidden layer).

@@ -28,6 +28,44 @@ fn ordered_sum(values: impl Iterator<Item = f32>) -> f32 {
 }
 
 impl Loss {
+    /// Every loss, in the order their names are listed to authors.
+    pub const ALL: [Loss; 4] = [
+        Loss::BinaryCrossentropy,
+        Loss::CategoricalCrossentropy,
+        Loss::Mse,
+        Loss::SquaredError,
+    ];
+    /// Every name an author may write.
+    pub const NAMES: &'static [&'static str] = &[
+        "binary-crossentropy",
+        "categorical-crossentropy",
+        "mse",
+        "squared-error",
+    ];
+
+    /// The name as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::BinaryCrossentropy => "binary-crossentropy",
+            Loss::CategoricalCrossentropy => "categorical-crossentropy",
+            Loss::Mse => "mse",
+            Loss::SquaredError => "squared-error",
+        }
+    }
+
+    /// The loss of a name, if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Loss::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// Whether the loss trains a classifier (its targets are classes).
+    pub fn is_classification(self) -> bool {
+        matches!(
+            self,
+            Loss::BinaryCrossentropy | Loss::CategoricalCrossentropy
+        )
+    }
+
     /// Loss value and dL/dz of the output layer, from its pre-activations `z` and outputs `a`.
     pub fn value_and_grad(
         self,
@@ -129,7 +167,7 @@ multiversion! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::activation::sigmoid;
+    use crate::activation::sigmoid;
     use ndarray::array;
 
     /// A single-probability BCE from its definition.

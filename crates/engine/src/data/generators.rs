@@ -27,6 +27,37 @@ pub enum Generator {
     DiagonalGaussians,
 }
 
+impl Generator {
+    /// Every generator, in the order their names are listed to authors.
+    pub const ALL: [Generator; 7] = [
+        Generator::TwoClusters,
+        Generator::TwoBlobs3d,
+        Generator::ThreeBlobs,
+        Generator::CornerSquare,
+        Generator::Parabola,
+        Generator::Xor,
+        Generator::DiagonalGaussians,
+    ];
+
+    /// The name as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::TwoClusters => "two-clusters",
+            Generator::TwoBlobs3d => "two-blobs-3d",
+            Generator::ThreeBlobs => "three-blobs",
+            Generator::CornerSquare => "corner-square",
+            Generator::Parabola => "parabola",
+            Generator::Xor => "xor",
+            Generator::DiagonalGaussians => "diagonal-gaussians",
+        }
+    }
+
+    /// The generator of a name, if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Generator::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
 #[cfg(test)]
 impl Generator {
     /// The seed the articles used (tests/parity.rs keeps its own copy).
@@ -189,7 +220,7 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::tests::read_csv;
+    use crate::data::tests::read_csv;
 
     fn assert_raw(g: Generator, x_file: &str, y_file: Option<&str>) -> Dataset {
         let d = generate(g, true, g.article_seed(), None).unwrap();

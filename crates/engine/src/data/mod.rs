@@ -53,7 +53,7 @@ pub(crate) mod tests {
                 $name,
                 include_str!(concat!(
                     env!("CARGO_MANIFEST_DIR"),
-                    "/tests/data/numpy/",
+                    "/../../tests/data/numpy/",
                     $name
                 )),
             )

@@ -84,13 +84,13 @@ macro_rules! multiversion {
             fn avx2($($arg: $ty),*) $(-> $ret)? {
                 body($($arg),*)
             }
-            match $crate::engine::simd::best_path() {
+            match $crate::simd::best_path() {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: the path is only chosen when the CPU reports the features.
-                $crate::engine::simd::Path::Avx512 => unsafe { avx512($($arg),*) },
+                $crate::simd::Path::Avx512 => unsafe { avx512($($arg),*) },
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above.
-                $crate::engine::simd::Path::Avx2 => unsafe { avx2($($arg),*) },
+                $crate::simd::Path::Avx2 => unsafe { avx2($($arg),*) },
                 _ => body($($arg),*),
             }
         }

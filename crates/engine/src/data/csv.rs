@@ -30,6 +30,26 @@ pub enum Task {
     Regression,
 }
 
+impl Task {
+    /// Every name an author may write.
+    pub const NAMES: &'static [&'static str] = &["classification", "regression"];
+
+    /// The name as written in a block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+        }
+    }
+
+    /// The task of a name, if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Task::Classification, Task::Regression]
+            .into_iter()
+            .find(|t| t.name() == name)
+    }
+}
+
 /// Class labels in index order (the sorted distinct labels) and whether they are numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classes {

@@ -136,7 +136,7 @@ impl NumpyRng {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::tests::read_csv;
+    use crate::data::tests::read_csv;
 
     fn assert_bits(got: &[f64], file: &str) {
         let want: Vec<f64> = read_csv(file).into_iter().flatten().collect();
