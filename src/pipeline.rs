@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::content::{self, Chapter};
 use crate::diag::{Diagnostic, Location};
-use crate::figures::make::{self, Shown};
 use crate::manifest::Manifest;
 use crate::output::Output;
 use crate::run::{self, Outcome};
+use crate::show::{self, Shown};
 use crate::site::{self, Files, Page, Theme};
 use crate::spec::{Block, ShowKind};
 
@@ -179,7 +179,7 @@ fn make_files(
         let work = || {
             todo.par_iter()
                 .map(|(ch, block, show)| {
-                    make::show(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                    show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
                 })
                 .collect()
         };

@@ -8,8 +8,10 @@
 //!   names no `std::fs`, `std::path` or `std::net` (it takes arrays and returns arrays, and
 //!   builds for wasm32);
 //! - the figures reach no `content`, `site`, `cli`, `cmd`, `pipeline` or `serve` (Markdown,
-//!   pages, commands), and no `spec` or `run` beyond the exceptions listed below, which may only
-//!   shrink: an exception no longer used fails too, so it is taken off the list;
+//!   pages, commands), no `spec` or `run` (they take data and return SVG), and no `show`, the
+//!   stage that feeds them;
+//! - the show stage (a block's `show:` entries and results → figures, tables and their markup)
+//!   reaches no page assembly or command (`site`, `cli`, `cmd`, `pipeline`, `serve`);
 //! - the datasets layer reaches no training driver, plotting or page code (`run`, `figures`,
 //!   `raster`, `site`, `pipeline`, `serve`, `cli`, `cmd`).
 
@@ -21,29 +23,16 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     (
         "figures",
         &[
-            "content", "site", "cli", "cmd", "pipeline", "serve", "spec", "run",
+            "content", "site", "cli", "cmd", "pipeline", "serve", "spec", "run", "show",
         ],
     ),
+    ("show", &["site", "cli", "cmd", "pipeline", "serve"]),
     (
         "datasets",
         &[
             "run", "figures", "raster", "site", "pipeline", "serve", "cli", "cmd",
         ],
     ),
-];
-
-/// Edges the design forbids that the code still has: (file, module reached). To be removed by
-/// issue 15 (the figures take data and return SVG and table data; the spec is split per kind).
-const EXCEPTIONS: &[(&str, &str)] = &[
-    ("figures/make.rs", "content"),
-    ("figures/make.rs", "run"),
-    ("figures/make.rs", "spec"),
-    ("figures/make_3d.rs", "run"),
-    ("figures/make_3d.rs", "spec"),
-    ("figures/make_mesh.rs", "run"),
-    ("figures/make_mesh.rs", "spec"),
-    ("figures/make_units.rs", "run"),
-    ("figures/make_units.rs", "spec"),
 ];
 
 /// Paths of the standard library the engine must not name.
@@ -301,8 +290,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every forbidden edge of the source tree as `file → module` lines, and the exceptions used.
-fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
+/// Every forbidden edge of the source tree as `file → module` lines.
+fn violations(src: &Path) -> Vec<String> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
     assert!(
@@ -311,7 +300,6 @@ fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
         files.len()
     );
     let mut bad = Vec::new();
-    let mut used = BTreeSet::new();
     for path in files {
         let rel = path.strip_prefix(src).unwrap();
         let shown = rel.to_string_lossy().replace('\\', "/");
@@ -324,35 +312,21 @@ fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
                 continue;
             }
             for m in reach.iter().filter(|m| forbidden.contains(&m.as_str())) {
-                if EXCEPTIONS.contains(&(shown.as_str(), m.as_str())) {
-                    used.insert((shown.clone(), m.clone()));
-                } else {
-                    bad.push(format!("{shown} → crate::{m} (forbidden for {layer})"));
-                }
+                bad.push(format!("{shown} → crate::{m} (forbidden for {layer})"));
             }
         }
     }
-    (bad, used)
+    bad
 }
 
 #[test]
 fn the_layering_of_design_md_holds() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (bad, used) = violations(&src);
+    let bad = violations(&src);
     assert!(
         bad.is_empty(),
         "edges ../shared/DESIGN.md forbids:\n{}",
         bad.join("\n")
-    );
-    let stale: Vec<String> = EXCEPTIONS
-        .iter()
-        .filter(|(f, m)| !used.contains(&(f.to_string(), m.to_string())))
-        .map(|(f, m)| format!("{f} → crate::{m}"))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "exceptions no longer needed (take them off EXCEPTIONS in tests/layers.rs):\n{}",
-        stale.join("\n")
     );
 }
 

@@ -1,10 +1,11 @@
-//! Glue for the figures that evaluate a model over the input plane frame by frame: the
-//! probability mesh and the training evolution.
+//! Grid sampling: a model evaluated over the input plane, the class of each cell (decision
+//! regions), p(class 1) at cell centres (probability mesh), the kept models' fields frame by
+//! frame (evolution, boundary history), and every unit's output as a small image.
 
 use ndarray::Array2;
 
-use super::{Field, Frame};
 use crate::engine::{Activation, Model};
+use crate::figures::{self, Field, Frame};
 use crate::run::{self, ExperimentResult};
 use crate::spec::{FigureOptions, default_frames};
 
@@ -179,91 +180,6 @@ pub fn boundary_fields(
         .collect()
 }
 
-/// The input plane's grid lines after a 2-unit hidden layer (INVENTORY §4.2): `grid` lines in
-/// each direction over `x × y`, each sampled finely and mapped through the first layer, drawn
-/// over the training points' hidden coordinates.
-pub fn hidden_grid(
-    r: &ExperimentResult,
-    o: &FigureOptions,
-    meta: &super::Meta,
-) -> Result<String, String> {
-    let t = r.trained.as_ref().ok_or("no trained model")?;
-    let first = t.model.layers.first().ok_or("the model has no layers")?;
-    if t.model.input_dim() != 2 || first.w.ncols() != 2 {
-        return Err("a hidden grid needs 2 inputs and a first layer of 2 units".into());
-    }
-    let [x0, x1] = o.x.unwrap_or([-3.0, 3.0]);
-    let [y0, y1] = o.y.unwrap_or([-3.0, 3.0]);
-    let lines = o.grid.unwrap_or(13).clamp(2, 41);
-    const STEPS: usize = 120;
-    let mut polylines: Vec<Vec<[f32; 2]>> = Vec::new();
-    for k in 0..lines {
-        let f = k as f64 / (lines - 1) as f64;
-        let (xv, yv) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
-        polylines.push(
-            (0..=STEPS)
-                .map(|s| [xv as f32, (y0 + (y1 - y0) * s as f64 / STEPS as f64) as f32])
-                .collect(),
-        );
-        polylines.push(
-            (0..=STEPS)
-                .map(|s| [(x0 + (x1 - x0) * s as f64 / STEPS as f64) as f32, yv as f32])
-                .collect(),
-        );
-    }
-    let flat: Vec<f32> = polylines.iter().flatten().flatten().copied().collect();
-    let input = Array2::from_shape_vec((flat.len() / 2, 2), flat).map_err(|e| e.to_string())?;
-    let mapped = first.forward(&input);
-    let per = STEPS + 1;
-    let grey = "#9a9a9a";
-    let mut out_lines: Vec<super::Line> = (0..polylines.len())
-        .map(|l| super::Line {
-            name: None,
-            xs: (0..per)
-                .map(|s| f64::from(mapped[[l * per + s, 0]]))
-                .collect(),
-            ys: (0..per)
-                .map(|s| f64::from(mapped[[l * per + s, 1]]))
-                .collect(),
-            color: Some(grey.into()),
-            width: 0.8,
-        })
-        .collect();
-    // The two lines through the middle of the plane stand out, to follow the folding.
-    for l in [2 * (lines / 2), 2 * (lines / 2) + 1] {
-        if let Some(line) = out_lines.get_mut(l) {
-            line.color = Some("#000000".into());
-            line.width = 1.6;
-        }
-    }
-    let hidden = first.forward(&r.data.x);
-    let dots: Vec<super::Dots> = r
-        .data
-        .classes
-        .iter()
-        .enumerate()
-        .map(|(c, name)| super::Dots {
-            name: Some(format!("y={name}")),
-            points: hidden
-                .rows()
-                .into_iter()
-                .zip(&r.data.class_of)
-                .filter(|(_, k)| **k == c)
-                .map(|(h, _)| [f64::from(h[0]), f64::from(h[1])])
-                .collect(),
-            color: Some(super::style::marker(c).into()),
-            opacity: 0.6,
-        })
-        .collect();
-    let opts = super::PlotOptions {
-        title: o.title.clone(),
-        x_label: o.x_label.clone().or(Some("h1".into())),
-        y_label: o.y_label.clone().or(Some("h2".into())),
-        ..Default::default()
-    };
-    super::line_plot(&out_lines, &dots, &opts, meta).map_err(|e| e.to_string())
-}
-
 /// Every unit's output over the input plane as a small PNG, column by column (the inputs
 /// first): zero is white, positive values blue and negative ones red, each unit scaled to its
 /// own largest magnitude (TensorFlow Playground's picture of a network); an output probability
@@ -303,9 +219,54 @@ pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<
                         col.iter().map(|v| 0.5 + 0.5 * f64::from(*v) / m).collect()
                     };
                     let field = Field { p, ..blank.clone() };
-                    super::mesh::png(&field).map_err(|e| e.to_string())
+                    figures::field_png(&field).map_err(|e| e.to_string())
                 })
                 .collect()
         })
         .collect()
+}
+
+/// Classes on an n × n grid starting at the lower limits with step (hi − lo)/n (INVENTORY §0).
+/// One sigmoid output is thresholded at p ≥ 0.5 (Equation 2), several outputs by arg-max.
+pub(super) fn class_grid(
+    model: &crate::engine::Model,
+    x: [f64; 2],
+    y: [f64; 2],
+    n: usize,
+) -> figures::ClassGrid {
+    let (dx, dy) = ((x[1] - x[0]) / n as f64, (y[1] - y[0]) / n as f64);
+    let mut pts = Array2::<f32>::zeros((n * n, 2));
+    for j in 0..n {
+        for i in 0..n {
+            pts[[j * n + i, 0]] = (x[0] + i as f64 * dx) as f32;
+            pts[[j * n + i, 1]] = (y[0] + j as f64 * dy) as f32;
+        }
+    }
+    let out = run::predict(model, &pts);
+    let class = out
+        .rows()
+        .into_iter()
+        .map(|row| {
+            if row.len() == 1 {
+                u8::from(row[0] >= 0.5)
+            } else {
+                let mut best = 0;
+                for (k, v) in row.iter().enumerate() {
+                    if *v > row[best] {
+                        best = k;
+                    }
+                }
+                best as u8
+            }
+        })
+        .collect();
+    figures::ClassGrid {
+        nx: n,
+        ny: n,
+        x0: x[0],
+        x1: x[1],
+        y0: y[0],
+        y1: y[1],
+        class,
+    }
 }

@@ -1,16 +1,17 @@
-//! Glue for the figures that take a one-hidden-layer regressor apart unit by unit (Bagheri's
-//! Figs 34 and 36) and for activation curves with shifted and scaled variants (Fig 35).
+//! Figures that take a network apart unit by unit: a one-hidden-layer regressor's units and
+//! their sum (Bagheri's Figs 34 and 36), and the input plane's grid lines after a 2-unit hidden
+//! layer.
 
 use ndarray::Array2;
 
-use super::{Dots, Line, Meta, PlotOptions, line_plot, panel_grid};
 use crate::engine::Model;
+use crate::figures::{self, Dots, Line, Meta, PlotOptions, line_plot, panel_grid};
 use crate::run::ExperimentResult;
-use crate::spec::{Activation, FigureOptions};
+use crate::spec::FigureOptions;
 
 /// Points on the curves: enough for smooth sigmoids and exact-looking ReLU kinks, few enough
 /// that a grid of 20 panels stays small.
-const SAMPLES: usize = 200;
+pub(super) const SAMPLES: usize = 200;
 /// Units a decomposition grid shows at most (one row each).
 const MAX_UNITS: usize = 12;
 
@@ -87,7 +88,7 @@ fn data_points(r: &ExperimentResult) -> Vec<[f64; 2]> {
         .collect()
 }
 
-fn curve(name: Option<String>, xs: &[f64], ys: Vec<f64>, color: &str) -> Line {
+pub(super) fn curve(name: Option<String>, xs: &[f64], ys: Vec<f64>, color: &str) -> Line {
     Line {
         name,
         xs: xs.to_vec(),
@@ -97,7 +98,7 @@ fn curve(name: Option<String>, xs: &[f64], ys: Vec<f64>, color: &str) -> Line {
     }
 }
 
-fn small(title: String, x_label: Option<String>) -> PlotOptions {
+pub(super) fn small(title: String, x_label: Option<String>) -> PlotOptions {
     PlotOptions {
         title: Some(title),
         x_label,
@@ -107,7 +108,7 @@ fn small(title: String, x_label: Option<String>) -> PlotOptions {
     }
 }
 
-fn panel_meta(meta: &Meta, k: usize, title: &str) -> Meta {
+pub(super) fn panel_meta(meta: &Meta, k: usize, title: &str) -> Meta {
     Meta {
         id: format!("{}-p{k}", meta.id),
         title: title.to_string(),
@@ -237,57 +238,87 @@ pub fn overlay(r: &ExperimentResult, o: &FigureOptions, meta: &Meta) -> Result<S
     line_plot(&lines, &[dots], &opts, meta).map_err(|e| e.to_string())
 }
 
-fn coef(v: f64) -> String {
-    super::worked::short(v, 3)
-}
-
-/// Panels of out·g(w·x + b), titled with their constants (Bagheri's Fig 35).
-pub fn activation_variants(
-    a: Activation,
-    variants: &[[f64; 3]],
+/// The input plane's grid lines after a 2-unit hidden layer (INVENTORY §4.2): `grid` lines in
+/// each direction over `x × y`, each sampled finely and mapped through the first layer, drawn
+/// over the training points' hidden coordinates.
+pub fn hidden_grid(
+    r: &ExperimentResult,
     o: &FigureOptions,
-    meta: &Meta,
+    meta: &figures::Meta,
 ) -> Result<String, String> {
-    let [lo, hi] = o.x.unwrap_or([-1.0, 1.0]);
-    let xs = crate::engine::data::generators::linspace(lo, hi, SAMPLES);
-    let g = match a {
-        Activation::Relu => "ReLU",
-        other => other.name(),
-    };
-    let mut panels = Vec::new();
-    for (k, [w, b, out]) in variants.iter().copied().enumerate() {
-        let wx = if w == 1.0 {
-            "x".to_string()
-        } else {
-            format!("{}x", coef(w))
-        };
-        let inner = if b == 0.0 {
-            wx
-        } else {
-            format!("{wx} {} {}", if b < 0.0 { "−" } else { "+" }, coef(b.abs()))
-        };
-        let title = if out == 1.0 {
-            format!("{g}({inner})")
-        } else {
-            format!("{}·{g}({inner})", coef(out))
-        };
-        let ys = xs.iter().map(|x| out * a.value_f64(w * x + b)).collect();
-        let opts = PlotOptions {
-            y: o.y,
-            ..small(
-                title.clone(),
-                Some(o.x_label.clone().unwrap_or_else(|| "x".into())),
-            )
-        };
-        let svg = line_plot(
-            &[curve(None, &xs, ys, super::style::LINE)],
-            &[],
-            &opts,
-            &panel_meta(meta, k, &title),
-        )
-        .map_err(|e| e.to_string())?;
-        panels.push(Some(svg));
+    let t = r.trained.as_ref().ok_or("no trained model")?;
+    let first = t.model.layers.first().ok_or("the model has no layers")?;
+    if t.model.input_dim() != 2 || first.w.ncols() != 2 {
+        return Err("a hidden grid needs 2 inputs and a first layer of 2 units".into());
     }
-    let cols = panels.len().min(4);
-    panel_grid(&panels, cols, o.title.as_deref(), meta).map_err(|e| e.to_string())
+    let [x0, x1] = o.x.unwrap_or([-3.0, 3.0]);
+    let [y0, y1] = o.y.unwrap_or([-3.0, 3.0]);
+    let lines = o.grid.unwrap_or(13).clamp(2, 41);
+    const STEPS: usize = 120;
+    let mut polylines: Vec<Vec<[f32; 2]>> = Vec::new();
+    for k in 0..lines {
+        let f = k as f64 / (lines - 1) as f64;
+        let (xv, yv) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [xv as f32, (y0 + (y1 - y0) * s as f64 / STEPS as f64) as f32])
+                .collect(),
+        );
+        polylines.push(
+            (0..=STEPS)
+                .map(|s| [(x0 + (x1 - x0) * s as f64 / STEPS as f64) as f32, yv as f32])
+                .collect(),
+        );
+    }
+    let flat: Vec<f32> = polylines.iter().flatten().flatten().copied().collect();
+    let input = Array2::from_shape_vec((flat.len() / 2, 2), flat).map_err(|e| e.to_string())?;
+    let mapped = first.forward(&input);
+    let per = STEPS + 1;
+    let grey = "#9a9a9a";
+    let mut out_lines: Vec<figures::Line> = (0..polylines.len())
+        .map(|l| figures::Line {
+            name: None,
+            xs: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 0]]))
+                .collect(),
+            ys: (0..per)
+                .map(|s| f64::from(mapped[[l * per + s, 1]]))
+                .collect(),
+            color: Some(grey.into()),
+            width: 0.8,
+        })
+        .collect();
+    // The two lines through the middle of the plane stand out, to follow the folding.
+    for l in [2 * (lines / 2), 2 * (lines / 2) + 1] {
+        if let Some(line) = out_lines.get_mut(l) {
+            line.color = Some("#000000".into());
+            line.width = 1.6;
+        }
+    }
+    let hidden = first.forward(&r.data.x);
+    let dots: Vec<figures::Dots> = r
+        .data
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, name)| figures::Dots {
+            name: Some(format!("y={name}")),
+            points: hidden
+                .rows()
+                .into_iter()
+                .zip(&r.data.class_of)
+                .filter(|(_, k)| **k == c)
+                .map(|(h, _)| [f64::from(h[0]), f64::from(h[1])])
+                .collect(),
+            color: Some(figures::style::marker(c).into()),
+            opacity: 0.6,
+        })
+        .collect();
+    let opts = figures::PlotOptions {
+        title: o.title.clone(),
+        x_label: o.x_label.clone().or(Some("h1".into())),
+        y_label: o.y_label.clone().or(Some("h2".into())),
+        ..Default::default()
+    };
+    figures::line_plot(&out_lines, &dots, &opts, meta).map_err(|e| e.to_string())
 }

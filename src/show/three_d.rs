@@ -1,9 +1,9 @@
-//! Glue for 3-D figures: points from three features or from a 3-unit hidden layer, the model's
+//! 3-D figures: points from three features or from a 3-unit hidden layer, the model's
 //! true p = 0.5 plane (w0 + w·a = 0, not the 0.5 the article solves for), weight arrows, and
 //! several views side by side (a view may be the 2-D decision regions instead).
 
-use super::{Arrow3, Class, Meta, Plane, Scatter3Options, View, panel_grid, scatter3d};
 use crate::engine::Model;
+use crate::figures::{Arrow3, Class, Meta, Plane, Scatter3Options, View, panel_grid, scatter3d};
 use crate::run::ExperimentResult;
 use crate::spec::{FigureOptions, PanelSpec};
 
