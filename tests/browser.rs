@@ -6,7 +6,11 @@
 //! fit the page; print.html holds every chapter with unique ids and in-page links and prints
 //! to a sane number of A4 pages; animations wait to be seen (and stay still with reduced
 //! motion); the on-page contents follow the reader; the 404 page is styled and its links work
-//! at any depth; screenshots in `target/browser-artifacts/`.
+//! at any depth; every figure's smallest text is at least 11 CSS px at 1280 px wide and 9 px at
+//! 390 px (tests/browser/legibility.mjs; the figures not there yet are listed, with their
+//! size, in legibility-known.json), nothing sticks out sideways at 1280 px but inside a scroll
+//! box, and no table or figure needs one; screenshots in `target/browser-artifacts/`, every
+//! page at both widths in its `screenshots/`.
 //!
 //! Needs node, Chromium (`/usr/bin/chromium` or `NNBOOK_CHROMIUM`) and
 //! `npm ci --prefix tests/browser`, so the tests are ignored unless asked for (`cargo test --
@@ -135,6 +139,46 @@ fn sample_book_in_chromium() {
     for shot in ["index.png", "01-understanding-with-graphs.png"] {
         assert!(artifacts.join(shot).is_file(), "screenshot {shot}");
     }
+    assert!(
+        report["measured"].as_u64().is_some_and(|n| n >= 2 * 80),
+        "every figure's text measured at 1280 and 390 px: {}",
+        report["measured"]
+    );
+    for width in [1280, 390] {
+        let shot = format!("screenshots/02-visual-understanding-{width}.jpg");
+        assert!(artifacts.join(&shot).is_file(), "screenshot {shot}");
+    }
+}
+
+/// The figure-kinds fixture: one figure of every kind, measured as the sample book is (text
+/// sizes at 1280 and 390 px, nothing sticking out), printed, and checked by axe.
+#[test]
+#[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
+fn figure_kinds_in_chromium() {
+    let Some(dir) = runner() else { return };
+    let book = fixture("kinds");
+    let server = Server::start(book.path(), &["--base", "/book/"]);
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts/kinds");
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(&server.url)
+        .arg(&artifacts)
+        .arg("parabola")
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
+    assert!(
+        report["measured"].as_u64().is_some_and(|n| n >= 2 * 20),
+        "the fixture's figures measured: {report}"
+    );
 }
 
 /// The main checks on a copy of the `basic` fixture, under a deeper sub-path than its

@@ -53,7 +53,12 @@ fn escapes_work_in_prose_captions_and_table_cells() {
         figcaption.ends_with("</span> Regions drawn for @octocat."),
         "{figcaption}"
     );
-    let caption = between(&page, "<caption>", "</caption>");
+    // A table's caption is its figure's, above the box that scrolls the table.
+    let caption = between(
+        &page,
+        "<figcaption id=\"xor-summary-caption\">",
+        "</figcaption>",
+    );
     assert!(
         caption.ends_with("</span> Numbers for @octocat."),
         "{caption}"

@@ -28,6 +28,106 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Text with inline formulas, as captions and table headers hold it, cut into plain and math
+/// pieces by the rule pulldown-cmark applies in prose: `$` opens before a non-space and closes
+/// after one, `\$` is a dollar; a `$` that closes nothing (a price) is text.
+fn pieces(text: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['$', '\\']) {
+        plain.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if rest[i..].starts_with("\\$") {
+            plain.push('$');
+            rest = &rest[i + 2..];
+            continue;
+        }
+        if rest[i..].starts_with('\\') {
+            plain.push('\\');
+            rest = after;
+            continue;
+        }
+        let opens = after
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '$');
+        let close = after
+            .char_indices()
+            .find(|&(j, c)| {
+                c == '$'
+                    && j > 0
+                    && !after[..j].ends_with(char::is_whitespace)
+                    && !after[..j].ends_with('\\')
+            })
+            .map(|(j, _)| j);
+        match close {
+            Some(j) if opens => {
+                if !plain.is_empty() {
+                    out.push((false, std::mem::take(&mut plain)));
+                }
+                out.push((true, after[..j].to_string()));
+                rest = &after[j + 1..];
+            }
+            _ => {
+                plain.push('$');
+                rest = after;
+            }
+        }
+    }
+    plain.push_str(rest);
+    if !plain.is_empty() {
+        out.push((false, plain));
+    }
+    out
+}
+
+/// A caption's or table header's HTML: its `$…$` formulas as inline MathML, the rest escaped.
+/// The error names the formula that does not render.
+pub fn inline_html(text: &str) -> Result<String, String> {
+    let mut html = String::new();
+    for (math, piece) in pieces(text) {
+        if math {
+            html.push_str(
+                &to_mathml(&piece, false).map_err(|e| format!("the formula `${piece}$`: {e}"))?,
+            );
+        } else {
+            html.push_str(&super::escape(&piece));
+        }
+    }
+    Ok(html)
+}
+
+/// The same text read aloud or shown where markup cannot go (alt text, an SVG's title): each
+/// formula's LaTeX without its dollars.
+pub fn inline_plain(text: &str) -> String {
+    pieces(text).into_iter().map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod inline_tests {
+    use super::*;
+
+    #[test]
+    fn captions_hold_inline_math_and_prices_stay_text() {
+        let html = inline_html("The sigmoid $\\sigma(z)$ of <z>").unwrap();
+        assert!(html.starts_with("The sigmoid <math"), "{html}");
+        assert!(
+            html.contains("σ") && html.ends_with("</math> of &lt;z&gt;"),
+            "{html}"
+        );
+        assert_eq!(inline_html("$5 and $10").unwrap(), "$5 and $10");
+        assert_eq!(inline_html("a \\$x\\$ b").unwrap(), "a $x$ b");
+        assert_eq!(inline_html("lone $ sign").unwrap(), "lone $ sign");
+        assert_eq!(inline_plain("unit $z_C$ wins"), "unit z_C wins");
+        assert!(
+            inline_html("bad $\\frac{1$ here")
+                .unwrap_err()
+                .contains("`$\\frac{1$`")
+        );
+    }
+}
+
 thread_local! {
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

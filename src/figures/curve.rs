@@ -36,8 +36,8 @@ impl Default for CurveOptions {
             x_label: None,
             y_label: None,
             stop_epoch: None,
-            width: 640,
-            height: 480,
+            width: 480,
+            height: 360,
         }
     }
 }

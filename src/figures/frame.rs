@@ -93,8 +93,8 @@ fn draw(ax: &Axes, width: u32, height: u32) -> Result<Plot, FigureError> {
         let mut builder = ChartBuilder::on(&root);
         builder
             .margin(14)
-            .x_label_area_size(46)
-            .y_label_area_size(60);
+            .x_label_area_size(50)
+            .y_label_area_size(70);
         if let Some(t) = &ax.title {
             builder.caption(t, (FONT, 18).into_font().color(&BLACK));
         }
@@ -105,8 +105,8 @@ fn draw(ax: &Axes, width: u32, height: u32) -> Result<Plot, FigureError> {
         mesh.disable_mesh()
             .x_labels(7)
             .y_labels(7)
-            .label_style((FONT, 13).into_font().color(&BLACK))
-            .axis_desc_style((FONT, 15).into_font().color(&BLACK))
+            .label_style((FONT, 16).into_font().color(&BLACK))
+            .axis_desc_style((FONT, 18).into_font().color(&BLACK))
             .x_label_formatter(&|v| tick(*v))
             .y_label_formatter(&|v| tick(*v));
         if let Some(l) = &ax.x_label {

@@ -304,7 +304,7 @@ pub fn boundary_history(
         let (x, y) = (plot.px[0] + 10.0, plot.py[1] + 14.0 + 18.0 * k as f64);
         let _ = writeln!(
             legend,
-            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"12\">{word} {epoch}</text>",
+            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"13\">{word} {epoch}</text>",
             num(x),
             num(y),
             num(x + 22.0),

@@ -24,7 +24,7 @@ pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
 pub use mesh::{Field, MeshOptions, boundary_history, png as field_png, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
-pub use panels::panel_grid;
+pub use panels::{panel_grid, split as split_panels};
 pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
 pub use scatter3d::{Arrow3, Plane, Scatter3Options, View, scatter3d};

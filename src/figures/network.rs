@@ -86,7 +86,7 @@ pub fn network(
     );
     let mut edges_svg = String::from("<g stroke=\"#888888\" stroke-width=\"1.2\">\n");
     let mut edge_text = format!(
-        "<g font-family=\"{FONT}\" font-size=\"12\" fill=\"#b00000\" text-anchor=\"middle\">\n"
+        "<g font-family=\"{FONT}\" font-size=\"13\" fill=\"#b00000\" text-anchor=\"middle\">\n"
     );
     for c in 0..columns.len() - 1 {
         for (a, ua) in shown(&columns[c]).iter().enumerate() {
@@ -132,7 +132,7 @@ pub fn network(
     edges_svg.push_str("</g>\n");
     edge_text.push_str("</g>\n");
     svg.push_str(&edges_svg);
-    let mut nodes = format!("<g font-family=\"{FONT}\" font-size=\"14\" text-anchor=\"middle\">\n");
+    let mut nodes = format!("<g font-family=\"{FONT}\" font-size=\"15\" text-anchor=\"middle\">\n");
     for (c, col) in columns.iter().enumerate() {
         for (k, unit) in shown(col).iter().enumerate() {
             let (x, y) = (x_of(c), y_of(c, k));
@@ -199,7 +199,7 @@ pub fn network(
         if !under.is_empty() {
             let _ = writeln!(
                 nodes,
-                "<text x=\"{}\" y=\"{}\" fill=\"#555555\" font-size=\"13\">{}</text>",
+                "<text x=\"{}\" y=\"{}\" fill=\"#555555\" font-size=\"15\">{}</text>",
                 num(x_of(c)),
                 num(base + 20.0),
                 escape_xml(&under)

@@ -19,6 +19,36 @@ fn size(svg: &str) -> Option<(f64, f64)> {
     Some((attr("width")?, attr("height")?))
 }
 
+/// Marks each panel in a grid's SVG.
+const PANEL: &str = "<!--nn-panel-->";
+
+/// The panels of a grid drawn by [`panel_grid`] as SVG documents of their own, in order, for a
+/// page that lays them out itself (fewer per row on a narrow screen). None for a grid with a
+/// title over its panels (the title belongs to the whole) or an SVG that is not a grid.
+pub fn split(svg: &str) -> Option<Vec<String>> {
+    let first = svg.find(PANEL)?;
+    if svg[..first].contains("<text") {
+        return None;
+    }
+    let end = svg.rfind("</svg>")?;
+    let marks: Vec<usize> = svg.match_indices(PANEL).map(|(i, _)| i).collect();
+    let mut out = Vec::new();
+    for (k, &at) in marks.iter().enumerate() {
+        let stop = marks.get(k + 1).copied().unwrap_or(end);
+        let part = svg.get(at + PANEL.len()..stop)?.trim_end();
+        // `<svg x="…" y="…" ` placed it in the grid; on its own it starts at the origin.
+        let rest = part.strip_prefix("<svg x=\"")?;
+        let rest = rest.split_once("\" y=\"")?.1.split_once("\" ")?.1;
+        let xmlns = if rest.split('>').next()?.contains("xmlns=") {
+            ""
+        } else {
+            "xmlns=\"http://www.w3.org/2000/svg\" "
+        };
+        out.push(format!("<svg {xmlns}{rest}\n"));
+    }
+    Some(out)
+}
+
 /// Lay `panels` out row by row, `columns` per row (None: an empty cell).
 pub fn panel_grid(
     panels: &[Option<String>],
@@ -63,7 +93,8 @@ pub fn panel_grid(
         // A nested <svg> keeps the panel's own coordinates; its title and description stay
         // as the accessible names of the part.
         let body = p.strip_prefix("<svg ").unwrap_or(p);
-        let _ = write!(svg, "<svg x=\"{}\" y=\"{}\" {body}", num(x), num(y));
+        // The mark lets the page show the panels apart, to reflow them (see `split`).
+        let _ = write!(svg, "{PANEL}<svg x=\"{}\" y=\"{}\" {body}", num(x), num(y));
         if !svg.ends_with('\n') {
             svg.push('\n');
         }
@@ -103,5 +134,29 @@ mod tests {
         assert_eq!((img.width, img.height), (200, 136));
         assert!(panel_grid(&[None], 2, None, &meta).is_err());
         assert!(panel_grid(&[p("red")], 0, None, &meta).is_err());
+        // A title belongs to the whole grid: it is not split.
+        assert_eq!(split(&svg), None);
+    }
+
+    #[test]
+    fn splits_a_grid_into_its_panels() {
+        let p = |c: &str| {
+            Some(format!(
+                "<svg width=\"100\" height=\"50\" viewBox=\"0 0 100 50\"><title>{c}</title><rect fill=\"{c}\"/></svg>\n"
+            ))
+        };
+        let meta = Meta::default();
+        let svg = panel_grid(&[p("red"), None, p("blue")], 2, None, &meta).unwrap();
+        let parts = split(&svg).unwrap();
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(
+            parts[1],
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\" viewBox=\"0 0 100 50\"><title>blue</title><rect fill=\"blue\"/></svg>\n"
+        );
+        for part in &parts {
+            let img = crate::raster::render(part, 1.0).unwrap();
+            assert_eq!((img.width, img.height), (100, 50));
+        }
+        assert_eq!(split("<svg width=\"1\" height=\"1\"></svg>"), None);
     }
 }

@@ -339,7 +339,7 @@ pub fn scatter3d(
     // Ticks and labels: each axis along the box edge lowest on screen (x, y) or leftmost (z),
     // among the edges that border a back pane.
     let mut text = format!(
-        "<g font-family=\"{FONT}\" font-size=\"11\" fill=\"{INK}\" text-anchor=\"middle\">\n"
+        "<g font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\" text-anchor=\"middle\">\n"
     );
     let (cx, cy) = cam.centre;
     for k in 0..3 {

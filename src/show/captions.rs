@@ -8,7 +8,9 @@ use crate::spec::{Block, FigureKind, Show};
 /// The caption as readers see it (a figure's SVG title and its image's alt text): escapes
 /// such as `\@` resolved.
 pub(super) fn caption_of(show: &Show) -> Option<String> {
-    show.caption.as_deref().map(crate::content::caption_text)
+    show.caption
+        .as_deref()
+        .map(|c| crate::content::math::inline_plain(&crate::content::caption_text(c)))
 }
 
 pub(super) fn default_title(kind: FigureKind, id: &str) -> String {

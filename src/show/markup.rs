@@ -32,11 +32,15 @@ pub struct Animation {
     pub gif: bool,
 }
 
-/// The caption as written, escapes such as `\@` resolved; null when the book gives none.
+/// The caption as HTML: the text as written, escapes such as `\@` resolved, with its `$…$`
+/// math rendered (checked in `make`); null when the book gives none.
 fn caption(show: &Show) -> Value {
-    show.caption
-        .as_deref()
-        .map_or(Value::Null, |c| caption_text(c).into())
+    show.caption.as_deref().map_or(Value::Null, |c| {
+        let text = caption_text(c);
+        crate::content::math::inline_html(&text)
+            .unwrap_or_else(|_| crate::content::escape(&text))
+            .into()
+    })
 }
 
 /// A figure's markup: an image of `file` (`figure.html`); `meta` gives the alt text when the
@@ -48,12 +52,36 @@ pub(super) fn figure(
     number: &str,
     file: &str,
     svg: &str,
+    panels: &[(String, Vec<u8>)],
     meta: &Meta,
 ) -> Markup {
+    let panel_sizes: Vec<Option<[u64; 2]>> = panels
+        .iter()
+        .map(|(_, p)| size(&String::from_utf8_lossy(p)))
+        .collect();
+    let widest = panels
+        .iter()
+        .filter_map(|(_, p)| svg_width(&String::from_utf8_lossy(p)))
+        .fold(0.0, f64::max);
+    let panels: Vec<Value> = panels
+        .iter()
+        .zip(&panel_sizes)
+        .map(|((src, _), sz)| {
+            json!({
+                "src": src,
+                "size": sz.map_or(Value::Null, |[w, h]| json!({"width": w, "height": h})),
+            })
+        })
+        .collect();
     let figure = json!({
         "id": show.id,
         "number": number,
         "caption": caption(show),
+        "wide": is_wide(svg),
+        "least": least_width(svg).map_or(Value::Null, Value::from),
+        // A grid of panels reflows them, as many to a row as fit at 85% of their drawn width.
+        "panels": panels,
+        "panel_width": whole(widest * 0.85),
         "src": file,
         "alt": caption_of(show).unwrap_or_else(|| meta.desc.clone()),
         "size": size(svg).map_or(Value::Null, |[w, h]| json!({"width": w, "height": h})),
@@ -90,15 +118,22 @@ pub(super) fn animated(figure: Markup, show: &Show, svg: &str, a: Animation) -> 
     }
 }
 
-/// A table's markup (`table.html`).
-pub(super) fn table(show: &Show, number: &str, t: &Table) -> Markup {
+/// A table's markup (`table.html`). `note` ends the caption (e.g. what every row has in
+/// common); the header cells are HTML, with their `$…$` math rendered.
+pub(super) fn table(show: &Show, number: &str, t: &Table, note: &str) -> Markup {
+    let header: Vec<String> = t
+        .header
+        .iter()
+        .map(|h| crate::content::math::inline_html(h).unwrap_or_else(|_| crate::content::escape(h)))
+        .collect();
     Markup {
         template: "table.html",
         context: json!({ "table": {
             "id": show.id,
             "number": number,
             "caption": caption(show),
-            "header": t.header,
+            "note": note,
+            "header": header,
             "rows": t.rows,
         }}),
     }
@@ -133,8 +168,86 @@ fn size(svg: &str) -> Option<[u64; 2]> {
     Some([attr("width")?, attr("height")?])
 }
 
+/// A non-negative finite value as a whole number (for a CSS pixel length).
+fn whole(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 {
+        // Finite and positive: the cast only drops the fraction.
+        v.round() as u64
+    } else {
+        0
+    }
+}
+
+/// Drawings wider than this many CSS px take the page's wide layout (the text column and the
+/// margin beside it) where there is one; narrower ones would only be shrunk in the column.
+const WIDE: f64 = 640.0;
+
+fn is_wide(svg: &str) -> bool {
+    svg_width(svg).is_some_and(|w| w > WIDE)
+}
+
+/// Text on a page should not render below this many CSS px, on a phone either.
+const LEAST_TEXT: f64 = 9.5;
+
+/// For a drawing whose smallest text would drop below [`LEAST_TEXT`] if it were shrunk to a
+/// phone's width, the width it needs (`--nn-least`): below that the page scrolls it sideways in
+/// its own box rather than shrink it further. None for drawings that read well at any width.
+fn least_width(svg: &str) -> Option<u64> {
+    let smallest = svg
+        .split("font-size")
+        .skip(1)
+        .filter_map(|rest| {
+            let v = rest.trim_start_matches(['=', ':', '"', ' ']);
+            let end = v
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(v.len());
+            v[..end].parse::<f64>().ok()
+        })
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    match svg_width(svg) {
+        Some(w) if smallest.is_finite() && w * LEAST_TEXT / smallest > 360.0 => {
+            Some(whole((w * LEAST_TEXT / smallest).ceil()))
+        }
+        _ => None,
+    }
+}
+
+/// The width of an SVG's root element in CSS px.
+fn svg_width(svg: &str) -> Option<f64> {
+    let head = svg.split('>').next().unwrap_or("");
+    head.find(" width=\"")
+        .and_then(|i| head[i + 8..].split('"').next())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn drawings_too_wide_for_a_phone_keep_a_legible_width() {
+        let svg = |w: u32, size: &str| {
+            format!(
+                r#"<svg width="{w}" height="100"><g font-size="{size}"><text>1</text></g><text style="font-size: 20px">2</text></svg>"#
+            )
+        };
+        // 869 px wide with 12.9 px text: 9.5 px text needs 640 px.
+        assert_eq!(super::least_width(&svg(869, "12.9")), Some(640));
+        // 480 px wide with 13 px text reads at 9.5 px on any phone (351 px).
+        assert_eq!(super::least_width(&svg(480, "13")), None);
+        assert_eq!(
+            super::least_width(r#"<svg width="900"><rect/></svg>"#),
+            None
+        );
+    }
+
+    #[test]
+    fn wide_drawings_take_the_wide_layout() {
+        assert!(super::is_wide(r#"<svg width="869" height="498">"#));
+        assert!(!super::is_wide(r#"<svg width="480" height="480">"#));
+        assert!(!super::is_wide(r#"<svg viewBox="0 0 900 10">"#));
+    }
+
     #[test]
     fn image_sizes_are_whole_pixels() {
         let size = |head: &str| super::size(&format!("{head}\n<title>x</title></svg>"));

@@ -75,6 +75,17 @@ pub fn make(
     outcomes: &BTreeMap<String, Outcome>,
     cache: &run::Cache,
 ) -> Result<Shown, Diagnostic> {
+    if let Some(c) = &item.caption {
+        crate::content::math::inline_html(&crate::content::caption_text(c)).map_err(|e| {
+            Diagnostic::error(
+                "E021",
+                format!("cannot render math in the caption of `{}`: {e}", item.id),
+            )
+            .at(item.location.clone())
+            .with_source(&ch.text)
+            .hint("math in a caption is LaTeX between $…$, as in prose; write `\\$` for a literal dollar sign")
+        })?;
+    }
     let shown = make_item(ch, block, item, number, outcomes, cache)?;
     if let Shown::Figure { svg, .. } = &shown {
         let missing = crate::raster::missing_glyphs(svg);
@@ -148,10 +159,11 @@ fn make_item(
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
     if show.what == ShowKind::Table(TableKind::Runs) {
-        let table = runs(show, outcomes).map_err(fail)?;
+        let mut table = runs(show, outcomes).map_err(fail)?;
+        let same = tables::drop_same_columns(&mut table);
         return Ok(Shown::Table {
             id: show.id.clone(),
-            markup: markup::table(show, number, &table),
+            markup: markup::table(show, number, &table, &same),
         });
     }
     let result = match outcome {
@@ -221,7 +233,7 @@ fn make_item(
             })?;
             Ok(Shown::Table {
                 id: show.id.clone(),
-                markup: markup::table(show, number, &table),
+                markup: markup::table(show, number, &table, ""),
             })
         }
     }
@@ -237,12 +249,27 @@ fn figure(
     meta: &Meta,
 ) -> Shown {
     let file = format!("figures/{}.svg", show.id);
-    let markup = markup::figure(ch, block, show, number, &file, &svg, meta);
+    // Small multiples whose panels stand alone (a sweep, views side by side, variants) reach
+    // the page as one image per panel, which the page lays out: side by side where there is
+    // room, one under another on a phone, each drawn at a size its text can be read at.
+    let panels = match show.what {
+        ShowKind::Figure(
+            FigureKind::Sweep | FigureKind::Scatter3d | FigureKind::ActivationCurve,
+        ) => crate::figures::split_panels(&svg).filter(|p| p.len() > 1),
+        _ => None,
+    };
+    let extra: Vec<(String, Vec<u8>)> = panels
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(k, p)| (format!("figures/{}/{}.svg", show.id, k + 1), p.into_bytes()))
+        .collect();
+    let markup = markup::figure(ch, block, show, number, &file, &svg, &extra, meta);
     Shown::Figure {
         id: show.id.clone(),
         file,
         svg,
         markup,
-        extra: Vec::new(),
+        extra,
     }
 }

@@ -394,8 +394,68 @@ pub(super) fn thousands(n: usize) -> String {
     out
 }
 
+/// Leaves out the columns (but the first, which names the row) that hold the same value in
+/// every one of two or more rows, and says what they held ("Same in every run: Optimizer, lr:
+/// adam 0.01."), so a runs table shows only what the runs differ in and still fits the page.
+pub(super) fn drop_same_columns(t: &mut Table) -> String {
+    if t.rows.len() < 2 {
+        return String::new();
+    }
+    let same: Vec<usize> = (1..t.header.len())
+        .filter(|&c| {
+            let first = t.rows[0].get(c);
+            first.is_some_and(|v| !v.is_empty()) && t.rows.iter().all(|r| r.get(c) == first)
+        })
+        .collect();
+    if same.is_empty() {
+        return String::new();
+    }
+    let said: Vec<String> = same
+        .iter()
+        .map(|&c| format!("{}: {}", t.header[c], t.rows[0][c]))
+        .collect();
+    for &c in same.iter().rev() {
+        t.header.remove(c);
+        for r in &mut t.rows {
+            if c < r.len() {
+                r.remove(c);
+            }
+        }
+    }
+    format!("Same in every run: {}.", said.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn same_columns_leave_the_table_and_enter_the_caption() {
+        let row = |v: [&str; 4]| v.map(String::from).to_vec();
+        let mut t = super::Table {
+            header: row(["Experiment", "Optimizer, lr", "Epochs run", "Stopped"]),
+            rows: vec![
+                row(["a", "adam 0.1", "5", "no"]),
+                row(["b", "adam 0.1", "9", "no"]),
+            ],
+        };
+        let note = super::drop_same_columns(&mut t);
+        assert_eq!(
+            note,
+            "Same in every run: Optimizer, lr: adam 0.1; Stopped: no."
+        );
+        assert_eq!(
+            t.header,
+            vec!["Experiment".to_string(), "Epochs run".to_string()]
+        );
+        assert_eq!(t.rows[1], vec!["b".to_string(), "9".to_string()]);
+        // One row: nothing to compare, the table stays whole.
+        let mut one = super::Table {
+            header: row(["Experiment", "Optimizer, lr", "Epochs run", "Stopped"]),
+            rows: vec![row(["a", "adam 0.1", "5", "no"])],
+        };
+        assert_eq!(super::drop_same_columns(&mut one), "");
+        assert_eq!(one.header.len(), 4);
+    }
+
     #[test]
     fn thousands_separator() {
         assert_eq!(super::thousands(795_010), "795,010");

@@ -225,8 +225,8 @@ pub fn overlay(r: &ExperimentResult, o: &FigureOptions, meta: &Meta) -> Result<S
         y_label: o.y_label.clone().or(Some("y".into())),
         x: o.x,
         y: o.y,
-        width: 640,
-        height: 480,
+        width: 480,
+        height: 360,
         ..Default::default()
     };
     let dots = Dots {

@@ -67,6 +67,17 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
+    // STIX Two Math (SIL OFL 1.1, the licence beside it), subset to Latin, Greek, symbols,
+    // operators, arrows, delimiters and math alphanumerics, its MATH table kept, so formulas
+    // look alike on every system and stretchy delimiters stretch.
+    (
+        "fonts/STIXTwoMath-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/STIXTwoMath-Regular.woff2"),
+    ),
+    (
+        "fonts/STIXTwoMath-OFL.txt",
+        include_bytes!("../../themes/default/static/fonts/STIXTwoMath-OFL.txt"),
+    ),
 ];
 
 /// Templates ready to render, and the static files to copy under `theme/`.

@@ -27,9 +27,14 @@ import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LIMITS, smallestText, overflowing } from "./legibility.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+// Figures still known to render text below issue 16's limits at one width (small multiples and
+// animations on a phone), each with the size it measured: one that gets smaller, or a figure
+// that is not listed, fails; one that now reads well must leave the list.
+const known = JSON.parse(readFileSync(new URL("./legibility-known.json", import.meta.url), "utf8"));
 
 // `node run.mjs --live <site url> <chapter file> <page>`: live reload in a real browser
 // instead (a fixture book's copy: the script edits the chapter).
@@ -115,6 +120,27 @@ async function checkFigures(page, name) {
   return bad.count;
 }
 
+/** Every figure's smallest text at 1280 and 390 px, and nothing sticking out at 1280 px. */
+async function checkLegibility(page, name) {
+  const seen = [];
+  for (const { width, min } of LIMITS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    for (const f of await smallestText(page)) {
+      const key = `${f.id}@${width}`;
+      seen.push(key);
+      const listed = known[key];
+      if (f.min >= min && listed !== undefined) fail(name, `${key} now reads at ${f.min.toFixed(1)} px: take it off legibility-known.json`);
+      if (f.min < min && listed === undefined) fail(name, `figure #${f.id} at ${width} px renders text at ${f.min.toFixed(1)} px (below ${min}): "${f.text}"`);
+      if (f.min < min && listed !== undefined && f.min < listed - 0.05) fail(name, `figure #${f.id} at ${width} px got smaller: ${f.min.toFixed(1)} px, was ${listed}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForTimeout(150);
+  for (const p of await overflowing(page)) fail(name, `at 1280 px: ${p}`);
+  return seen;
+}
+
 async function checkScrubber(page, name) {
   const result = await page.evaluate(() => {
     const fig = document.querySelector("figure.nn-anim");
@@ -191,7 +217,7 @@ async function checkPrint(page, name) {
       if (controls && visible(controls) && controls.getBoundingClientRect().height > 0) out.problems.push(`#${fig.id} prints its controls`);
     }
     // 96 CSS px per inch: 85 mm is about 321 px.
-    for (const el of document.querySelectorAll("figure.nn-figure > img, figure.nn-figure > svg, .nn-anim-svg svg")) {
+    for (const el of document.querySelectorAll("figure.nn-figure img, figure.nn-figure > svg, .nn-anim-svg svg")) {
       const h = el.getBoundingClientRect().height;
       if (h > 330) out.problems.push(`#${el.closest("figure").id} prints ${Math.round(h)} px high`);
     }
@@ -392,20 +418,29 @@ try {
     const res = await page.goto(new URL(name, base).href, { waitUntil: "load" });
     if (!res || res.status() !== 200) fail(name, `status ${res && res.status()}`);
     report.figures += await checkFigures(page, name);
+    if (name !== "print.html") report.measured = (report.measured || 0) + (await checkLegibility(page, name)).length;
     if (await checkScrubber(page, name)) report.animations += 1;
     report.printedAnimations = (report.printedAnimations || 0) + (await checkPrint(page, name));
     if (name === "print.html") report.print = await checkPrintPage(page, name, manifest.chapters.length);
     await checkAxe(page, name);
-    if (name === pages[1]) {
-      // The dark theme too (colours of text, code highlighting, figures' frames).
-      await page.emulateMedia({ colorScheme: "dark" });
-      await checkAxe(page, `${name} (dark)`);
-      await page.emulateMedia({ colorScheme: "light" });
-      await checkThemeSwitch(page, name);
-    }
+    // The dark theme too, on every page (colours of text, code highlighting, figures' frames).
+    await page.emulateMedia({ colorScheme: "dark" });
+    await checkAxe(page, `${name} (dark)`);
+    await page.emulateMedia({ colorScheme: "light" });
+    if (name === pages[1]) await checkThemeSwitch(page, name);
     if (name === pages.find((p) => p !== "index.html" && anims[p])) await checkReading(new URL(name, base).href, name);
     if (name === "index.html" || name === pages[1]) {
       await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, "") + ".png"), fullPage: name === "index.html" });
+    }
+    // Every page whole, at a desktop and a phone width, for a person to look at (CI keeps them).
+    if (name !== "print.html") {
+      mkdirSync(join(artifacts, "screenshots"), { recursive: true });
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: join(artifacts, "screenshots", `${name.replace(/\.html$/, "")}-${width}.jpg`), fullPage: true, type: "jpeg", quality: 70 });
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
     }
     report.pages.push(name);
     await page.close();

@@ -12,11 +12,22 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
 
+  function inSideways(el) {
+    for (; el && el !== document.body && el.nodeType === 1; el = el.parentElement) {
+      var x = getComputedStyle(el).overflowX;
+      if ((x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth + 1) return true;
+    }
+    return false;
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     if (isTyping(e.target) || isTyping(document.activeElement)) return;
     var rel = e.key === "ArrowLeft" ? "prev" : e.key === "ArrowRight" ? "next" : null;
     if (!rel) return;
+    // Inside something that scrolls sideways (a wide table, code, an equation) the
+    // arrows belong to it: the browser scrolls it, and the page never turns under the reader.
+    if (inSideways(e.target) || inSideways(document.activeElement)) return;
     var link = document.querySelector('a[rel~="' + rel + '"][href]');
     if (!link) return;
     e.preventDefault();
@@ -422,7 +433,7 @@
   // Tables and code wider than the text column scroll sideways; keyboard readers reach the
   // hidden part only if the scrolling box can take focus (WCAG 2.1.1).
   function markScrollables() {
-    var boxes = document.querySelectorAll(".content table, .content pre, .content math[display=\"block\"]");
+    var boxes = document.querySelectorAll(".content table, .content .nn-scroll, .content .nn-anim-svg, .content pre, .content math[display=\"block\"]");
     Array.prototype.forEach.call(boxes, function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         if (!box.hasAttribute("tabindex")) {
