@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use nnbook::build::{BuildOptions, build};
+use nnbook::pipeline::{BuildOptions, build};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create");

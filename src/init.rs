@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::build::BuildOptions;
 use crate::diag::{Diagnostic, Location, display_path};
+use crate::pipeline::BuildOptions;
 
 const BOOK_YAML: &str = "\
 title: My neural-network book

@@ -4,13 +4,12 @@
 //! site. Each stage is one module.
 #![allow(clippy::result_large_err)] // diagnostics are cold-path values; boxing them buys nothing
 
-pub mod build;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod datasets;
 pub mod diag;
-pub mod engine;
 pub mod explain;
 pub mod figures;
 #[doc(hidden)]
@@ -18,13 +17,18 @@ pub mod fuzz;
 pub mod init;
 pub mod manifest;
 pub mod output;
+pub mod pipeline;
 pub mod raster;
 pub mod run;
 pub mod serve;
+pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
 pub mod yaml;
+
+/// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.
+pub use nnbook_engine as engine;
 
 /// nnbook's version, as recorded in the manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

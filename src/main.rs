@@ -1,5 +1,5 @@
-//! The `nnbook` command: argument parsing lives in `cli`.
+//! The `nnbook` command: arguments are defined in `cli`, the commands run in `cmd`.
 
 fn main() -> std::process::ExitCode {
-    nnbook::cli::main()
+    nnbook::cmd::main()
 }

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::build::{BuildOptions, build_files};
 use crate::config::Config;
 use crate::content::escape;
 use crate::diag::{Diagnostic, Location, display_path};
+use crate::pipeline::{BuildOptions, build_files};
 use crate::raster;
 
 /// Where the comparison report goes, inside the book.

@@ -3,42 +3,36 @@
 //! of its module included) are collected, and an edge the design forbids fails the test. Code
 //! in comments, strings and character literals is not code and is skipped.
 //!
-//! - the engine reaches nothing outside `engine`, and names no `std::fs`, `std::path` or
-//!   `std::net` (it takes arrays and returns arrays, and builds for wasm32);
-//! - the figures reach no `content`, `site`, `cli`, `build` or `serve` (Markdown, pages,
-//!   commands), and no `spec` or `run` beyond the exceptions listed below, which may only
-//!   shrink: an exception no longer used fails too, so it is taken off the list;
+//! - the engine is a crate of its own (crates/engine) that depends on nothing of nnbook, so the
+//!   compiler rejects any edge out of it; this test checks its manifest says so, and that it
+//!   names no `std::fs`, `std::path` or `std::net` (it takes arrays and returns arrays, and
+//!   builds for wasm32);
+//! - the figures reach no `content`, `site`, `cli`, `cmd`, `pipeline` or `serve` (Markdown,
+//!   pages, commands), no `spec` or `run` (they take data and return SVG), and no `show`, the
+//!   stage that feeds them;
+//! - the show stage (a block's `show:` entries and results → figures, tables and their markup)
+//!   reaches no page assembly or command (`site`, `cli`, `cmd`, `pipeline`, `serve`);
 //! - the datasets layer reaches no training driver, plotting or page code (`run`, `figures`,
-//!   `raster`, `site`, `build`, `serve`, `cli`).
+//!   `raster`, `site`, `pipeline`, `serve`, `cli`, `cmd`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Top-level modules a layer must not reach (besides the engine's rule, which allows only
-/// itself).
+/// Top-level modules a layer must not reach.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     (
         "figures",
-        &["content", "site", "cli", "build", "serve", "spec", "run"],
+        &[
+            "content", "site", "cli", "cmd", "pipeline", "serve", "spec", "run", "show",
+        ],
     ),
+    ("show", &["site", "cli", "cmd", "pipeline", "serve"]),
     (
         "datasets",
-        &["run", "figures", "raster", "site", "build", "serve", "cli"],
+        &[
+            "run", "figures", "raster", "site", "pipeline", "serve", "cli", "cmd",
+        ],
     ),
-];
-
-/// Edges the design forbids that the code still has: (file, module reached). To be removed by
-/// issue 15 (the figures take data and return SVG and table data; the spec is split per kind).
-const EXCEPTIONS: &[(&str, &str)] = &[
-    ("figures/make.rs", "content"),
-    ("figures/make.rs", "run"),
-    ("figures/make.rs", "spec"),
-    ("figures/make_3d.rs", "run"),
-    ("figures/make_3d.rs", "spec"),
-    ("figures/make_mesh.rs", "run"),
-    ("figures/make_mesh.rs", "spec"),
-    ("figures/make_units.rs", "run"),
-    ("figures/make_units.rs", "spec"),
 ];
 
 /// Paths of the standard library the engine must not name.
@@ -296,8 +290,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every forbidden edge of the source tree as `file → module` lines, and the exceptions used.
-fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
+/// Every forbidden edge of the source tree as `file → module` lines.
+fn violations(src: &Path) -> Vec<String> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
     assert!(
@@ -306,7 +300,6 @@ fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
         files.len()
     );
     let mut bad = Vec::new();
-    let mut used = BTreeSet::new();
     for path in files {
         let rel = path.strip_prefix(src).unwrap();
         let shown = rel.to_string_lossy().replace('\\', "/");
@@ -314,52 +307,66 @@ fn violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
         let code = code_only(&std::fs::read_to_string(&path).unwrap());
         let top = module.first().map_or("", String::as_str);
         let reach = reached(&module, &code);
-        if top == "engine" {
-            for m in &reach {
-                bad.push(format!(
-                    "{shown} → crate::{m} (the engine reaches only itself)"
-                ));
-            }
-            for s in std_paths(&code) {
-                if ENGINE_STD.contains(&s.as_str()) {
-                    bad.push(format!("{shown} → std::{s} (the engine knows no files)"));
-                }
-            }
-        }
         for (layer, forbidden) in FORBIDDEN {
             if top != *layer {
                 continue;
             }
             for m in reach.iter().filter(|m| forbidden.contains(&m.as_str())) {
-                if EXCEPTIONS.contains(&(shown.as_str(), m.as_str())) {
-                    used.insert((shown.clone(), m.clone()));
-                } else {
-                    bad.push(format!("{shown} → crate::{m} (forbidden for {layer})"));
-                }
+                bad.push(format!("{shown} → crate::{m} (forbidden for {layer})"));
             }
         }
     }
-    (bad, used)
+    bad
 }
 
 #[test]
 fn the_layering_of_design_md_holds() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (bad, used) = violations(&src);
+    let bad = violations(&src);
     assert!(
         bad.is_empty(),
         "edges ../shared/DESIGN.md forbids:\n{}",
         bad.join("\n")
     );
-    let stale: Vec<String> = EXCEPTIONS
-        .iter()
-        .filter(|(f, m)| !used.contains(&(f.to_string(), m.to_string())))
-        .map(|(f, m)| format!("{f} → crate::{m}"))
-        .collect();
+}
+
+#[test]
+fn the_engine_is_a_crate_that_knows_no_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/engine");
     assert!(
-        stale.is_empty(),
-        "exceptions no longer needed (take them off EXCEPTIONS in tests/layers.rs):\n{}",
-        stale.join("\n")
+        !Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/engine")
+            .exists(),
+        "the engine lives in crates/engine, not src/engine"
+    );
+    // Its dependencies: none of them nnbook's, and no path dependency at all (the workspace's
+    // other crates are nnbook's).
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("\n[")
+        .filter(|t| t.starts_with("dependencies]") || t.contains("dependencies."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !deps.contains("nnbook") && !deps.contains("path"),
+        "the engine depends on nnbook:\n{deps}"
+    );
+    let mut files = Vec::new();
+    rust_files(&dir.join("src"), &mut files);
+    assert!(files.len() > 15, "found only {} engine files", files.len());
+    let mut bad = Vec::new();
+    for path in files {
+        let code = code_only(&std::fs::read_to_string(&path).unwrap());
+        for s in std_paths(&code) {
+            if ENGINE_STD.contains(&s.as_str()) {
+                bad.push(format!("{} → std::{s}", path.display()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "the engine knows no files:\n{}",
+        bad.join("\n")
     );
 }
 

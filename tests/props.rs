@@ -216,7 +216,7 @@ proptest! {
                 // parse(print(spec)) == spec: every printed value reads back.
                 let t = ex.train.as_ref().unwrap();
                 prop_assert_eq!(t.epochs, s.epochs);
-                prop_assert_eq!(t.lr, s.lr);
+                prop_assert_eq!(t.optimizer.lr(), s.lr);
                 prop_assert_eq!(t.seed, s.seed);
                 prop_assert_eq!(t.batch, s.batch);
                 prop_assert_eq!(t.loss.name(), s.loss);

@@ -1,5 +1,5 @@
 //! Content: walking `content/`, chapter order, front matter, extracting experiment blocks with
-//! their source spans, and rendering Markdown (with math, cross-references, admonitions and
+//! their source spans, numbering figures, tables and equations, and rendering Markdown (with math, cross-references, admonitions and
 //! heading anchors) to HTML.
 
 mod chapters;
@@ -7,12 +7,14 @@ mod dollars;
 mod equations;
 mod highlight;
 pub mod math;
+mod numbering;
 mod refs;
 mod render;
 
 pub use chapters::{Chapter, chapter_from_text, load_chapters};
 pub use equations::Equation;
 pub use highlight::{highlight, language as highlight_language};
+pub use numbering::collect_labels;
 pub use refs::{Label, Labels, caption_text};
 pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
 

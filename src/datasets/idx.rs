@@ -70,7 +70,16 @@ pub fn load(path: &Path, sha256: Option<&str>) -> Result<Idx, IdxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::data::idx::tests::{GOOD, gzip};
+    use std::io::Write;
+
+    // The engine's test helpers are not compiled into other crates: its 2 × 3 array again.
+    const GOOD: [u8; 18] = [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6];
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
 
     fn tmp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("nnbook-idx-{}", std::process::id()));

@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::DataDir;
 use super::idx::{self, IdxError};
+use super::{DataDir, DataFile};
 use crate::engine::data::mnist::{self, FILES, Mnist, Split};
-use crate::spec::DataFile;
 
 /// Why MNIST could not be loaded.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,9 @@
 //! Finding the files a book's data comes from, before anything trains: a block's CSV file under
 //! the book's `datasets:` folder or its root (never outside the book, symlinks included), and
 //! MNIST's IDX files in the data folders or the cache, downloaded into the cache when the
-//! author allows it. What is found is written into each block's data spec with the path as the
-//! author knows it (relative to the book, or `$NNBOOK_DATA_DIR/…`), never an absolute one.
+//! author allows it. What is found goes into a `Resolution` by block, apart from the parsed
+//! spec, with each path also as the author knows it (relative to the book, or
+//! `$NNBOOK_DATA_DIR/…`) for messages.
 //!
 //! This layer is where files are: `csv`, `idx` and `mnist` read them (bounded, checked) and
 //! turn the engine's parse errors into diagnostics at file positions; `download` fetches
@@ -12,6 +13,9 @@ pub mod csv;
 pub mod download;
 pub mod idx;
 pub mod mnist;
+mod sources;
+
+pub use sources::{CsvFile, DataFile, DataFiles, Resolution, Role, Source};
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -23,7 +27,7 @@ use crate::content::Chapter;
 use crate::diag::{Diagnostic, display_path};
 use crate::engine::data::csv::MAX_BYTES as CSV_MAX_BYTES;
 use crate::engine::data::mnist::{FILES, Split, split_files};
-use crate::spec::{CsvSpec, DataFile, DataFiles, DataSpec};
+use crate::spec::{CsvSpec, DataSpec};
 use download::DownloadError;
 
 /// Lowercase hex SHA-256.
@@ -81,16 +85,16 @@ fn download_dir(root: &Path, config: &Config) -> DataDir {
     }
 }
 
-/// Find the data files of every block (and its `validate:` data). With `download`, missing
-/// MNIST files are fetched into the cache first. A CSV file that is missing or outside the
-/// book, or a download that fails its checksum, is an error; a missing MNIST is left for the
-/// run to skip with a warning.
+/// Find the data files of every block (and its `validate:` data), reading each CSV file once.
+/// With `download`, missing MNIST files are fetched into the cache first. A CSV file that is
+/// missing or outside the book, or a download that fails its checksum, is an error; a missing
+/// MNIST is left for the run to skip with a warning.
 pub fn locate(
     root: &Path,
     config: &Config,
-    chapters: &mut [Chapter],
+    chapters: &[Chapter],
     download: bool,
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<Resolution, Vec<Diagnostic>> {
     let dirs = data_dirs(root, config);
     let mut downloads = Downloads {
         allowed: download,
@@ -98,28 +102,27 @@ pub fn locate(
         tried: BTreeMap::new(),
     };
     let mut errors = Vec::new();
-    for ch in chapters.iter_mut() {
-        let text = ch.text.clone();
-        for block in &mut ch.blocks {
-            let Some(exp) = block.experiment.as_mut() else {
+    let mut found = Resolution::default();
+    for ch in chapters {
+        for block in &ch.blocks {
+            let Some(exp) = &block.experiment else {
                 continue;
             };
-            let specs = std::iter::once(&mut exp.data).chain(exp.validate.as_mut());
-            for spec in specs {
-                if let Err(d) = locate_one(root, config, &dirs, &mut downloads, spec) {
-                    errors.push(d.with_source(&text));
+            let specs = [
+                (Role::Data, Some(&exp.data)),
+                (Role::Validate, exp.validate.as_ref()),
+            ];
+            for (role, spec) in specs {
+                let Some(spec) = spec else { continue };
+                match locate_one(root, config, &dirs, &mut downloads, spec) {
+                    Ok(source) => found.insert(&block.id, role, source),
+                    Err(d) => errors.push(d.with_source(&ch.text)),
                 }
-            }
-            // Held-out CSV data maps its labels to the training data's classes.
-            if let Some(v) = exp.validate.as_mut()
-                && v.csv.is_some()
-            {
-                v.classes_from = Some(Box::new(exp.data.clone()));
             }
         }
     }
     if errors.is_empty() {
-        Ok(())
+        Ok(found)
     } else {
         Err(errors)
     }
@@ -130,9 +133,9 @@ fn locate_one(
     config: &Config,
     dirs: &[DataDir],
     downloads: &mut Downloads,
-    spec: &mut DataSpec,
-) -> Result<(), Diagnostic> {
-    if let Some(c) = spec.csv.as_mut() {
+    spec: &DataSpec,
+) -> Result<Source, Diagnostic> {
+    if let Some(c) = &spec.csv {
         let file = find_csv(root, config, c)?;
         // The file's bytes are part of the cache key: editing it retrains.
         let bytes = csv::read_bytes(&file.path).map_err(|e| {
@@ -148,12 +151,22 @@ fn locate_one(
             .at(c.location.clone())
             .hint("nnbook reads CSV files of at most 64 MiB; keep a sample of the rows"));
         }
-        c.sha256 = Some(sha256_hex(&bytes));
-        spec.files = DataFiles::Found(vec![file]);
-    } else if spec.is_mnist() {
-        spec.files = find_mnist(spec, dirs, downloads)?;
+        let sha256 = sha256_hex(&bytes);
+        return Ok(Source {
+            files: DataFiles::Found(vec![file]),
+            csv: Some(CsvFile {
+                bytes: bytes.into(),
+                sha256,
+            }),
+        });
     }
-    Ok(())
+    if spec.is_mnist() {
+        return Ok(Source {
+            files: find_mnist(spec, dirs, downloads)?,
+            csv: None,
+        });
+    }
+    Ok(Source::default())
 }
 
 /// `rel` joined to `base` and normalised without touching the file system, or None when it

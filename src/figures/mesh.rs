@@ -64,7 +64,7 @@ pub fn palette(p: f64) -> [u8; 3] {
 }
 
 /// The field as a PNG, top row first.
-pub(super) fn png(field: &Field) -> Result<Vec<u8>, FigureError> {
+pub fn png(field: &Field) -> Result<Vec<u8>, FigureError> {
     let size = resvg::tiny_skia::IntSize::from_wh(field.nx as u32, field.ny as u32)
         .ok_or_else(|| FigureError("the probability grid is empty".into()))?;
     let mut data = Vec::with_capacity(field.nx * field.ny * 4);

@@ -1,17 +1,14 @@
 //! Figures: each kind in its own file, drawn with plotters' SVG backend (axes, ticks, labels)
 //! plus compact data layers of our own (one path per class, one small circle per point), then
 //! post-processed for accessibility (`<title>`, `<desc>`, `role="img"`) and determinism.
-//! This module takes plain data and returns SVG text; `make` feeds it from experiment results.
+//! This module takes plain data and returns SVG text; the `show` stage feeds it from experiment
+//! results.
 
 mod curve;
 mod evolution;
 mod frame;
 mod images;
 mod lines;
-pub mod make;
-mod make_3d;
-mod make_mesh;
-mod make_units;
 mod mesh;
 mod network;
 mod panels;
@@ -20,13 +17,12 @@ mod scatter;
 mod scatter3d;
 pub mod style;
 mod svg;
-mod worked;
 
 pub use curve::{CurveOptions, Series, training_curve};
 pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
 pub use images::{Gray, image_grid};
 pub use lines::{Dots, Line, PlotOptions, line_plot};
-pub use mesh::{Field, MeshOptions, boundary_history, probability_mesh};
+pub use mesh::{Field, MeshOptions, boundary_history, png as field_png, probability_mesh};
 pub use network::{Column, EdgeLabels, network};
 pub use panels::panel_grid;
 pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Trained;
+use crate::datasets::Source;
 use crate::engine::{Activation, Dense, History, Model};
 use crate::spec::{Experiment, TrainSpec};
 
@@ -66,6 +67,20 @@ fn hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The experiment as its key names it: with the SHA-256 of each CSV file it reads (training and
+/// held-out data), which the parsed spec does not carry.
+pub fn with_digests(exp: &Experiment, data: &Source, validate: &Source) -> Experiment {
+    let mut keyed = exp.clone();
+    let specs = std::iter::once((&mut keyed.data, data))
+        .chain(keyed.validate.as_mut().map(|v| (v, validate)));
+    for (spec, source) in specs {
+        if let (Some(c), Some(file)) = (spec.csv.as_mut(), &source.csv) {
+            c.sha256 = Some(file.sha256.clone());
+        }
+    }
+    keyed
+}
+
 /// The cache key of an experiment whose data has digest `data_digest`.
 pub fn key(exp: &Experiment, data_digest: &str) -> String {
     let canonical = serde_json::to_string(exp).unwrap_or_default();
@@ -75,29 +90,6 @@ pub fn key(exp: &Experiment, data_digest: &str) -> String {
         crate::engine::VERSION
     )
     .as_bytes())
-}
-
-fn activation_name(a: Activation) -> &'static str {
-    match a {
-        Activation::Linear => "linear",
-        Activation::Relu => "relu",
-        Activation::Tanh => "tanh",
-        Activation::Sigmoid => "sigmoid",
-        Activation::Softmax => "softmax",
-        Activation::Step => "step",
-    }
-}
-
-fn activation_from(name: &str) -> Option<Activation> {
-    Some(match name {
-        "linear" => Activation::Linear,
-        "relu" => Activation::Relu,
-        "tanh" => Activation::Tanh,
-        "sigmoid" => Activation::Sigmoid,
-        "softmax" => Activation::Softmax,
-        "step" => Activation::Step,
-        _ => return None,
-    })
 }
 
 impl Cache {
@@ -232,7 +224,7 @@ fn layers_of(model: &Model) -> Vec<Layer> {
             cols: l.w.ncols(),
             w: l.w.iter().copied().collect(),
             b: l.b.to_vec(),
-            activation: activation_name(l.activation).into(),
+            activation: l.activation.name().into(),
         })
         .collect()
 }
@@ -244,7 +236,7 @@ fn model_from(stored: Vec<Layer>) -> Option<Model> {
         layers.push(Dense {
             w: Array2::from_shape_vec((l.rows, l.cols), l.w).ok()?,
             b: Array1::from_vec(l.b),
-            activation: activation_from(&l.activation)?,
+            activation: Activation::from_name(&l.activation)?,
         });
     }
     Some(Model { layers })
@@ -279,8 +271,8 @@ mod tests {
     fn sample_book_keys() -> String {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = crate::config::Config::load(root).unwrap();
-        let mut chapters = crate::content::load_chapters(root, &config).unwrap();
-        crate::datasets::locate(root, &config, &mut chapters, false).unwrap();
+        let chapters = crate::content::load_chapters(root, &config).unwrap();
+        let sources = crate::datasets::locate(root, &config, &chapters, false).unwrap();
         let mut lines = Vec::new();
         for block in chapters.iter().flat_map(|c| &c.blocks) {
             let Some(exp) = &block.experiment else {
@@ -290,9 +282,12 @@ mod tests {
             if exp.model.is_none() || exp.train.is_none() {
                 continue;
             }
-            let sha = exp.data.csv.as_ref().and_then(|c| c.sha256.as_deref());
+            let data = sources.get(&block.id, crate::datasets::Role::Data);
+            let validate = sources.get(&block.id, crate::datasets::Role::Validate);
+            let sha = data.csv.as_ref().map(|c| c.sha256.as_str());
             let digest = crate::run::data::digest(&exp.data, sha);
-            lines.push(format!("{} {}\n", block.id, key(exp, &digest)));
+            let keyed = with_digests(exp, data, validate);
+            lines.push(format!("{} {}\n", block.id, key(&keyed, &digest)));
         }
         lines.concat()
     }

@@ -21,7 +21,7 @@ pub fn train(classic: Classic, data: &Prepared, spec: &TrainSpec) -> Result<Trai
     let y: Vec<f64> = data.class_of.iter().map(|&k| k as f64).collect();
     let (w, b, activation, history) = match classic {
         Classic::Perceptron => {
-            let p = perceptron::train(&x, d, &y, spec.lr, spec.epochs);
+            let p = perceptron::train(&x, d, &y, spec.optimizer.lr(), spec.epochs);
             // The accuracy of each pass, counted while it ran (like Keras's pre-update metrics).
             let acc: Vec<f32> = p
                 .mistakes

@@ -6,16 +6,15 @@ use std::path::PathBuf;
 use ndarray::Array2;
 
 use crate::datasets::mnist::{self, MnistError};
-use crate::datasets::{self, DataDir, sha256_hex};
+use crate::datasets::{self, DataDir, DataFiles, Source};
 use crate::diag::Diagnostic;
 use crate::engine::data::Dataset;
 use crate::engine::data::csv::{self, Classes, label_name};
-use crate::engine::data::generators::{self, Generator as G};
+use crate::engine::data::generators;
 use crate::engine::data::mnist::Split;
 use crate::engine::data::scaler::Scaler;
 use crate::spec::{
-    Activation, CsvSpec, DataFile, DataFiles, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale,
-    Task, TrainSpec,
+    Activation, CsvSpec, DataSpec, Generator, Loss, ModelSpec, RngKind, Scale, Task, TrainSpec,
 };
 
 /// Data ready for the engine and for figures.
@@ -48,20 +47,6 @@ pub enum DataProblem {
     Invalid(Diagnostic),
 }
 
-/// The engine's generator for a block's; None for MNIST, which is read rather than generated.
-fn generator(g: Generator) -> Option<G> {
-    Some(match g {
-        Generator::Mnist => return None,
-        Generator::TwoClusters => G::TwoClusters,
-        Generator::TwoBlobs3d => G::TwoBlobs3d,
-        Generator::ThreeBlobs => G::ThreeBlobs,
-        Generator::CornerSquare => G::CornerSquare,
-        Generator::Parabola => G::Parabola,
-        Generator::Xor => G::Xor,
-        Generator::DiagonalGaussians => G::DiagonalGaussians,
-    })
-}
-
 /// What to tell an author whose MNIST files are missing.
 fn mnist_help(searched: &[String], note: Option<&str>) -> String {
     let mut help = format!(
@@ -81,13 +66,13 @@ fn mnist_help(searched: &[String], note: Option<&str>) -> String {
 
 /// Read MNIST rows as a dataset with the ten digit classes, from the files the build found
 /// (or, when nothing looked them up, from the folders given).
-fn mnist(spec: &DataSpec, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
+fn mnist(spec: &DataSpec, source: &Source, dirs: &[PathBuf]) -> Result<Dataset, DataProblem> {
     let split = if spec.split.as_deref() == Some("train") {
         Split::Train
     } else {
         Split::Test
     };
-    let loaded = match &spec.files {
+    let loaded = match &source.files {
         DataFiles::Found(files) if files.len() == 2 => {
             mnist::load_files(&files[0].path, &files[1].path, spec.offset, spec.limit).map_err(
                 |e| match e {
@@ -145,30 +130,29 @@ struct CsvData {
     sha256: String,
 }
 
-/// Read a block's CSV file (found by the build), with every problem at its line and column.
-fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, DataProblem> {
-    let file: &DataFile = match &spec.files {
-        DataFiles::Found(files) if files.len() == 1 => &files[0],
-        _ => {
-            return Err(DataProblem::Invalid(
-                Diagnostic::error("E033", format!("the CSV file `{}` was not found", c.path))
-                    .at(c.location.clone())
-                    .hint("CSV files are looked up under the book's `datasets:` folder, then the book's root"),
-            ));
-        }
-    };
-    let unreadable = |why: String| {
-        DataProblem::Invalid(
-            Diagnostic::error("E033", format!("cannot read {}: {why}", file.shown))
+/// The training data of held-out data: its spec and what the build found for it.
+pub type TrainingData<'a> = (&'a DataSpec, &'a Source);
+
+/// Parse a block's CSV file (read by the build), with every problem at its line and column.
+/// Held-out data (`classes_from`) takes its classes from the training data's file.
+fn read_csv(
+    source: &Source,
+    c: &CsvSpec,
+    classes_from: Option<TrainingData<'_>>,
+    training: bool,
+) -> Result<CsvData, DataProblem> {
+    let (DataFiles::Found(files), Some(csv_file)) = (&source.files, &source.csv) else {
+        return Err(DataProblem::Invalid(
+            Diagnostic::error("E033", format!("the CSV file `{}` was not found", c.path))
                 .at(c.location.clone())
-                .hint("check that the file is there and readable"),
-        )
+                .hint("CSV files are looked up under the book's `datasets:` folder, then the book's root"),
+        ));
     };
-    let bytes = datasets::csv::read_bytes(&file.path).map_err(|e| unreadable(e.to_string()))?;
-    // Held-out data takes its classes from the training data's file.
-    let train_classes = match (&spec.classes_from, c.task) {
-        (Some(train), Some(Task::Classification) | None) => match &train.csv {
-            Some(tc) => read_csv(train, tc, false)?.classes,
+    let shown = files.first().map_or(c.path.as_str(), |f| f.shown.as_str());
+    let bytes: &[u8] = &csv_file.bytes;
+    let train_classes = match (classes_from, c.task) {
+        (Some((train, train_source)), Some(Task::Classification) | None) => match &train.csv {
+            Some(tc) => read_csv(train_source, tc, None, false)?.classes,
             None => None,
         },
         _ => None,
@@ -176,30 +160,30 @@ fn read_csv(spec: &DataSpec, c: &CsvSpec, training: bool) -> Result<CsvData, Dat
     let select = csv::Select {
         target: &c.target,
         features: c.features.as_deref(),
-        task: c.task.map(|t| match t {
-            Task::Classification => csv::Task::Classification,
-            Task::Regression => csv::Task::Regression,
-        }),
-        min_classes: if training && spec.classes_from.is_none() {
+        task: c.task,
+        min_classes: if training && classes_from.is_none() {
             2
         } else {
             0
         },
         classes: train_classes.as_ref(),
     };
-    let table = csv::read(&bytes, &select)
-        .map_err(|e| DataProblem::Invalid(datasets::csv::diagnostic(&e, &file.shown, &bytes)))?;
+    let table = csv::read(bytes, &select)
+        .map_err(|e| DataProblem::Invalid(datasets::csv::diagnostic(&e, shown, bytes)))?;
     Ok(CsvData {
         data: table.data,
         classes: table.classes,
         features: table.features,
-        sha256: sha256_hex(&bytes),
+        sha256: csv_file.sha256.clone(),
     })
 }
 
-/// Generate (or read) and prepare the data of a block.
+/// Generate (or read) and prepare the data of a block, from what the build found for it
+/// (`source`; for held-out data, `classes_from` is the training data).
 pub fn prepare(
     spec: &DataSpec,
+    source: &Source,
+    classes_from: Option<TrainingData<'_>>,
     model: Option<&ModelSpec>,
     train: Option<&TrainSpec>,
     data_dirs: &[PathBuf],
@@ -216,14 +200,13 @@ pub fn prepare(
     let training = model.is_some() && train.is_some();
     let mut read: Option<CsvData> = None;
     let mut data = match (spec.generator, &spec.csv) {
-        (Some(Generator::Mnist), _) => mnist(spec, data_dirs)?,
-        (Some(g), _) => match generator(g) {
-            Some(g) => generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
-                .map_err(|e| invalid(e, "check the generator's settings"))?,
-            None => mnist(spec, data_dirs)?,
-        },
+        (Some(Generator::Mnist), _) => mnist(spec, source, data_dirs)?,
+        (Some(Generator::Synthetic(g)), _) => {
+            generators::generate(g, spec.rng == RngKind::Numpy, seed, spec.n)
+                .map_err(|e| invalid(e, "check the generator's settings"))?
+        }
         (None, Some(c)) => {
-            let r = read_csv(spec, c, training)?;
+            let r = read_csv(source, c, classes_from, training)?;
             let data = rows(&r.data, spec.offset, spec.limit);
             read = Some(r);
             data

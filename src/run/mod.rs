@@ -20,9 +20,10 @@ pub use data::Prepared;
 
 use crate::config::Limits;
 use crate::content::Chapter;
+use crate::datasets::{Resolution, Role, Source};
 use crate::diag::Diagnostic;
-use crate::engine::{self, Batch, History, Model, Optimizer, TrainConfig};
-use crate::spec::{self, Block, Experiment, Loss, ModelSpec, OptimizerKind, TrainSpec};
+use crate::engine::{self, Batch, History, Model, TrainConfig};
+use crate::spec::{Block, Experiment, Loss, ModelSpec, Optimizer, TrainSpec};
 
 /// What became of one experiment.
 #[derive(Debug, Clone)]
@@ -85,9 +86,11 @@ impl Trained {
     }
 }
 
-/// Run every experiment of the book (blocks with `use:` reuse results and run nothing).
+/// Run every experiment of the book (blocks with `use:` reuse results and run nothing), on the
+/// data the build found (`sources`).
 pub fn run_all(
     blocks: &[(&Chapter, &Block)],
+    sources: &Resolution,
     data_dirs: &[PathBuf],
     jobs: Option<usize>,
     cache: &Cache,
@@ -101,7 +104,12 @@ pub fn run_all(
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
             .map(|(ch, block, exp)| {
-                let outcome = run_one(ch, block, exp, data_dirs, cache, limits, &progress);
+                let found = Found {
+                    data: sources.get(&block.id, Role::Data),
+                    validate: sources.get(&block.id, Role::Validate),
+                    dirs: data_dirs,
+                };
+                let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
                 progress.done();
                 (block.id.clone(), outcome)
             })
@@ -112,16 +120,52 @@ pub fn run_all(
     results.into_iter().collect()
 }
 
+/// What the build found for one experiment's data.
+struct Found<'a> {
+    data: &'a Source,
+    validate: &'a Source,
+    /// Folders MNIST is looked for in when nothing looked its files up.
+    dirs: &'a [PathBuf],
+}
+
+impl Found<'_> {
+    /// Prepare an experiment's held-out data (CSV labels map onto the training data's classes).
+    fn held_out(
+        &self,
+        exp: &Experiment,
+        spec: &crate::spec::DataSpec,
+        model: &ModelSpec,
+        train: &TrainSpec,
+    ) -> Result<data::Prepared, data::DataProblem> {
+        let classes_from = spec.csv.as_ref().map(|_| (&exp.data, self.data));
+        data::prepare(
+            spec,
+            self.validate,
+            classes_from,
+            Some(model),
+            Some(train),
+            self.dirs,
+        )
+    }
+}
+
 fn run_one(
     ch: &Chapter,
     block: &Block,
     exp: &Experiment,
-    data_dirs: &[PathBuf],
+    found: &Found<'_>,
     cache: &Cache,
     limits: &Limits,
     progress: &Progress,
 ) -> Outcome {
-    let data = match data::prepare(&exp.data, exp.model.as_ref(), exp.train.as_ref(), data_dirs) {
+    let data = match data::prepare(
+        &exp.data,
+        found.data,
+        None,
+        exp.model.as_ref(),
+        exp.train.as_ref(),
+        found.dirs,
+    ) {
         Ok(d) => d,
         Err(problem) => return unusable_data(problem, block, ch, &exp.data.location),
     };
@@ -150,14 +194,17 @@ fn run_one(
     // Held-out data is read before training, so it can be scored after every epoch.
     let vdata = match &exp.validate {
         Some(spec) if model_spec.classic.is_none() => {
-            match data::prepare(spec, Some(model_spec), Some(train), data_dirs) {
+            match found.held_out(exp, spec, model_spec, train) {
                 Ok(v) => Some(v),
                 Err(problem) => return unusable_data(problem, block, ch, &spec.location),
             }
         }
         _ => None,
     };
-    let key = cache::key(exp, &data.digest);
+    let key = cache::key(
+        &cache::with_digests(exp, found.data, found.validate),
+        &data.digest,
+    );
     let (trained, cached) = match cache.load(&key, train) {
         Some(t) => (t, true),
         None => {
@@ -173,8 +220,7 @@ fn run_one(
                     bar.set_position(epoch as u64);
                     bar.set_message(format!("{loss:.4}"));
                     if let Some(v) = &vdata
-                        && let Ok(e) =
-                            engine::evaluate(model, &v.x, &v.targets, self::loss(train.loss))
+                        && let Ok(e) = engine::evaluate(model, &v.x, &v.targets, train.loss)
                     {
                         series.push([e.loss, e.metric]);
                     }
@@ -197,7 +243,7 @@ fn run_one(
     };
     let mut trained = trained;
     if let Some(spec) = &exp.validate {
-        match validate(spec, model_spec, train, &trained, data_dirs) {
+        match validate(exp, spec, model_spec, train, &trained, found) {
             Ok(v) => trained.validation = Some(v),
             Err(problem) => return unusable_data(problem, block, ch, &spec.location),
         }
@@ -237,14 +283,15 @@ fn unusable_data(
 
 /// Evaluate a trained model on a block's `validate:` data.
 fn validate(
+    exp: &Experiment,
     spec: &crate::spec::DataSpec,
     model_spec: &ModelSpec,
     train: &TrainSpec,
     trained: &Trained,
-    data_dirs: &[PathBuf],
+    found: &Found<'_>,
 ) -> Result<engine::Evaluation, data::DataProblem> {
-    let vdata = data::prepare(spec, Some(model_spec), Some(train), data_dirs)?;
-    engine::evaluate(&trained.model, &vdata.x, &vdata.targets, loss(train.loss)).map_err(|e| {
+    let vdata = found.held_out(exp, spec, model_spec, train)?;
+    engine::evaluate(&trained.model, &vdata.x, &vdata.targets, train.loss).map_err(|e| {
         data::DataProblem::Invalid(
             Diagnostic::error("E014", format!("cannot validate: {e}"))
                 .at(spec.location.clone())
@@ -371,14 +418,8 @@ fn fit(
         })?;
     given_weights(block, model_spec, &mut model)?;
     let cfg = TrainConfig {
-        loss: loss(train.loss),
-        optimizer: match train.optimizer {
-            OptimizerKind::Adam => Optimizer::adam(train.lr as f32),
-            OptimizerKind::Sgd => Optimizer::Sgd {
-                lr: train.lr as f32,
-                momentum: train.momentum as f32,
-            },
-        },
+        loss: train.loss,
+        optimizer: train.optimizer.engine(),
         epochs: train.epochs,
         batch: train.batch.map_or(Batch::Full, Batch::Size),
         // A stream of its own for shuffling, so it does not repeat the initialiser's numbers.
@@ -456,7 +497,7 @@ fn engine_layers(spec: &ModelSpec) -> Vec<engine::LayerSpec> {
         .iter()
         .map(|l| engine::LayerSpec {
             units: l.units,
-            activation: activation(l.activation),
+            activation: l.activation,
         })
         .collect()
 }
@@ -482,9 +523,10 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
         },
         train: TrainSpec {
             loss: Loss::Mse,
-            optimizer: OptimizerKind::Sgd,
-            lr: 0.0,
-            momentum: 0.0,
+            optimizer: Optimizer::Sgd {
+                lr: 0.0,
+                momentum: 0.0,
+            },
             epochs: 0,
             batch: None,
             seed: 0,
@@ -496,26 +538,6 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
         },
         validation: None,
     })
-}
-
-fn activation(a: spec::Activation) -> engine::Activation {
-    match a {
-        spec::Activation::Linear => engine::Activation::Linear,
-        spec::Activation::Relu => engine::Activation::Relu,
-        spec::Activation::Tanh => engine::Activation::Tanh,
-        spec::Activation::Sigmoid => engine::Activation::Sigmoid,
-        spec::Activation::Softmax => engine::Activation::Softmax,
-        spec::Activation::Step => engine::Activation::Step,
-    }
-}
-
-fn loss(l: Loss) -> engine::Loss {
-    match l {
-        Loss::BinaryCrossentropy => engine::Loss::BinaryCrossentropy,
-        Loss::CategoricalCrossentropy => engine::Loss::CategoricalCrossentropy,
-        Loss::Mse => engine::Loss::Mse,
-        Loss::SquaredError => engine::Loss::SquaredError,
-    }
 }
 
 /// Predict in chunks so a large grid never needs one huge activation matrix.

@@ -1,0 +1,32 @@
+//! `nnbook build`: run the pipeline, write the site and say what was built.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::{fail, print_all};
+use crate::cli::BookArgs;
+use crate::pipeline::build;
+
+pub fn run(book: &BookArgs, out: Option<PathBuf>, color: bool) -> ExitCode {
+    let started = Instant::now();
+    let opts = book.options(out);
+    match build(&opts) {
+        Ok(report) => {
+            print_all(&report.warnings, color);
+            eprintln!(
+                "built {} in {:.2}s: {} chapters, {} experiments ({} cached, {} skipped), {} figures, {} tables",
+                crate::diag::display_path(&report.out_dir),
+                started.elapsed().as_secs_f64(),
+                report.chapters,
+                report.experiments,
+                report.cached,
+                report.skipped,
+                report.figures,
+                report.tables
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags, color, "build"),
+    }
+}

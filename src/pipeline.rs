@@ -1,0 +1,351 @@
+//! The pipeline driver: config → chapters → blocks → experiments → figures/tables → pages →
+//! site, in memory ([`build_files`]) or written atomically ([`build`]). Each stage lives in its
+//! own module; this file only wires them together. The commands (src/cmd/) call it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{self, Chapter};
+use crate::diag::{Diagnostic, Location};
+use crate::manifest::Manifest;
+use crate::output::Output;
+use crate::run::{self, Outcome};
+use crate::show::{self, Shown};
+use crate::site::{self, Files, Page, Theme};
+use crate::spec::{Block, ShowKind};
+
+/// What `nnbook build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder from `--out`: relative to the root, or absolute (overrides book.yaml's
+    /// `output`, which stays inside the book).
+    pub out: Option<PathBuf>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Experiments trained at once (None: one per core).
+    pub jobs: Option<usize>,
+    /// Ignore the experiment cache (neither read nor write it).
+    pub no_cache: bool,
+    /// Download missing external datasets (`--download`; book.yaml's `download: true` allows
+    /// it for one book). Off unless asked for, so CI and tests never reach the internet.
+    pub download: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub out_dir: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub chapters: usize,
+    pub experiments: usize,
+    pub skipped: usize,
+    /// Experiments whose results came from the cache.
+    pub cached: usize,
+    pub figures: usize,
+    pub tables: usize,
+    /// Every figure and table with the bytes snapshot tests compare (None: skipped).
+    pub shown: Vec<ShownItem>,
+    /// The data files the experiments read (CSV, IDX), as found: `nnbook serve` watches them.
+    pub data_files: Vec<PathBuf>,
+}
+
+/// A figure (`<id>.svg`) or table (`<id>.html`) as snapshot testing sees it.
+#[derive(Debug, Clone)]
+pub struct ShownItem {
+    pub id: String,
+    pub file: String,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Build the book and write the site atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let (files, report, out) = make_files(opts, true)?;
+    // Training may take minutes: look again at what the swap would replace.
+    out.check_replaceable().map_err(|d| vec![d])?;
+    site::write_site(&out.path, &files).map_err(|d| vec![d])?;
+    Ok(report)
+}
+
+/// Build the book in memory: every file of the site, by relative path. Nothing is written,
+/// so an output folder holding someone else's files is no reason to stop.
+pub fn build_files(opts: &BuildOptions) -> Result<(Files, BuildReport), Vec<Diagnostic>> {
+    make_files(opts, false).map(|(files, report, _)| (files, report))
+}
+
+fn make_files(
+    opts: &BuildOptions,
+    writes: bool,
+) -> Result<(Files, BuildReport, Output), Vec<Diagnostic>> {
+    let root = &opts.root;
+    let config = Config::load(root).map_err(|d| vec![d])?;
+    check_folders(root, &config).map_err(|d| vec![d])?;
+    let out = Output::choose(root, &config, opts.out.as_deref()).map_err(|d| vec![d])?;
+    // A build killed mid-swap left the previous site aside: put it back before anything fails.
+    site::recover(&out.path);
+    let theme = Theme::load(root, config.theme.as_deref()).map_err(|d| vec![d])?;
+    let chapters = content::load_chapters(root, &config)?;
+    let labels = content::collect_labels(&chapters)?;
+
+    // Render all prose first: a typo in a label fails the build before anything trains.
+    let mut errors = Vec::new();
+    let mut rendered = Vec::new();
+    for ch in &chapters {
+        match content::render_chapter(ch, &labels) {
+            Ok(r) => rendered.push(r),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Find every data file (downloading when allowed) before anything trains.
+    let download = config.download || opts.download;
+    let sources = crate::datasets::locate(root, &config, &chapters, download)?;
+    // The data files are known now: the output folder keeps clear of them too. All of this is
+    // checked before anything trains.
+    let data_files: Vec<(&Path, &str)> = sources
+        .files()
+        .map(|f| (f.path.as_path(), f.shown.as_str()))
+        .collect();
+    let data_paths: Vec<PathBuf> = data_files.iter().map(|(p, _)| p.to_path_buf()).collect();
+    out.check_files(root, data_files).map_err(|d| vec![d])?;
+    // After the data files, so a refusal names the file it would destroy ("is the data file
+    // `points.csv`" rather than "is a file").
+    if writes {
+        out.check_replaceable().map_err(|d| vec![d])?;
+    }
+    let data_dirs: Vec<PathBuf> = crate::datasets::data_dirs(root, &config)
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    let blocks: Vec<(&Chapter, &Block)> = chapters
+        .iter()
+        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
+        .collect();
+    let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
+    let outcomes = run::run_all(
+        &blocks,
+        &sources,
+        &data_dirs,
+        opts.jobs,
+        &cache,
+        &config.limits,
+    );
+
+    let mut warnings = Vec::new();
+    let mut files = Files::new();
+    let mut manifest = Manifest::new(&chapters);
+    for (id, outcome) in &outcomes {
+        let chapter = blocks
+            .iter()
+            .find(|(_, b)| !b.uses && &b.id == id)
+            .map(|(c, _)| c.source.clone())
+            .unwrap_or_default();
+        manifest.add_experiment(id, &chapter, outcome);
+        match outcome {
+            Outcome::Failed(d) => errors.push(d.clone()),
+            Outcome::Skipped { warning, .. } => warnings.push(warning.clone()),
+            Outcome::Done(_) => {}
+        }
+    }
+    if opts.strict {
+        for w in warnings.drain(..) {
+            errors.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..w
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Draw every figure and table at once (meshes, GIFs and 3-D views are the slow part of a
+    // warm build), in book order so the results line up with the pages below.
+    let number_of = |id: &str| labels.get(id).map(|l| l.text.clone()).unwrap_or_default();
+    let todo: Vec<(&Chapter, &Block, &crate::spec::Show)> = chapters
+        .iter()
+        .flat_map(|c| {
+            c.blocks
+                .iter()
+                .flat_map(move |b| b.show.iter().map(move |s| (c, b, s)))
+        })
+        .collect();
+    let made: Vec<Result<Shown, Diagnostic>> = {
+        use rayon::prelude::*;
+        let work = || {
+            todo.par_iter()
+                .map(|(ch, block, show)| {
+                    show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                })
+                .collect()
+        };
+        run::with_jobs(opts.jobs, work)
+    };
+    let mut made_ok = Vec::with_capacity(made.len());
+    for m in made {
+        match m {
+            Ok(shown) => made_ok.push(shown),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut made = made_ok.into_iter();
+
+    let mut pages = Vec::new();
+    let mut shown_items: Vec<ShownItem> = Vec::new();
+    for (ch, r) in chapters.iter().zip(rendered) {
+        let mut html = r.html;
+        for (k, block) in ch.blocks.iter().enumerate() {
+            let mut block_html = String::new();
+            for show in &block.show {
+                let number = number_of(&show.id);
+                let Some(shown) = made.next() else {
+                    return Err(vec![Diagnostic::error(
+                        "E030",
+                        format!("`{}` was not drawn", show.id),
+                    )]);
+                };
+                match (&shown, show.what) {
+                    (
+                        Shown::Figure {
+                            file, svg, extra, ..
+                        },
+                        _,
+                    ) => {
+                        manifest.add_figure(show, &number, &block.id, Some(file), svg.len());
+                        files.insert(file.clone(), svg.clone().into_bytes());
+                        for (path, bytes) in extra {
+                            manifest.add_file(&show.id, path, bytes.len());
+                            files.insert(path.clone(), bytes.clone());
+                        }
+                    }
+                    (Shown::Table { .. }, _) => manifest.add_table(show, &number, &block.id, false),
+                    (Shown::Notice { .. }, ShowKind::Figure(_)) => {
+                        manifest.add_figure(show, &number, &block.id, None, 0)
+                    }
+                    (Shown::Notice { .. }, ShowKind::Table(_)) => {
+                        manifest.add_table(show, &number, &block.id, true)
+                    }
+                }
+                let ext = if matches!(show.what, ShowKind::Figure(_)) {
+                    "svg"
+                } else {
+                    "html"
+                };
+                shown_items.push(ShownItem {
+                    id: show.id.clone(),
+                    file: format!("{}.{ext}", show.id),
+                    bytes: match &shown {
+                        Shown::Figure { svg, .. } => Some(svg.clone().into_bytes()),
+                        Shown::Table { html, .. } => Some(html.clone().into_bytes()),
+                        Shown::Notice { .. } => None,
+                    },
+                });
+                block_html.push_str(&shown.html());
+            }
+            html = html.replacen(&content::block_placeholder(k), &block_html, 1);
+        }
+        pages.push(Page {
+            number: ch.number,
+            title: ch.title.clone(),
+            path: ch.page.clone(),
+            html,
+            toc: r.toc,
+        });
+    }
+    files.insert("manifest.json".into(), manifest.to_json().into_bytes());
+    let search_meta = search_meta(&chapters);
+    site::assemble(&config, &theme, &pages, &search_meta, &mut files).map_err(|d| vec![d])?;
+    let report = BuildReport {
+        out_dir: out.path.clone(),
+        warnings,
+        chapters: chapters.len(),
+        experiments: outcomes.len(),
+        skipped: outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Skipped { .. }))
+            .count(),
+        cached: outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Done(r) if r.cached))
+            .count(),
+        figures: shown_items
+            .iter()
+            .filter(|s| s.bytes.is_some() && s.file.ends_with(".svg"))
+            .count(),
+        tables: shown_items
+            .iter()
+            .filter(|s| s.bytes.is_some() && s.file.ends_with(".html"))
+            .count(),
+        shown: shown_items,
+        data_files: data_paths,
+    };
+    Ok((files, report, out))
+}
+
+/// Searchable words about each figure's experiment: the dataset, the architecture, the
+/// training (a block with `use:` describes the experiment it reuses).
+fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
+    let experiments: BTreeMap<&str, &crate::spec::Experiment> = chapters
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .filter(|b| !b.uses)
+        .filter_map(|b| Some((b.id.as_str(), b.experiment.as_ref()?)))
+        .collect();
+    let mut out = BTreeMap::new();
+    for block in chapters.iter().flat_map(|c| &c.blocks) {
+        let mut words = vec![format!("experiment {}", block.id)];
+        if let Some(e) = experiments.get(block.id.as_str()) {
+            words.push(format!("dataset {}", e.data.name()));
+            if let Some(split) = &e.data.split {
+                words.push(split.clone());
+            }
+            if let Some(m) = &e.model {
+                if let Some(c) = m.classic {
+                    words.push(format!("model {}", c.name()));
+                }
+                for l in &m.layers {
+                    words.push(format!("dense {} {}", l.units, l.activation.name()));
+                }
+            }
+            if let Some(t) = &e.train {
+                words.push(format!(
+                    "optimizer {} loss {} epochs {}",
+                    t.optimizer.name(),
+                    t.loss.name(),
+                    t.epochs
+                ));
+            }
+        }
+        let words = words.join(" ");
+        for show in &block.show {
+            out.insert(show.id.clone(), words.clone());
+        }
+    }
+    out
+}
+
+/// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
+/// folder has rules of its own, in [`crate::output`]).
+fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
+    for p in [config.datasets.as_ref(), Some(&config.cache)]
+        .into_iter()
+        .flatten()
+        .chain(&config.theme)
+        .chain([&config.snapshots])
+    {
+        crate::config::inside_root(root, p).map_err(|d| {
+            d.at(Location::file("book.yaml")).hint(
+                "the folders book.yaml names stay inside the book; replace the symlink by a \
+                 folder (datasets kept elsewhere are named with NNBOOK_DATA_DIR)",
+            )
+        })?;
+    }
+    Ok(())
+}

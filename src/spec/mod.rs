@@ -1,0 +1,389 @@
+//! The experiment-block schema: parse a fenced ```nn block into a typed spec, fill defaults and
+//! validate, with every error pointing at the block's line and column.
+//!
+//! One file per part of a block: `data`, `model`, `train` and `show`; this one holds the block
+//! itself and the helpers the parts share.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Location};
+use crate::yaml::{self, Map, Node, YamlError, YamlErrorKind};
+
+macro_rules! named_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+        impl $name {
+            /// Every name an author may write.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// The name as written in a block.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub(crate) fn from_name(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+mod data;
+mod model;
+mod show;
+mod train;
+
+pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
+pub use model::{Activation, Classic, LayerSpec, ModelSpec};
+pub use show::{
+    FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
+};
+pub use train::{Loss, Optimizer, TrainSpec};
+
+use data::{csv_task, parse_data};
+use model::parse_model;
+use show::{check_show_needs, evolution_frames, parse_show};
+use train::{parse_classic_train, parse_train};
+
+/// A parsed experiment block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    /// The experiment id (for `use:` blocks, the id of the reused experiment).
+    pub id: String,
+    /// Data, model and training; None for a block that reuses an earlier experiment.
+    pub experiment: Option<Experiment>,
+    /// `use: id`: show more of an earlier experiment without retraining.
+    pub uses: bool,
+    pub show: Vec<Show>,
+    /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
+    #[serde(skip)]
+    pub location: Location,
+    /// The block's YAML as the author wrote it (shown under its figures).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// What to train: data, model and training settings, defaults filled in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Experiment {
+    pub data: DataSpec,
+    /// None for a data-only block (e.g. a scatter of a dataset).
+    pub model: Option<ModelSpec>,
+    pub train: Option<TrainSpec>,
+    /// Held-out data the trained model is evaluated on (final loss and metric).
+    pub validate: Option<DataSpec>,
+}
+
+const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
+
+/// Upper bounds that keep a block from asking for unbounded work or memory.
+pub const MAX_FRAMES: usize = 60;
+pub const MAX_SAMPLES: usize = 1_000_000;
+pub const MAX_UNITS: usize = 100_000;
+pub const MAX_EPOCHS: usize = 1_000_000;
+pub const MAX_GRID: usize = 1000;
+
+/// Where a block sits in its chapter, for diagnostics.
+pub struct BlockSource<'a> {
+    /// The chapter file, relative to the book root.
+    pub file: &'a Path,
+    /// 1-based line of the block's first YAML line in the chapter.
+    pub first_line: usize,
+    /// The whole chapter text (for caret lines).
+    pub chapter_text: &'a str,
+}
+
+impl BlockSource<'_> {
+    fn loc(&self, node: &Node) -> Location {
+        Location::at(
+            self.file,
+            self.first_line + node.line.max(1) - 1,
+            node.col,
+            node.len.max(1),
+        )
+    }
+}
+
+/// Parse and validate the YAML text of one ```nn block.
+pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnostic> {
+    let to_diag = |e: YamlError| {
+        let code = match e.kind {
+            YamlErrorKind::Syntax => "E010",
+            YamlErrorKind::UnknownKey => "E011",
+            YamlErrorKind::UnknownName => "E012",
+            YamlErrorKind::MissingKey | YamlErrorKind::Invalid => "E013",
+        };
+        e.into_diagnostic(code, src.file, src.first_line, src.chapter_text)
+    };
+    let root = yaml::parse(text).map_err(to_diag)?;
+    let mut block = block_from(&root, src).map_err(to_diag)?;
+    block.source = text.to_string();
+    Ok(block)
+}
+
+fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
+    let map = root.as_map().map_err(|e| {
+        e.hint("an nn block is a YAML mapping with `id:`, `data:`, `model:`, `train:` and `show:`")
+    })?;
+    map.check_keys(BLOCK_KEYS)?;
+    if let Some(used) = map.get("use") {
+        for key in ["data", "model", "train", "validate"] {
+            if let Some(n) = map.get(key) {
+                return Err(YamlError::at(
+                    n,
+                    YamlErrorKind::Invalid,
+                    format!("`{key}` cannot be combined with `use`"),
+                )
+                .hint("a `use:` block shows more of an earlier experiment; it cannot change it"));
+            }
+        }
+        if let Some(n) = map.get("id") {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                "`id` cannot be combined with `use`",
+            )
+            .hint("figures of a `use:` block get their own ids under `show:`"));
+        }
+        let id = parse_id(used)?;
+        let show_node = map.require("show")?;
+        let show = parse_show(show_node, &id, src)?;
+        for (s, node) in show.iter().zip(show_node.as_seq()?) {
+            if matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            ) {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::Invalid,
+                    format!(
+                        "`{}` belongs in the block that trains the model",
+                        s.what.name()
+                    ),
+                )
+                .hint("its frames are models kept while training; move the figure to that block"));
+            }
+        }
+        return Ok(Block {
+            id,
+            experiment: None,
+            uses: true,
+            show,
+            location: src.loc(used),
+            source: String::new(),
+        });
+    }
+    let id_node = map
+        .require("id")
+        .map_err(|e| e.hint("give the experiment an id, e.g. `id: xor-relu`"))?;
+    let id = parse_id(id_node)?;
+    let Some(data_node) = map.get("data") else {
+        return static_block(id, &map, id_node, src);
+    };
+    let data = parse_data(data_node, src)?;
+    let model = map.opt("model", |n| parse_model(n, src))?;
+    let train = match (&model, map.get("train")) {
+        (
+            Some(ModelSpec {
+                classic: Some(c), ..
+            }),
+            t,
+        ) => Some(parse_classic_train(t, *c, map.require("model")?, src)?),
+        (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
+        (Some(m), None) if m.is_fixed() => None,
+        (Some(_), None) => {
+            return Err(
+                YamlError::at(root, YamlErrorKind::MissingKey, "missing key `train`")
+                    .hint("a model needs training settings, e.g. `train: {epochs: 100}`"),
+            );
+        }
+        (None, Some(t)) => {
+            return Err(YamlError::at(
+                t,
+                YamlErrorKind::Invalid,
+                "`train` needs a `model`",
+            ));
+        }
+        (None, None) => None,
+    };
+    let mut validate = match map.get("validate") {
+        Some(n) if model.is_none() => {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::Invalid,
+                "`validate` needs a `model`",
+            ));
+        }
+        Some(n) => Some(parse_data(n, src)?),
+        None => None,
+    };
+    let mut data = data;
+    csv_task(&mut data, data_node, model.as_ref(), train.as_ref())?;
+    if let (Some(v), Some(n)) = (validate.as_mut(), map.get("validate")) {
+        csv_task(v, n, model.as_ref(), train.as_ref())?;
+    }
+    let show = match map.get("show") {
+        Some(n) => parse_show(n, &id, src)?,
+        None => Vec::new(),
+    };
+    let block = Block {
+        id,
+        experiment: Some(Experiment {
+            data,
+            model,
+            train,
+            validate,
+        }),
+        uses: false,
+        show,
+        location: src.loc(id_node),
+        source: String::new(),
+    };
+    check_show_needs(&block, map.get("show"))?;
+    let mut block = block;
+    let frames = evolution_frames(&block);
+    if let Some(t) = block.experiment.as_mut().and_then(|e| e.train.as_mut()) {
+        t.snapshots = frames;
+    }
+    Ok(block)
+}
+
+/// A block without data shows only figures that need none (activation curves).
+fn static_block(
+    id: String,
+    map: &Map<'_>,
+    id_node: &Node,
+    src: &BlockSource<'_>,
+) -> Result<Block, YamlError> {
+    for key in ["model", "train"] {
+        if let Some(n) = map.get(key) {
+            return Err(YamlError::at(
+                n,
+                YamlErrorKind::MissingKey,
+                format!("`{key}` needs `data`"),
+            )
+            .hint("add `data: {generator: …}` to train a model"));
+        }
+    }
+    let show_node = map.require("show").map_err(|e| {
+        e.hint("a block needs `data:` to train, or `show:` with figures that need no data")
+    })?;
+    let show = parse_show(show_node, &id, src)?;
+    for (s, node) in show.iter().zip(show_node.as_seq()?) {
+        match s.what {
+            ShowKind::Figure(FigureKind::ActivationCurve) if s.options.activation.is_none() => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::MissingKey,
+                    "missing key `activation`",
+                )
+                .hint(format!("activations: {}", Activation::NAMES.join(", "))));
+            }
+            ShowKind::Figure(FigureKind::ActivationCurve) => {}
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+                if s.options.runs.is_some() => {}
+            ShowKind::Figure(FigureKind::Sweep) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments to draw side by side, e.g. `runs: [a, b, c]`"),
+                );
+            }
+            ShowKind::Table(TableKind::Runs) => {
+                return Err(
+                    YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                        .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+                );
+            }
+            ShowKind::Figure(FigureKind::NetworkDiagram)
+                if s.options.layers.is_some()
+                    && s.options.weights != Some(true)
+                    && s.options.heatmaps != Some(true) => {}
+            ShowKind::Figure(FigureKind::NetworkDiagram) => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::MissingKey,
+                    "a diagram without a model needs `layers:`",
+                )
+                .hint(
+                    "e.g. `layers: [2, 3, 1]`; trained weights need `data`, `model` and `train`",
+                ));
+            }
+            other => {
+                return Err(YamlError::at(
+                    node,
+                    YamlErrorKind::Invalid,
+                    format!("`{}` needs data", other.name()),
+                )
+                .hint("add `data:` to this block"));
+            }
+        }
+    }
+    Ok(Block {
+        id,
+        experiment: None,
+        uses: false,
+        show,
+        location: src.loc(id_node),
+        source: String::new(),
+    })
+}
+
+fn parse_id(node: &Node) -> Result<String, YamlError> {
+    let id = node.as_text()?;
+    let ok = !id.is_empty()
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !id.ends_with('.');
+    if ok {
+        Ok(id)
+    } else {
+        Err(YamlError::at(
+            node,
+            YamlErrorKind::Invalid,
+            format!("`{id}` is not a valid id"),
+        )
+        .hint("use letters, digits, `-`, `_` and `.`, starting with a letter or digit"))
+    }
+}
+
+fn choice<T>(
+    node: &Node,
+    what: &str,
+    names: &[&str],
+    from: impl Fn(&str) -> Option<T>,
+) -> Result<T, YamlError> {
+    let name = node.as_choice(what, names)?;
+    from(name)
+        .ok_or_else(|| YamlError::at(node, YamlErrorKind::UnknownName, format!("unknown {what}")))
+}
+
+fn positive(node: &Node, max: f64) -> Result<f64, YamlError> {
+    let v = node.as_f64()?;
+    if v <= 0.0 || v > max {
+        return Err(
+            YamlError::at(node, YamlErrorKind::Invalid, format!("{v} is out of range"))
+                .hint(format!("use a positive value up to {max}")),
+        );
+    }
+    Ok(v)
+}
+
+/// The engine's enums serialise as the names an author writes (the cache key holds them).
+fn activation_name<S: serde::Serializer>(a: &Activation, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(a.name())
+}
+
+fn option_activation_name<S: serde::Serializer>(
+    a: &Option<Activation>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    a.map(Activation::name).serialize(s)
+}
+
+#[cfg(test)]
+mod tests;
