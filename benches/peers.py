@@ -196,7 +196,7 @@ def torch_peer(rows):
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
 
-    def net(sizes, last):
+    def net(sizes):
         layers = []
         for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
             layers.append(torch.nn.Linear(a, b))
@@ -206,7 +206,7 @@ def torch_peer(rows):
 
     x, y = mlp_data()
     xt, labels = torch.from_numpy(x), torch.from_numpy(y.argmax(1))
-    model = net([784, 1000, 10], None)
+    model = net([784, 1000, 10])
     opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
     loss_fn = torch.nn.CrossEntropyLoss()
 
@@ -226,7 +226,7 @@ def torch_peer(rows):
     bce = torch.nn.BCEWithLogitsLoss()
 
     def tiny_run():
-        m = net([2, 3, 1], None)
+        m = net([2, 3, 1])
         o = torch.optim.Adam(m.parameters(), lr=0.001, eps=1e-7)
         for _ in range(TINY_EPOCHS):
             o.zero_grad(set_to_none=True)
@@ -318,7 +318,8 @@ def main():
         print(f"BENCH predict_vs_{name} {p['predict'] / ours['predict']:.2f} x")
     if peers:
         fastest = max(peers, key=lambda n: peers[n]["mlp"])
-        print(f"BENCH mlp_vs_fastest {ours['mlp'] / peers[fastest]['mlp']:.2f} x ({fastest})")
+        print(f"BENCH mlp_vs_fastest_peer {ours['mlp'] / peers[fastest]['mlp']:.2f} x")
+        print(f"# fastest MLP peer: {fastest}", file=sys.stderr)
     print(f"BENCH mlp_fraction_of_peak {ours['gflops'] / ours['peak']:.3f} x")
 
 

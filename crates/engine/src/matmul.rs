@@ -161,12 +161,17 @@ fn product_into(
     });
     // The AVX-512 tiles and the narrow path write every element; the others accumulate.
     let overwrites = n < 8 || path == Path::Avx512;
+    let packed = if n >= 8 && path == Path::Avx512 {
+        pack_b(b, k, n)
+    } else {
+        Vec::new()
+    };
     let run = |rows: usize, c_rows: &mut [f32]| {
         let a_rows = &a[rows * k..(rows + c_rows.len() / n) * k];
         if !overwrites {
             c_rows.fill(0.0);
         }
-        kernel(a_rows, b, c_rows, k, n, path);
+        kernel(a_rows, b, &packed, c_rows, k, n, path);
         if let Some(pattern) = &pattern {
             add_bias(c_rows, pattern);
         }
@@ -193,7 +198,8 @@ multiversion! {
     }
 }
 
-fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
+/// `packed` is B as [`pack_b`] lays it out, on the AVX-512 path for 8 columns or more.
+fn kernel(a: &[f32], b: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
     if n < 8 {
         // Narrow outputs (small layers, 1-unit outputs): a dot product per element is faster
         // than any tiling, and is the same sequence of fused multiply-adds.
@@ -210,7 +216,7 @@ fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
     match path {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the path is only chosen when the CPU reports the features.
-        Path::Avx512 => unsafe { x86::kernel_avx512(a, b, c, k, n) },
+        Path::Avx512 => unsafe { x86::kernel_avx512(a, packed, c, k, n) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
         Path::Avx2 => unsafe { x86::kernel_avx2(a, b, c, k, n) },
@@ -288,101 +294,169 @@ fn narrow_n<const N: usize>(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
 
 /// Rows of k processed before moving to the next column tile, so a panel of B stays in L2.
 const KC: usize = 256;
+/// Rows of k per packed panel on AVX-512: 128 × 64 values (32 KB) stay in L1.
+const KC512: usize = 128;
+
+/// B laid out for the AVX-512 tiles: for each block of [`KC512`] rows of k, each panel of 64
+/// columns (the last one rounded up to 16 with zeros), its rows one after another. A copy, no
+/// arithmetic; made once per product and shared by the threads.
+fn pack_b(b: &[f32], k: usize, n: usize) -> Vec<f32> {
+    let npad = n.next_multiple_of(16);
+    let mut out = vec![0f32; k * npad];
+    let fill = |k0: usize, block: &mut [f32]| {
+        let kc = block.len() / npad;
+        let mut j = 0;
+        while j < n {
+            let w = (n - j).min(64);
+            let wp = w.next_multiple_of(16);
+            let panel = &mut block[kc * j..kc * (j + wp)];
+            for (kk, dst) in panel.chunks_exact_mut(wp).enumerate() {
+                let src = &b[(k0 + kk) * n + j..(k0 + kk) * n + j + w];
+                dst[..w].copy_from_slice(src);
+            }
+            j += w;
+        }
+    };
+    if k * npad >= PARALLEL_WORK / 4 {
+        out.par_chunks_mut(KC512 * npad)
+            .enumerate()
+            .for_each(|(bi, block)| fill(bi * KC512, block));
+    } else {
+        for (bi, block) in out.chunks_mut(KC512 * npad).enumerate() {
+            fill(bi * KC512, block);
+        }
+    }
+    out
+}
 
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::needless_range_loop)] // fixed-size register tiles read best with indices
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{KC, MR, portable};
+    use super::{KC, KC512, portable};
 
-    /// AVX-512: tiles of 4 rows × 64 columns (16 registers) accumulated over a block of k;
-    /// the last columns use masked 16-wide tiles. Column tiles are the outer loop so a panel
-    /// of B is reused by every row block while it is in cache.
+    /// AVX-512 over B packed by [`super::pack_b`]: for each block of k, each panel of up to 64
+    /// columns stays in L1 while every tile of rows streams past it. Tiles are as tall as the
+    /// 32 registers allow (6 rows × 64 columns, 8 × 48, 12 × 32 or 12 × 16 accumulators); the
+    /// last vector of a narrow panel is masked.
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn kernel_avx512(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize) {
+    pub unsafe fn kernel_avx512(a: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usize) {
         let m = c.len() / n;
-        let full = n / 64 * 64;
-        let ap = a.as_ptr();
-        let bp = b.as_ptr();
-        let cp = c.as_mut_ptr();
+        let npad = n.next_multiple_of(16);
+        if a.len() < m * k || packed.len() < k * npad {
+            return;
+        }
+        let (ap, bp, cp) = (a.as_ptr(), packed.as_ptr(), c.as_mut_ptr());
         let mut k0 = 0;
         while k0 < k {
-            let k1 = (k0 + KC).min(k);
+            let kc = (k - k0).min(KC512);
             let mut j = 0;
-            while j < full {
-                let mut i = 0;
-                while i < m {
-                    let rows = (m - i).min(MR);
-                    // SAFETY: i + rows ≤ m, j + 64 ≤ n and k1 ≤ k keep every access in bounds.
-                    unsafe {
-                        let mut acc = [[_mm512_setzero_ps(); 4]; MR];
-                        if k0 > 0 {
-                            for r in 0..rows {
-                                for q in 0..4 {
-                                    acc[r][q] = _mm512_loadu_ps(cp.add((i + r) * n + j + 16 * q));
-                                }
-                            }
-                        }
-                        for kk in k0..k1 {
-                            let brow = bp.add(kk * n + j);
-                            let bv = [
-                                _mm512_loadu_ps(brow),
-                                _mm512_loadu_ps(brow.add(16)),
-                                _mm512_loadu_ps(brow.add(32)),
-                                _mm512_loadu_ps(brow.add(48)),
-                            ];
-                            for r in 0..rows {
-                                let av = _mm512_set1_ps(*ap.add((i + r) * k + kk));
-                                for q in 0..4 {
-                                    acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
-                                }
-                            }
-                        }
-                        for r in 0..rows {
-                            for q in 0..4 {
-                                _mm512_storeu_ps(cp.add((i + r) * n + j + 16 * q), acc[r][q]);
-                            }
-                        }
-                    }
-                    i += rows;
-                }
-                j += 64;
-            }
             while j < n {
-                let width = (n - j).min(16);
-                let mask: __mmask16 = if width == 16 {
+                let w = (n - j).min(64);
+                let mask: __mmask16 = if w.is_multiple_of(16) {
                     0xffff
                 } else {
-                    (1u16 << width) - 1
+                    (1u16 << (w % 16)) - 1
                 };
-                let mut i = 0;
-                while i < m {
-                    let rows = (m - i).min(MR);
-                    // SAFETY: masked loads and stores touch only columns j..j + width ≤ n.
-                    unsafe {
-                        let mut acc = [_mm512_setzero_ps(); MR];
-                        if k0 > 0 {
-                            for r in 0..rows {
-                                acc[r] = _mm512_maskz_loadu_ps(mask, cp.add((i + r) * n + j));
-                            }
+                let t = Tiles {
+                    a: ap.wrapping_add(k0),
+                    k,
+                    b: bp.wrapping_add(k0 * npad + kc * j),
+                    kc,
+                    c: cp.wrapping_add(j),
+                    n,
+                    first: k0 == 0,
+                    mask,
+                };
+                // SAFETY: rows < m, columns j..j + w ≤ n, and the panel holds kc rows of
+                // w rounded up to 16 values (checked above).
+                unsafe {
+                    match w.div_ceil(16) {
+                        4 => t.rows::<6, 4>(m),
+                        3 => t.rows::<8, 3>(m),
+                        2 => t.rows::<12, 2>(m),
+                        _ => t.rows::<12, 1>(m),
+                    }
+                }
+                j += w;
+            }
+            k0 += kc;
+        }
+    }
+
+    /// One block of k for one panel of columns: where A, the packed panel and C start.
+    struct Tiles {
+        a: *const f32,
+        k: usize,
+        b: *const f32,
+        kc: usize,
+        c: *mut f32,
+        n: usize,
+        first: bool,
+        mask: __mmask16,
+    }
+
+    impl Tiles {
+        /// Every row, R at a time; the last m mod R rows in one shorter tile.
+        #[inline(always)]
+        unsafe fn rows<const R: usize, const Q: usize>(&self, m: usize) {
+            let mut i = 0;
+            // SAFETY (all calls): rows i..i + R (or the rest) are below m.
+            unsafe {
+                while i + R <= m {
+                    self.tile::<R, Q>(i);
+                    i += R;
+                }
+                macro_rules! rest {
+                    ($($r:literal)*) => {
+                        match m - i {
+                            $($r if $r < R => self.tile::<$r, Q>(i),)*
+                            _ => {}
                         }
-                        for kk in k0..k1 {
-                            let bv = _mm512_maskz_loadu_ps(mask, bp.add(kk * n + j));
-                            for r in 0..rows {
-                                let av = _mm512_set1_ps(*ap.add((i + r) * k + kk));
-                                acc[r] = _mm512_fmadd_ps(av, bv, acc[r]);
-                            }
-                        }
-                        for r in 0..rows {
-                            _mm512_mask_storeu_ps(cp.add((i + r) * n + j), mask, acc[r]);
+                    };
+                }
+                rest!(1 2 3 4 5 6 7 8 9 10 11);
+            }
+        }
+
+        /// Rows i..i + R: the accumulators start from C (zero on the first block of k), take
+        /// one fused multiply-add per k in order, and go back to C.
+        #[target_feature(enable = "avx512f")]
+        unsafe fn tile<const R: usize, const Q: usize>(&self, i: usize) {
+            let (k, n) = (self.k, self.n);
+            let mask = |q: usize| if q + 1 == Q { self.mask } else { 0xffff };
+            // SAFETY: the caller keeps rows and columns in bounds; the masks stop at n.
+            unsafe {
+                let a = self.a.add(i * k);
+                let c = self.c.add(i * n);
+                let mut acc = [[_mm512_setzero_ps(); Q]; R];
+                if !self.first {
+                    for r in 0..R {
+                        for q in 0..Q {
+                            acc[r][q] = _mm512_maskz_loadu_ps(mask(q), c.add(r * n + 16 * q));
                         }
                     }
-                    i += rows;
                 }
-                j += width;
+                for kk in 0..self.kc {
+                    let brow = self.b.add(kk * 16 * Q);
+                    let mut bv = [_mm512_setzero_ps(); Q];
+                    for q in 0..Q {
+                        bv[q] = _mm512_loadu_ps(brow.add(16 * q));
+                    }
+                    for r in 0..R {
+                        let av = _mm512_set1_ps(*a.add(r * k + kk));
+                        for q in 0..Q {
+                            acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
+                        }
+                    }
+                }
+                for r in 0..R {
+                    for q in 0..Q {
+                        _mm512_mask_storeu_ps(c.add(r * n + 16 * q), mask(q), acc[r][q]);
+                    }
+                }
             }
-            k0 = k1;
         }
     }
 
@@ -629,6 +703,10 @@ mod tests {
             (100, 400, 1),
             (33, 1, 3),
             (1250, 2, 7),
+            (13, 300, 40),
+            (31, 257, 24),
+            (25, 129, 48),
+            (7, 5, 16),
         ] {
             let (a, b) = (random(m, k, 1), random(k, n, 2));
             let reference = matmul_path(a.view(), b.view(), Path::Portable);
