@@ -32,19 +32,28 @@ pub struct Animation {
     pub gif: bool,
 }
 
-/// The caption as HTML: the text as written, escapes such as `\@` resolved, with its `$…$`
-/// math rendered (checked in `make`); null when the book gives none.
+/// The caption as written, escapes such as `\@` resolved; null when the book gives none.
 fn caption(show: &Show) -> Value {
-    show.caption.as_deref().map_or(Value::Null, |c| {
-        let text = caption_text(c);
-        crate::content::math::inline_html(&text)
-            .unwrap_or_else(|_| crate::content::escape(&text))
-            .into()
-    })
+    show.caption
+        .as_deref()
+        .map_or(Value::Null, |c| caption_text(c).into())
 }
 
-/// A figure's markup: an image of `file` (`figure.html`); `meta` gives the alt text when the
+/// Text as HTML with its `$…$` math rendered (a caption's math is checked in `make`).
+fn with_math(text: &str) -> String {
+    crate::content::math::inline_html(text).unwrap_or_else(|_| crate::content::escape(text))
+}
+
+/// The caption as HTML, its math rendered; null when the book gives none.
+fn caption_html(show: &Show) -> Value {
+    show.caption
+        .as_deref()
+        .map_or(Value::Null, |c| with_math(&caption_text(c)).into())
+}
+
+/// A figure's markup: an image of `file`, or one per panel (`figure.html`); `meta` gives the alt text when the
 /// book gives no caption.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn figure(
     ch: &Chapter,
     block: &Block,
@@ -77,6 +86,7 @@ pub(super) fn figure(
         "id": show.id,
         "number": number,
         "caption": caption(show),
+        "caption_html": caption_html(show),
         "wide": is_wide(svg),
         "least": least_width(svg).map_or(Value::Null, Value::from),
         // A grid of panels reflows them, as many to a row as fit at 85% of their drawn width.
@@ -119,21 +129,20 @@ pub(super) fn animated(figure: Markup, show: &Show, svg: &str, a: Animation) -> 
 }
 
 /// A table's markup (`table.html`). `note` ends the caption (e.g. what every row has in
-/// common); the header cells are HTML, with their `$…$` math rendered.
+/// common); the caption and the header cells come as text and as HTML with their math
+/// rendered.
 pub(super) fn table(show: &Show, number: &str, t: &Table, note: &str) -> Markup {
-    let header: Vec<String> = t
-        .header
-        .iter()
-        .map(|h| crate::content::math::inline_html(h).unwrap_or_else(|_| crate::content::escape(h)))
-        .collect();
+    let header_html: Vec<String> = t.header.iter().map(|h| with_math(h)).collect();
     Markup {
         template: "table.html",
         context: json!({ "table": {
             "id": show.id,
             "number": number,
             "caption": caption(show),
+            "caption_html": caption_html(show),
             "note": note,
-            "header": header,
+            "header": t.header,
+            "header_html": header_html,
             "rows": t.rows,
         }}),
     }
