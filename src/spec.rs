@@ -1549,6 +1549,36 @@ fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
     }
 }
 
+/// Every key an experiment block accepts, by where it is written ("block", "data", "train",
+/// a figure or table kind, ...), so the guide can be checked against the parser.
+pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
+    let mut out: Vec<(String, &'static [&'static str])> = vec![
+        ("block".into(), BLOCK_KEYS),
+        ("data".into(), DATA_KEYS),
+        ("layer".into(), LAYER_KEYS),
+        ("train".into(), TRAIN_KEYS),
+        ("stop".into(), STOP_KEYS),
+        ("perceptron train".into(), PERCEPTRON_KEYS),
+        ("logistic-regression train".into(), LOGISTIC_KEYS),
+        ("panels".into(), PANEL_KEYS),
+        ("variants".into(), VARIANT_KEYS),
+    ];
+    for name in FigureKind::NAMES {
+        if let Some(kind) = FigureKind::from_name(name) {
+            out.push(((*name).into(), allowed_show_keys(ShowKind::Figure(kind))));
+        }
+    }
+    for name in TableKind::NAMES {
+        if let Some(kind) = TableKind::from_name(name) {
+            out.push(((*name).into(), allowed_show_keys(ShowKind::Table(kind))));
+        }
+    }
+    out
+}
+
+const PANEL_KEYS: &[&str] = &["view", "plane", "opacity", "weight-arrows", "regions"];
+const VARIANT_KEYS: &[&str] = &["w", "b", "out"];
+
 fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
     Ok(FigureOptions {
         x: map.opt("x", Node::as_range)?,
@@ -1657,7 +1687,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
                 .iter()
                 .map(|item| {
                     let m = item.as_map()?;
-                    m.check_keys(&["view", "plane", "opacity", "weight-arrows", "regions"])?;
+                    m.check_keys(PANEL_KEYS)?;
                     Ok(PanelSpec {
                         view: m.opt("view", parse_view)?,
                         plane: m.opt("plane", Node::as_bool)?,
@@ -1682,7 +1712,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
                 .iter()
                 .map(|item| {
                     let m = item.as_map()?;
-                    m.check_keys(&["w", "b", "out"])?;
+                    m.check_keys(VARIANT_KEYS)?;
                     Ok([
                         m.opt("w", Node::as_f64)?.unwrap_or(1.0),
                         m.opt("b", Node::as_f64)?.unwrap_or(0.0),
