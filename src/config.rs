@@ -9,7 +9,8 @@ use crate::yaml::{self, Node, YamlError, YamlErrorKind};
 /// The configuration file's name, at the book root.
 pub const FILE: &str = "book.yaml";
 
-const KEYS: &[&str] = &[
+/// The keys book.yaml accepts (public so the guide can be checked against them).
+pub const KEYS: &[&str] = &[
     "title",
     "authors",
     "description",
@@ -24,7 +25,7 @@ const KEYS: &[&str] = &[
     "snapshots",
     "limits",
 ];
-const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
+pub const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
 
 /// Upper bounds on one experiment, checked before it trains (book.yaml `limits:`).
 #[derive(Debug, Clone, Copy, PartialEq)]

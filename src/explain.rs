@@ -246,6 +246,22 @@ Example:
     \\$HOME costs $5          # a literal dollar, and a price",
     },
     Explanation {
+        code: "E022",
+        title: "a value in prose cannot be printed",
+        text: "A code span that starts with `{nn}` prints a number an experiment computed:
+`{nn} EXPERIMENT.METRIC` with an optional format after a colon (`.1%` a percentage, `.3f`
+fixed decimals, `,` thousands grouped, `,d` a whole number grouped). The experiment must be
+an `id:` of the book and the metric one of loss, accuracy, mse, val_loss, val_accuracy,
+val_mse, epochs, params; a metric the experiment does not have (val_accuracy without
+`validate:`, accuracy of a regressor) is reported after training. Values cannot stand in
+headings. Write `{{nn}}` to print the code span `{nn} …` as written.
+
+Example:
+
+    It reaches `{nn} ann-mnist.val_acuracy:.1%` on the test set.   # did you mean `val_accuracy`?
+    `{{nn}} xor.loss` prints the code `{nn} xor.loss`.",
+    },
+    Explanation {
         code: "E030",
         title: "an experiment failed to train",
         text: "Training stopped: the loss, a gradient or a weight became NaN or infinite

@@ -89,10 +89,14 @@ fn make_files(
     let labels = content::collect_labels(&chapters)?;
 
     // Render all prose first: a typo in a label fails the build before anything trains.
+    let known = content::Known {
+        labels: &labels,
+        experiments: experiment_shows(&chapters),
+    };
     let mut errors = Vec::new();
     let mut rendered = Vec::new();
     for ch in &chapters {
-        match content::render_chapter(ch, &labels) {
+        match content::render_chapter_with(ch, &known) {
             Ok(r) => rendered.push(r),
             Err(mut e) => errors.append(&mut e),
         }
@@ -199,8 +203,23 @@ fn make_files(
 
     let mut pages = Vec::new();
     let mut shown_items: Vec<ShownItem> = Vec::new();
-    for (ch, r) in chapters.iter().zip(rendered) {
-        let mut html = r.html;
+    // Values in prose, now that every experiment has run.
+    let mut filled = Vec::new();
+    for (ch, r) in chapters.iter().zip(&rendered) {
+        let html = content::values::fill(&r.html, &r.values, &ch.text, |v| {
+            outcomes
+                .get(&v.experiment)
+                .map_or(Ok(None), |o| run::prose_value(&v.experiment, o, &v.metric))
+        });
+        match html {
+            Ok(html) => filled.push(html),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for ((ch, r), mut html) in chapters.iter().zip(rendered).zip(filled) {
         for (k, block) in ch.blocks.iter().enumerate() {
             let mut block_html = String::new();
             for show in &block.show {
@@ -331,6 +350,22 @@ fn search_meta(chapters: &[Chapter]) -> BTreeMap<String, String> {
         let words = words.join(" ");
         for show in &block.show {
             out.insert(show.id.clone(), words.clone());
+        }
+    }
+    out
+}
+
+/// Each experiment's id with the ids of the figures and tables that show it, `use:` blocks
+/// included (what prose may print values of, and what to cite instead of an experiment).
+fn experiment_shows(chapters: &[Chapter]) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let blocks = chapters.iter().flat_map(|c| &c.blocks);
+    for block in blocks.clone().filter(|b| !b.uses) {
+        out.insert(block.id.clone(), Vec::new());
+    }
+    for block in blocks {
+        if let Some(shows) = out.get_mut(&block.id) {
+            shows.extend(block.show.iter().map(|s| s.id.clone()));
         }
     }
     out

@@ -311,6 +311,20 @@ impl Node {
             "true or false" => "write true or false (without quotes)",
             _ => "check the value's type",
         };
+        // `epochs: 2,000` in block style is the text "2,000": name the comma.
+        if let Value::Str(s) = &self.value
+            && what.ends_with("number")
+            && let Some(plain) = without_thousands_commas(s)
+        {
+            return YamlError::at(
+                self,
+                YamlErrorKind::Invalid,
+                format!("expected {what}, found the text `{s}`"),
+            )
+            .hint(format!(
+                "YAML has no thousands separator; write `{plain}` without the comma"
+            ));
+        }
         YamlError::at(
             self,
             YamlErrorKind::Invalid,
@@ -435,6 +449,58 @@ impl Node {
     }
 }
 
+/// "2,000" or "1,500.5" without the commas, when the commas separate groups of three digits.
+fn without_thousands_commas(s: &str) -> Option<String> {
+    let (int, frac) = s.split_once('.').map_or((s, None), |(a, b)| (a, Some(b)));
+    let mut groups = int.split(',');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let ok = !rest.is_empty()
+        && digits(first.trim_start_matches('-'))
+        && !first.trim_start_matches('-').starts_with('0')
+        && first.trim_start_matches('-').len() <= 3
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
+        && frac.is_none_or(digits);
+    ok.then(|| s.replace(',', ""))
+}
+
+/// `{epochs: 2,000}`: in a flow mapping the comma ends the entry, so YAML reads `epochs: 2`
+/// and a key `000`. Said plainly, since "unknown key `0`" hides the comma.
+fn thousands_split(prev: &(Node, Node), key: &Node) -> Option<YamlError> {
+    let (prev_key, prev_value) = prev;
+    // Integers may come through as whole floats, depending on how the parser typed them.
+    let whole_number = |v: &Value| match v {
+        Value::Int(i) => Some(*i),
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => Some(*x as i64),
+        Value::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        _ => None,
+    };
+    let (Some(whole), Some(group)) = (whole_number(&prev_value.value), whole_number(&key.value))
+    else {
+        return None;
+    };
+    // The key follows the number and its comma directly, as in `2,000`.
+    let adjacent = key.line == prev_value.line && key.col == prev_value.col + prev_value.len + 1;
+    if !adjacent || group < 0 || whole <= 0 {
+        return None;
+    }
+    let name = prev_key.describe();
+    Some(
+        YamlError::at(
+            key,
+            YamlErrorKind::Invalid,
+            format!(
+                "the comma after `{name}: {whole}` ends the entry: YAML has no thousands separator"
+            ),
+        )
+        // The key's own digits are gone (`000` reads as 0): a thousands group has three.
+        .hint(format!(
+            "write the number without a comma, such as `{name}: {whole}{group:03}`"
+        )),
+    )
+}
+
 /// A mapping whose keys are checked against an allowed list.
 pub struct Map<'a> {
     pub node: &'a Node,
@@ -444,9 +510,15 @@ pub struct Map<'a> {
 impl<'a> Map<'a> {
     /// Reject keys outside `allowed`, with a did-you-mean hint.
     pub fn check_keys(&self, allowed: &[&str]) -> Result<(), YamlError> {
-        for (k, _) in self.entries {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
             let name = k.describe();
             if !allowed.contains(&name.as_str()) {
+                if let Some(e) = i
+                    .checked_sub(1)
+                    .and_then(|p| thousands_split(&self.entries[p], k))
+                {
+                    return Err(e);
+                }
                 return Err(YamlError::at(
                     k,
                     YamlErrorKind::UnknownKey,
@@ -500,6 +572,60 @@ impl<'a> Map<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thousands_comma_is_named() {
+        let node = parse("train: {lr: 0.1, epochs: 2,000, batch: full}\n").unwrap();
+        let train = node
+            .as_map()
+            .unwrap()
+            .get("train")
+            .unwrap()
+            .as_map()
+            .unwrap();
+        let spots: Vec<(usize, usize, usize)> = train
+            .entries()
+            .iter()
+            .flat_map(|(k, v)| [(k.line, k.col, k.len), (v.line, v.col, v.len)])
+            .collect();
+        let e = train.check_keys(&["lr", "epochs", "batch"]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the comma after `epochs: 2` ends the entry: YAML has no thousands separator",
+            "{spots:?} {:?}",
+            train.entries()[2].0.value
+        );
+        assert_eq!((e.line, e.col), (1, 28));
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("write the number without a comma, such as `epochs: 2000`")
+        );
+        // With a space after the comma it is a key of its own, and unknown as such.
+        let node = parse("{epochs: 2, 500: x}\n").unwrap();
+        let e = node.as_map().unwrap().check_keys(&["epochs"]).unwrap_err();
+        assert_eq!(e.message, "unknown key `500`");
+        let block = parse("epochs: 12,500\n").unwrap();
+        let e = block
+            .as_map()
+            .unwrap()
+            .get("epochs")
+            .unwrap()
+            .as_usize(1, 100_000);
+        assert_eq!(
+            e.unwrap_err().hint.as_deref(),
+            Some("YAML has no thousands separator; write `12500` without the comma")
+        );
+        // A decimal comma is not a thousands separator, and other unknown keys stay unknown.
+        assert_eq!(without_thousands_commas("0,001"), None);
+        assert_eq!(without_thousands_commas("1,50"), None);
+        assert_eq!(
+            without_thousands_commas("-1,500.25").as_deref(),
+            Some("-1500.25")
+        );
+        let node = parse("{lr: 0,001}\n").unwrap();
+        let e = node.as_map().unwrap().check_keys(&["lr"]).unwrap_err();
+        assert_eq!(e.message, "unknown key `1`");
+    }
 
     #[test]
     fn nodes_carry_positions() {

@@ -291,7 +291,7 @@ pub(super) fn is_nn(info: &str) -> bool {
     info.split_whitespace().next() == Some("nn")
 }
 
-const FRONT_KEYS: &[&str] = &["title", "description"];
+pub const FRONT_KEYS: &[&str] = &["title", "description"];
 
 fn front_matter_title(
     rel: &Path,

@@ -10,13 +10,17 @@ pub mod math;
 mod numbering;
 mod refs;
 mod render;
+pub mod values;
 
-pub use chapters::{Chapter, chapter_from_text, load_chapters};
+pub use chapters::{Chapter, FRONT_KEYS, chapter_from_text, load_chapters};
 pub use equations::Equation;
 pub use highlight::{highlight, language as highlight_language};
 pub use numbering::collect_labels;
 pub use refs::{Label, Labels, caption_text};
-pub use render::{Rendered, TocEntry, block_placeholder, escape, render_chapter, slugify};
+pub use render::{
+    Known, Rendered, TocEntry, block_placeholder, escape, render_chapter, render_chapter_with,
+    slugify,
+};
 
 /// 1-based line and column of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

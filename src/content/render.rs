@@ -1,6 +1,7 @@
 //! Markdown → HTML for one chapter. nn blocks become placeholders that the site stage fills
 //! with figures and tables; math becomes MathML; `@label` becomes a numbered link.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use pulldown_cmark::{
@@ -10,6 +11,7 @@ use pulldown_cmark::{
 use super::chapters::is_nn;
 use super::equations::label_at_start;
 use super::refs::{Labels, Piece, split_refs};
+use super::values::{self, Span, ValueRef};
 use super::{Chapter, dollars, line_col, markdown_options, math};
 use crate::diag::{Diagnostic, Location, did_you_mean, suggest};
 
@@ -27,6 +29,16 @@ pub struct Rendered {
     pub html: String,
     /// Headings of level 2 and 3, for the on-page table of contents.
     pub toc: Vec<TocEntry>,
+    /// Values written in the prose, in order: `values::placeholder(k)` stands for the k-th.
+    pub values: Vec<(ValueRef, Location)>,
+}
+
+/// What prose may refer to: labels, experiments (for values and for a better hint when an
+/// experiment is cited).
+pub struct Known<'a> {
+    pub labels: &'a Labels,
+    /// Each experiment's id with the ids of the figures and tables that show it.
+    pub experiments: BTreeMap<String, Vec<String>>,
 }
 
 /// One entry of the on-page table of contents.
@@ -42,13 +54,25 @@ pub fn block_placeholder(k: usize) -> String {
     format!("<!--nnbook:block:{k}-->")
 }
 
-/// Render a chapter. All errors of the chapter are returned together.
+/// Render a chapter that may refer to `labels` only. All errors of the chapter are returned
+/// together.
 pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Vec<Diagnostic>> {
+    let known = Known {
+        labels,
+        experiments: BTreeMap::new(),
+    };
+    render_chapter_with(chapter, &known)
+}
+
+/// Render a chapter whose prose refers to what `known` holds.
+pub fn render_chapter_with(chapter: &Chapter, known: &Known) -> Result<Rendered, Vec<Diagnostic>> {
     let mut r = Renderer {
         file: &chapter.source,
         text: &chapter.text,
         page: &chapter.page,
-        labels,
+        labels: known.labels,
+        experiments: &known.experiments,
+        values: Vec::new(),
         out: Vec::new(),
         heading: None,
         ids: Vec::new(),
@@ -80,7 +104,11 @@ pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Ve
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
-    Ok(Rendered { html, toc: r.toc })
+    Ok(Rendered {
+        html,
+        toc: r.toc,
+        values: r.values,
+    })
 }
 
 struct HeadingBuf<'a> {
@@ -96,6 +124,8 @@ struct Renderer<'a> {
     text: &'a str,
     page: &'a str,
     labels: &'a Labels,
+    experiments: &'a BTreeMap<String, Vec<String>>,
+    values: Vec<(ValueRef, Location)>,
     out: Vec<Event<'a>>,
     heading: Option<HeadingBuf<'a>>,
     ids: Vec<String>,
@@ -213,12 +243,21 @@ impl<'a> Renderer<'a> {
                 Event::End(TagEnd::BlockQuote(Some(_))) => {
                     self.emit(Event::Html("</div>\n".into()))
                 }
-                Event::Code(c) => {
-                    if let Some(h) = &mut self.heading {
-                        h.plain.push_str(&c);
+                Event::Code(c) => match values::classify(&c) {
+                    Span::Value(expr, at) => self.value(expr, at, range.start),
+                    Span::Escaped(shown) => {
+                        if let Some(h) = &mut self.heading {
+                            h.plain.push_str(&shown);
+                        }
+                        self.emit(Event::Code(shown.into()));
                     }
-                    self.emit(Event::Code(c));
-                }
+                    Span::Code => {
+                        if let Some(h) = &mut self.heading {
+                            h.plain.push_str(&c);
+                        }
+                        self.emit(Event::Code(c));
+                    }
+                },
                 other => self.emit(other),
             }
         }
@@ -293,6 +332,30 @@ impl<'a> Renderer<'a> {
                         .find(|&i| !escaped_at(self.text, i))
                         .unwrap_or(start + offset);
                     let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
+                    let at = self.at(pos, needle.chars().count());
+                    // `@xor-sgd` names an experiment: say what can be cited instead.
+                    if let Some(shows) = self.experiments.get(&s) {
+                        let hint = match shows.as_slice() {
+                            [] => "cite a figure, table or equation by its id; this experiment shows none".to_string(),
+                            ids => format!(
+                                "cite one of its figures or tables instead: {}",
+                                ids.iter()
+                                    .map(|i| format!("`@{i}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        self.errors.push(
+                            Diagnostic::error(
+                                "E020",
+                                format!("`{s}` is an experiment, and experiments cannot be cited"),
+                            )
+                            .at(at)
+                            .hint(hint)
+                            .with_source(self.text),
+                        );
+                        continue;
+                    }
                     // A near miss is a typo; anything else may be a literal @ (a handle).
                     let hint = if suggest(&s, names.iter().copied()).is_some() {
                         did_you_mean(&s, &names)
@@ -301,13 +364,77 @@ impl<'a> Renderer<'a> {
                     };
                     self.errors.push(
                         Diagnostic::error("E020", format!("unknown label `{s}`"))
-                            .at(self.at(pos, needle.chars().count()))
+                            .at(at)
                             .hint(hint)
                             .with_source(self.text),
                     );
                 }
             }
         }
+    }
+
+    /// A value in prose (`` `{nn} xor.accuracy:.1%` ``): checked now, filled in after
+    /// training. `at` is the expression's offset in the code span starting at `span`.
+    fn value(&mut self, expr: &str, at: usize, span: usize) {
+        // The span's text in the source: after its opening backticks.
+        let ticks = self.text[span..].bytes().take_while(|b| *b == b'`').count();
+        let source = &self.text[span + ticks..];
+        // Backticks may be followed by one space (`` `` {nn} x `` ``); find the marker.
+        let start = span + ticks + source.find(values::MARKER).unwrap_or(0) + at;
+        let error = |r: &Self, offset: usize, len: usize, message: String, hint: String| {
+            Diagnostic::error("E022", message)
+                .at(r.at(start + offset, len.max(1)))
+                .hint(hint)
+                .with_source(r.text)
+        };
+        if self.heading.is_some() {
+            let e = error(
+                self,
+                0,
+                expr.len(),
+                "a value cannot stand in a heading".into(),
+                "headings are the table of contents and are known before training; say the number in the text below".into(),
+            );
+            self.errors.push(e);
+            return;
+        }
+        let v = match values::parse(expr) {
+            Ok(v) => v,
+            Err(bad) => {
+                let e = error(self, bad.offset, bad.len, bad.message, bad.hint);
+                self.errors.push(e);
+                return;
+            }
+        };
+        if !self.experiments.contains_key(&v.experiment) {
+            let names: Vec<&str> = self.experiments.keys().map(String::as_str).collect();
+            let e = error(
+                self,
+                0,
+                v.experiment.len(),
+                format!("unknown experiment `{}`", v.experiment),
+                did_you_mean(&v.experiment, &names),
+            );
+            self.errors.push(e);
+            return;
+        }
+        let metrics = values::metric_names();
+        if !metrics.contains(&v.metric.as_str()) {
+            let e = error(
+                self,
+                v.experiment.len() + 1,
+                v.metric.len(),
+                format!("unknown metric `{}`", v.metric),
+                did_you_mean(&v.metric, &metrics),
+            );
+            self.errors.push(e);
+            return;
+        }
+        let location = self.at(start, expr.len().max(1));
+        self.emit(Event::InlineHtml(
+            values::placeholder(self.values.len()).into(),
+        ));
+        self.values.push((v, location));
     }
 
     /// A numbered display equation: the formula with its number, "(2.1)", at the right.

@@ -86,6 +86,25 @@ impl Trained {
     }
 }
 
+/// The number prose prints for `{nn} id.metric`: Ok(None) when the experiment did not run
+/// (a dataset missing on this machine), an error naming what it has when it lacks the metric.
+pub fn prose_value(id: &str, outcome: &Outcome, metric: &str) -> Result<Option<f64>, String> {
+    let r = match outcome {
+        Outcome::Done(r) => r,
+        Outcome::Skipped { .. } | Outcome::Failed(_) => return Ok(None),
+    };
+    let Some(t) = &r.trained else {
+        return Err(format!("`{id}` has no model, so no metrics"));
+    };
+    let mut have = t.final_metrics();
+    have.insert("epochs".into(), t.history.epochs_run as f64);
+    have.insert("params".into(), t.model.param_count() as f64);
+    have.get(metric).copied().map(Some).ok_or_else(|| {
+        let names: Vec<&str> = have.keys().map(String::as_str).collect();
+        format!("`{id}` has no `{metric}`; it has {}", names.join(", "))
+    })
+}
+
 /// Run every experiment of the book (blocks with `use:` reuse results and run nothing), on the
 /// data the build found (`sources`).
 pub fn run_all(

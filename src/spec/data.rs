@@ -140,7 +140,7 @@ fn task_name<S: serde::Serializer>(t: &Option<Task>, s: S) -> Result<S::Ok, S::E
     t.map(Task::name).serialize(s)
 }
 
-const DATA_KEYS: &[&str] = &[
+pub(super) const DATA_KEYS: &[&str] = &[
     "generator",
     "csv",
     "target",

@@ -385,5 +385,38 @@ fn option_activation_name<S: serde::Serializer>(
     a.map(Activation::name).serialize(s)
 }
 
+/// Every key an experiment block accepts, by where it is written ("block", "data", "train",
+/// a figure or table kind, ...), so the guide can be checked against the parser.
+pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
+    let mut out: Vec<(String, &'static [&'static str])> = vec![
+        ("block".into(), BLOCK_KEYS),
+        ("data".into(), data::DATA_KEYS),
+        ("layer".into(), model::LAYER_KEYS),
+        ("train".into(), train::TRAIN_KEYS),
+        ("stop".into(), train::STOP_KEYS),
+        ("perceptron train".into(), train::PERCEPTRON_KEYS),
+        ("logistic-regression train".into(), train::LOGISTIC_KEYS),
+        ("panels".into(), show::PANEL_KEYS),
+        ("variants".into(), show::VARIANT_KEYS),
+    ];
+    for name in FigureKind::NAMES {
+        if let Some(kind) = FigureKind::from_name(name) {
+            out.push((
+                (*name).into(),
+                show::allowed_show_keys(ShowKind::Figure(kind)),
+            ));
+        }
+    }
+    for name in TableKind::NAMES {
+        if let Some(kind) = TableKind::from_name(name) {
+            out.push((
+                (*name).into(),
+                show::allowed_show_keys(ShowKind::Table(kind)),
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

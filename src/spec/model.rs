@@ -54,7 +54,7 @@ pub struct LayerSpec {
     pub location: Location,
 }
 
-const LAYER_KEYS: &[&str] = &["dense", "activation", "weights", "bias"];
+pub(super) const LAYER_KEYS: &[&str] = &["dense", "activation", "weights", "bias"];
 
 pub(super) fn parse_model(node: &Node, src: &BlockSource<'_>) -> Result<ModelSpec, YamlError> {
     if matches!(node.value, yaml::Value::Str(_)) {

@@ -292,7 +292,10 @@ pub(super) fn parse_show(
     Ok(out)
 }
 
-fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
+pub(super) const PANEL_KEYS: &[&str] = &["view", "plane", "opacity", "weight-arrows", "regions"];
+pub(super) const VARIANT_KEYS: &[&str] = &["w", "b", "out"];
+
+pub(super) fn allowed_show_keys(what: ShowKind) -> &'static [&'static str] {
     match what {
         ShowKind::Figure(FigureKind::Scatter) => &[
             "figure",
@@ -517,7 +520,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
                 .iter()
                 .map(|item| {
                     let m = item.as_map()?;
-                    m.check_keys(&["view", "plane", "opacity", "weight-arrows", "regions"])?;
+                    m.check_keys(PANEL_KEYS)?;
                     Ok(PanelSpec {
                         view: m.opt("view", parse_view)?,
                         plane: m.opt("plane", Node::as_bool)?,
@@ -542,7 +545,7 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
                 .iter()
                 .map(|item| {
                     let m = item.as_map()?;
-                    m.check_keys(&["w", "b", "out"])?;
+                    m.check_keys(VARIANT_KEYS)?;
                     Ok([
                         m.opt("w", Node::as_f64)?.unwrap_or(1.0),
                         m.opt("b", Node::as_f64)?.unwrap_or(0.0),

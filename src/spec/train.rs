@@ -153,7 +153,7 @@ impl Serialize for TrainSpec {
     }
 }
 
-const TRAIN_KEYS: &[&str] = &[
+pub(super) const TRAIN_KEYS: &[&str] = &[
     "loss",
     "optimizer",
     "lr",
@@ -164,10 +164,10 @@ const TRAIN_KEYS: &[&str] = &[
     "shuffle",
     "stop",
 ];
-const STOP_KEYS: &[&str] = &["loss-below"];
+pub(super) const STOP_KEYS: &[&str] = &["loss-below"];
 
-const PERCEPTRON_KEYS: &[&str] = &["epochs", "lr"];
-const LOGISTIC_KEYS: &[&str] = &["c"];
+pub(super) const PERCEPTRON_KEYS: &[&str] = &["epochs", "lr"];
+pub(super) const LOGISTIC_KEYS: &[&str] = &["c"];
 
 /// Training settings of a classic model: the perceptron's epochs and η, logistic regression's C.
 pub(super) fn parse_classic_train(
