@@ -347,7 +347,7 @@ fn a_book_theme_overrides_figure_and_table_markup() {
     let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("error[E040]: template error: `figure.scr` is not defined (the fields of `figure` are alt, caption, id, number, size, source, src)\n --> mytheme/templates/figure.html:1:")
+        run.stderr.contains("error[E040]: template error: `figure.scr` is not defined (the fields of `figure` are alt, caption, caption_html, id, least, number, panel_width, panels, size, source, src, wide)\n --> mytheme/templates/figure.html:1:")
             && run.stderr.contains("did you mean `figure.src`?"),
         "{}",
         run.stderr
