@@ -463,7 +463,7 @@ fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) -> String {
             format!("The layers and connections of experiment {}.", block.id)
         }
         FigureKind::ProbabilityMesh => format!(
-            "The probability of class 1 that experiment {}'s model gives each point of the plane, from red (0) through white (0.5) to blue (1), with the p = 0.5 contour in black and the {n} training points on top.",
+            "The probability of class 1 that experiment {}'s model gives each point of the plane, from class 0's tint (0) through white (0.5) to class 1's (1), with a colour key, the p = 0.5 contour in black and the {n} training points on top.",
             block.id
         ),
         FigureKind::UnitDecomposition => format!(
@@ -761,6 +761,7 @@ fn draw(
                 stop_epoch: h
                     .stopped_by_threshold
                     .then_some(h.epochs_run.saturating_sub(1)),
+                within: (metric == Metric::Accuracy).then_some([0.0, 1.0]),
                 ..Default::default()
             };
             super::training_curve(&series, &opts, meta).map_err(|e| e.to_string())

@@ -3,6 +3,7 @@
 //! post-processed for accessibility (`<title>`, `<desc>`, `role="img"`) and determinism.
 //! This module takes plain data and returns SVG text; `make` feeds it from experiment results.
 
+pub mod colour;
 mod curve;
 mod evolution;
 mod frame;
