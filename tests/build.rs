@@ -455,9 +455,10 @@ fn evolution_mesh_and_runs() {
     build_ok(book.path(), &[]);
     let site = book.path().join("site");
     let evo = read(site.join("figures/evo-anim.svg"));
-    // Frames 0, 1, 5, 10 and the last epoch (30): one group, one mesh image each.
+    // Frames 0, 1, 5, 10 and the last epoch (30): one group, one mesh image each, and the
+    // colour key's ramp.
     assert_eq!(evo.matches("class=\"nn-frame").count(), 5, "{evo}");
-    assert_eq!(evo.matches("<image").count(), 5);
+    assert_eq!(evo.matches("<image").count(), 5 + 1);
     assert!(evo.contains("data-epoch=\"30\"") && evo.contains("@keyframes"));
     let gif = std::fs::read(site.join("figures/evo-anim.gif")).unwrap();
     assert!(gif.starts_with(b"GIF89a"));
@@ -468,7 +469,11 @@ fn evolution_mesh_and_runs() {
     assert!(page.contains("class=\"nn-scrubber\" min=\"0\" max=\"4\""));
     assert!(page.contains("href=\"figures/evo-anim.gif\""));
     let mesh = read(site.join("figures/evo-mesh.svg"));
-    assert_eq!(mesh.matches("<image").count(), 1);
+    assert_eq!(
+        mesh.matches("<image").count(),
+        2,
+        "the mesh and its colour key"
+    );
     assert_eq!(mesh.matches("<circle").count(), 4 + 2, "points and legend");
     let runs = page.split("id=\"runs-table\"").nth(1).unwrap();
     assert_eq!(

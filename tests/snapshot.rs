@@ -44,7 +44,7 @@ fn snapshot_workflow() {
     // One altered byte fails, with a report holding the three images.
     let path = snaps.join("xor-regions.svg");
     let mut bytes = std::fs::read(&path).unwrap();
-    let i = bytes.windows(7).position(|w| w == b"#ffa07a").unwrap();
+    let i = bytes.windows(7).position(|w| w == b"#edba91").unwrap();
     bytes[i + 1..i + 7].copy_from_slice(b"00ff00");
     std::fs::write(&path, &bytes).unwrap();
     let changed = nnbook(&["test", "--root", root]);

@@ -25,6 +25,8 @@ pub struct CurveOptions {
     pub y_label: Option<String>,
     /// Epoch index (0-based) where training stopped early, marked with a dashed line.
     pub stop_epoch: Option<usize>,
+    /// Limits the value axis never leaves (accuracy is a fraction: [0, 1]).
+    pub within: Option<[f64; 2]>,
     pub width: u32,
     pub height: u32,
 }
@@ -36,6 +38,7 @@ impl Default for CurveOptions {
             x_label: None,
             y_label: None,
             stop_epoch: None,
+            within: None,
             width: 480,
             height: 360,
         }
@@ -59,7 +62,14 @@ pub fn training_curve(
     {
         return Err(FigureError("a value is NaN or infinite".into()));
     }
-    let y = auto_range(series.iter().flat_map(|s| s.values.iter().copied()));
+    let mut y = auto_range(series.iter().flat_map(|s| s.values.iter().copied()));
+    if let Some([lo, hi]) = opts.within {
+        // A flat curve at 1.0 would otherwise get an axis from 0.5 to 1.5.
+        y = [y[0].max(lo), y[1].min(hi)];
+        if y[1] - y[0] < 1e-9 {
+            y = [lo, hi];
+        }
+    }
     let x = if len == 1 {
         [-0.5, 0.5]
     } else {
@@ -212,5 +222,26 @@ mod tests {
             !svg.contains("font-size=\"14.516"),
             "font sizes are rounded"
         );
+    }
+
+    #[test]
+    fn accuracy_axis_stays_within_zero_and_one() {
+        let flat = [Series {
+            name: "Accuracy".into(),
+            values: vec![1.0; 50],
+            color: None,
+        }];
+        let free = training_curve(&flat, &CurveOptions::default(), &Meta::default()).unwrap();
+        assert!(
+            free.contains("\n1.4\n</text>"),
+            "unbounded, a flat line gets ±0.5"
+        );
+        let opts = CurveOptions {
+            within: Some([0.0, 1.0]),
+            ..Default::default()
+        };
+        let svg = training_curve(&flat, &opts, &Meta::default()).unwrap();
+        assert!(!svg.contains("\n1.4\n</text>") && !svg.contains("\n1.2\n</text>"));
+        assert!(svg.contains("\n0\n</text>"), "the axis reaches 0");
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, Plot, draw_frame};
-use super::mesh::{Field, contour, image_layer, path_data};
+use super::mesh::{Field, KEY_WIDTH, colour_key, contour, image_layer, key_label, path_data};
 use super::scatter::{check_points, dots, points_layer};
 use super::style::{FONT, INK};
 use super::svg::{escape_xml, finish, id_of, num};
@@ -147,7 +147,7 @@ pub fn evolution(
     })?;
     let (lw, lh) = size(&left.plot);
     let (rw, rh) = size(&right.plot);
-    let (width, height) = (lw + rw, HEAD + lh.max(rh));
+    let (width, height) = (lw + rw + KEY_WIDTH, HEAD + lh.max(rh));
     let id = id_of(meta);
     let (lclip, rclip) = (format!("{id}-l"), format!("{id}-r"));
     let at_left = format!("<g transform=\"translate(0 {})\">", num(HEAD));
@@ -222,6 +222,12 @@ pub fn evolution(
     over.push_str("</g>\n");
     let _ = writeln!(over, "{at_left}{}</g>", left.axes);
     let _ = writeln!(over, "{at_right}{}</g>", right.axes);
+    over.push_str(&colour_key(
+        lw + right.plot.px[1] + 16.0,
+        HEAD + right.plot.py[1],
+        HEAD + right.plot.py[0],
+        &key_label(classes),
+    )?);
 
     let head = format!(
         "<svg id=\"{id}\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" xmlns=\"http://www.w3.org/2000/svg\">\n",
@@ -356,7 +362,12 @@ mod tests {
             2,
             "the style rule and the frame"
         );
-        assert_eq!(svg.matches("<image").count(), 5);
+        assert_eq!(
+            svg.matches("<image").count(),
+            5 + 1,
+            "a mesh per frame and the key"
+        );
+        assert_eq!(svg.matches("class=\"colour-key\"").count(), 1);
         assert!(svg.contains("data-epoch=\"40\""));
         assert!(svg.contains("Epoch 0 (untrained)") && svg.contains("Epoch 40 · loss 0.1250"));
         assert!(svg.contains("@keyframes nn-leo-anim-relu-0-1-play"));
@@ -380,13 +391,15 @@ mod tests {
     fn dots_render_as_dots() {
         let e = draw(2, true);
         let img = crate::raster::render(&e.stills[1], 1.0).unwrap();
-        // The last frame's hidden point (0.3, 0.4) is blue (class 1): blue in the left panel.
+        // The last frame's hidden point (0.3, 0.4) is class 1's blue, in the left panel.
         let w = img.width as usize;
+        let [r, g, b] = super::super::colour::parse_hex(super::super::style::marker(1)).unwrap();
+        let near = |v: u8, want: u8| v.abs_diff(want) < 30;
         let blue = img
             .rgba()
             .chunks_exact(4)
             .enumerate()
-            .filter(|(i, p)| i % w < 400 && p[2] > 200 && p[0] < 80 && p[1] < 80)
+            .filter(|(i, p)| i % w < 400 && near(p[0], r) && near(p[1], g) && near(p[2], b))
             .count();
         assert!(blue > 10, "{blue} blue pixels");
         assert_eq!(super::super::scatter::num1(12.345), "12.3");

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::frame::{Axes, Plot, draw_frame};
 use super::images::base64;
 use super::scatter::{check_points, class_legend, points_layer};
-use super::svg::{finish, id_of, num};
+use super::svg::{finish, id_of, num, widen};
 use super::{Class, FigureError, Meta};
 
 /// Values sampled at the centres of an `nx × ny` grid of cells over `x × y`; row 0 is lowest.
@@ -46,21 +46,9 @@ impl Field {
     }
 }
 
-/// Levels of the quantised palette: smooth to the eye, and long runs for the PNG's deflate.
-const LEVELS: f64 = 48.0;
-
-/// The diverging palette: light red (p = 0, class 0's colour), white (0.5), light blue (1).
+/// The mesh colour of `p` in the figure's palette.
 pub fn palette(p: f64) -> [u8; 3] {
-    const LOW: [f64; 3] = [244.0, 165.0, 130.0];
-    const MID: [f64; 3] = [247.0, 247.0, 247.0];
-    const HIGH: [f64; 3] = [146.0, 197.0, 222.0];
-    let q = (p.clamp(0.0, 1.0) * LEVELS).round() / LEVELS;
-    let (a, b, t) = if q < 0.5 {
-        (LOW, MID, q * 2.0)
-    } else {
-        (MID, HIGH, q * 2.0 - 1.0)
-    };
-    [0, 1, 2].map(|c| (a[c] + (b[c] - a[c]) * t).round() as u8)
+    super::style::diverging(p)
 }
 
 /// The field as a PNG, top row first.
@@ -94,6 +82,69 @@ pub fn image_layer(plot: &Plot, field: &Field) -> Result<String, FigureError> {
         num(b - t),
         base64(&png(field)?)
     ))
+}
+
+/// Width in pixels a colour key takes beside a plot.
+pub const KEY_WIDTH: f64 = 84.0;
+
+/// A vertical colour key for the probability ramp from `bottom` (p = 0) to `top` (p = 1) at
+/// pixel column `x`: the ramp as a small image, a frame, ticks at 0, 0.5 and 1, and `label`
+/// written up its side. Without it a reader cannot tell which colour is which probability.
+pub fn colour_key(x: f64, top: f64, bottom: f64, label: &str) -> Result<String, FigureError> {
+    let levels = super::style::LEVELS;
+    let ramp = Field {
+        nx: 2,
+        ny: levels + 1,
+        x: [0.0, 1.0],
+        y: [0.0, 1.0],
+        p: (0..=levels)
+            .flat_map(|q| [q as f64 / levels as f64; 2])
+            .collect(),
+    };
+    let w = 14.0;
+    let mut out = format!(
+        "<g class=\"colour-key\" font-family=\"{}\" font-size=\"13\">\n<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,{}\"/>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#000000\"/>\n",
+        super::style::FONT,
+        num(x),
+        num(top),
+        num(w),
+        num(bottom - top),
+        base64(&png(&ramp)?),
+        num(x),
+        num(top),
+        num(w),
+        num(bottom - top)
+    );
+    for (p, text) in [(0.0, "0"), (0.5, "0.5"), (1.0, "1")] {
+        let y = bottom + p * (top - bottom);
+        let _ = writeln!(
+            out,
+            "<path d=\"M{} {}h4\" stroke=\"#000000\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\">{text}</text>",
+            num(x + w),
+            num(y),
+            num(x + w + 7.0),
+            num(y)
+        );
+    }
+    let (lx, ly) = (x + w + 44.0, (top + bottom) / 2.0);
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 {} {})\">{}</text>\n</g>",
+        num(lx),
+        num(ly),
+        num(lx),
+        num(ly),
+        super::svg::escape_xml(label)
+    );
+    Ok(out)
+}
+
+/// What a probability key measures: the chance of the second class, by its legend name.
+pub fn key_label(classes: &[Class]) -> String {
+    match classes.get(1) {
+        Some(c) if classes.len() == 2 => format!("p({})", c.name),
+        _ => "p(class 1)".into(),
+    }
 }
 
 /// The `level` contour of the field as polylines in data coordinates (marching squares over
@@ -245,12 +296,18 @@ pub fn probability_mesh(
     layers.push_str(&points_layer(
         &plot, &id, points, class_of, classes, 4.0, 1.0,
     ));
-    let overlay = if classes.len() > 1 {
+    let mut overlay = if classes.len() > 1 {
         class_legend(&plot, points, classes)
     } else {
         String::new()
     };
-    Ok(finish(plot.svg, meta, &layers, &overlay))
+    overlay.push_str(&colour_key(
+        plot.px[1] + 16.0,
+        plot.py[1],
+        plot.py[0],
+        &key_label(classes),
+    )?);
+    Ok(finish(widen(&plot.svg, KEY_WIDTH), meta, &layers, &overlay))
 }
 
 /// The p = 0.5 boundary of several models in one panel, light (first) to dark (last), each
@@ -286,16 +343,14 @@ pub fn boundary_history(
         &plot, &id, points, class_of, classes, 3.5, 0.5,
     ));
     let n = fields.len();
+    // Ordered colours, not grey shades: six or ten greys in one legend cannot be matched to
+    // their lines, while viridis steps stay apart and still read in order; the last (the
+    // trained model) is the darkest, as it was in grey.
+    let mut colors = super::style::sequence(n);
+    colors.reverse();
     let mut legend = String::new();
-    for (k, (epoch, field)) in fields.iter().enumerate() {
+    for (k, ((epoch, field), color)) in fields.iter().zip(&colors).enumerate() {
         field.check()?;
-        // From light grey to black as training goes on.
-        let shade = if n == 1 {
-            0
-        } else {
-            (200.0 * (1.0 - k as f64 / (n - 1) as f64)).round() as u8
-        };
-        let color = format!("#{shade:02x}{shade:02x}{shade:02x}");
         let _ = writeln!(
             layers,
             "<path clip-path=\"url(#{id}-clip)\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"/>",
@@ -394,7 +449,14 @@ mod tests {
             &meta,
         )
         .unwrap();
-        assert_eq!(svg.matches("<image").count(), 1);
+        assert_eq!(
+            svg.matches("<image").count(),
+            2,
+            "the mesh and its colour key"
+        );
+        assert!(svg.contains(">p(b)</text>"), "the key names the class");
+        assert!(svg.starts_with("<svg width=\"564\""), "widened for the key");
+        assert!(svg.contains("<rect x=\"0\" y=\"0\" width=\"564\""));
         assert!(svg.contains("stroke=\"#000000\" stroke-width=\"1.5\""));
         assert!(!svg.contains("<script"));
         assert!(svg.len() < 40_000, "{} bytes", svg.len());
@@ -406,10 +468,12 @@ mod tests {
     }
 
     #[test]
-    fn palette_ends_and_middle() {
-        assert_eq!(palette(0.0), [244, 165, 130]);
-        assert_eq!(palette(0.5), [247, 247, 247]);
-        assert_eq!(palette(1.0), [146, 197, 222]);
-        assert_eq!(palette(f64::NAN.max(2.0)), [146, 197, 222]);
+    fn article_palette_ends_and_middle() {
+        use super::super::style::{Palette, with_palette};
+        with_palette(Palette::Article, || {
+            assert_eq!(palette(0.0), [244, 165, 130]);
+            assert_eq!(palette(0.5), [247, 247, 247]);
+            assert_eq!(palette(1.0), [146, 197, 222]);
+        });
     }
 }

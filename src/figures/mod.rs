@@ -4,6 +4,7 @@
 //! This module takes plain data and returns SVG text; the `show` stage feeds it from experiment
 //! results.
 
+pub mod colour;
 mod curve;
 mod evolution;
 mod frame;

@@ -86,6 +86,40 @@ pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64, label: Option<&str>) -
     out
 }
 
+/// plotters' SVG made `extra` pixels wider on the right (room for a colour key or a legend):
+/// the root's width and view box and the white background grow, the drawing stays put.
+pub fn widen(svg: &str, extra: f64) -> String {
+    let Some(open_end) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let head = &svg[..open_end];
+    let attr = |name: &str| -> Option<f64> {
+        let i = head.find(&format!(" {name}=\""))? + name.len() + 3;
+        head[i..].split('"').next()?.parse().ok()
+    };
+    let (Some(w), Some(h)) = (attr("width"), attr("height")) else {
+        return svg.to_string();
+    };
+    let wider = num(w + extra);
+    let new_head = head
+        .replacen(
+            &format!(" width=\"{}\"", num(w)),
+            &format!(" width=\"{wider}\""),
+            1,
+        )
+        .replacen(
+            &format!("viewBox=\"0 0 {} {}\"", num(w), num(h)),
+            &format!("viewBox=\"0 0 {wider} {}\"", num(h)),
+            1,
+        );
+    let rest = svg[open_end..].replacen(
+        &format!("<rect x=\"0\" y=\"0\" width=\"{}\"", num(w)),
+        &format!("<rect x=\"0\" y=\"0\" width=\"{wider}\""),
+        1,
+    );
+    new_head + &rest
+}
+
 /// Put `layers` just above the background (under the axes) and `overlay` on top, and add the
 /// accessible name and description.
 pub fn finish(svg: String, meta: &Meta, layers: &str, overlay: &str) -> String {

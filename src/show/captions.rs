@@ -67,7 +67,7 @@ pub(super) fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) ->
             format!("The layers and connections of experiment {}.", block.id)
         }
         FigureKind::ProbabilityMesh => format!(
-            "The probability of class 1 that experiment {}'s model gives each point of the plane, from red (0) through white (0.5) to blue (1), with the p = 0.5 contour in black and the {n} training points on top.",
+            "The probability of class 1 that experiment {}'s model gives each point of the plane, from class 0's tint (0) through white (0.5) to class 1's (1), with a colour key, the p = 0.5 contour in black and the {n} training points on top.",
             block.id
         ),
         FigureKind::UnitDecomposition => format!(

@@ -303,6 +303,7 @@ pub(super) fn draw(
                 stop_epoch: h
                     .stopped_by_threshold
                     .then_some(h.epochs_run.saturating_sub(1)),
+                within: (metric == Metric::Accuracy).then_some([0.0, 1.0]),
                 ..Default::default()
             };
             figures::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
