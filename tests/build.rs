@@ -465,7 +465,7 @@ fn evolution_mesh_and_runs() {
     // The page inlines the animation with its (script-enabled) controls.
     let page = read(site.join("01-kinds.html"));
     // Two panels side by side: wider than the column, and kept legible on a phone.
-    assert!(page.contains("<figure class=\"nn-figure nn-anim nn-wide\" id=\"evo-anim\" style=\"--nn-least: 645px\" data-frame=\"4\">"), "{page}");
+    assert!(page.contains("<figure class=\"nn-figure nn-anim nn-wide\" id=\"evo-anim\" style=\"--nn-least: 707px\" data-frame=\"4\">"), "{page}");
     assert!(page.contains("class=\"nn-scrubber\" min=\"0\" max=\"4\""));
     assert!(page.contains("href=\"figures/evo-anim.gif\""));
     let mesh = read(site.join("figures/evo-mesh.svg"));

@@ -72,6 +72,15 @@ pub(super) fn figure(
         .iter()
         .filter_map(|(_, p)| svg_width(&String::from_utf8_lossy(p)))
         .fold(0.0, f64::max);
+    // The width below which the drawing, or each of its panels, would print text too small.
+    let least = if panels.is_empty() {
+        least_width(svg)
+    } else {
+        panels
+            .iter()
+            .filter_map(|(_, p)| least_width(&String::from_utf8_lossy(p)))
+            .max()
+    };
     let panels: Vec<Value> = panels
         .iter()
         .zip(&panel_sizes)
@@ -88,7 +97,7 @@ pub(super) fn figure(
         "caption": caption(show),
         "caption_html": caption_html(show),
         "wide": is_wide(svg),
-        "least": least_width(svg).map_or(Value::Null, Value::from),
+        "least": least.map_or(Value::Null, Value::from),
         // A grid of panels reflows them, as many to a row as fit at 85% of their drawn width.
         "panels": panels,
         "panel_width": whole(widest * 0.85),
