@@ -5,7 +5,7 @@ use ndarray::Array2;
 
 use crate::figures::{self, Class, Meta};
 use crate::run::{self, ExperimentResult};
-use crate::spec::{FigureKind, Metric, Show};
+use crate::spec::{FigureKind, FigureOptions, Metric, Show};
 
 use super::Animation;
 use super::diagram::diagram;
@@ -188,11 +188,7 @@ pub(super) fn draw(
                 o.y.unwrap_or_else(|| extent(&pts, 1)),
             );
             let fields = boundary_fields(r, o, x, y)?;
-            let opts = figures::MeshOptions {
-                x_label: o.x_label.clone().or(Some("x1".into())),
-                y_label: o.y_label.clone().or(Some("x2".into())),
-                title: o.title.clone(),
-            };
+            let opts = mesh_options(o);
             figures::boundary_history(
                 &fields,
                 &pts,
@@ -219,11 +215,7 @@ pub(super) fn draw(
                 o.y.unwrap_or_else(|| extent(&pts, 1)),
             );
             let field = probability_field(&t.model, x, y, o.grid.unwrap_or(100))?;
-            let opts = figures::MeshOptions {
-                x_label: o.x_label.clone().or(Some("x1".into())),
-                y_label: o.y_label.clone().or(Some("x2".into())),
-                title: o.title.clone(),
-            };
+            let opts = mesh_options(o);
             figures::probability_mesh(&field, &pts, &r.data.class_of, &classes(r), &opts, meta)
                 .map_err(|e| e.to_string())
         }
@@ -453,4 +445,13 @@ pub(super) fn evolution(
         None
     };
     Ok((e.svg, gif, anim))
+}
+
+/// A mesh's labels and title: the block's, or x1 and x2 as the articles name the inputs.
+pub(super) fn mesh_options(o: &FigureOptions) -> figures::MeshOptions {
+    figures::MeshOptions {
+        x_label: o.x_label.clone().or(Some("x1".into())),
+        y_label: o.y_label.clone().or(Some("x2".into())),
+        title: o.title.clone(),
+    }
 }

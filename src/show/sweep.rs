@@ -77,11 +77,7 @@ pub(super) fn sweep_overlay(
         first.get_or_insert(r);
     }
     let r = first.ok_or("an overlay needs at least one run")?;
-    let opts = figures::MeshOptions {
-        x_label: o.x_label.clone().or(Some("x1".into())),
-        y_label: o.y_label.clone().or(Some("x2".into())),
-        title: o.title.clone(),
-    };
+    let opts = super::draw::mesh_options(o);
     figures::boundary_history(
         &fields,
         &points2(r)?,
