@@ -198,7 +198,9 @@ multiversion! {
     }
 }
 
-/// `packed` is B as [`pack_b`] lays it out, on the AVX-512 path for 8 columns or more.
+/// `packed` is B as [`pack_b`] lays it out, on the AVX-512 path for 8 columns or more (only
+/// x86-64 has that path; elsewhere, as in the wasm32 build, it goes unread).
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
 fn kernel(a: &[f32], b: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
     if n < 8 {
         // Narrow outputs (small layers, 1-unit outputs): a dot product per element is faster
@@ -292,7 +294,9 @@ fn narrow_n<const N: usize>(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
     }
 }
 
-/// Rows of k processed before moving to the next column tile, so a panel of B stays in L2.
+/// Rows of k processed before moving to the next column tile, so a panel of B stays in L2 (the
+/// x86-64 tiled kernels' setting).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const KC: usize = 256;
 /// Rows of k per packed panel on AVX-512: 128 × 64 values (32 KB) stay in L1.
 const KC512: usize = 128;
