@@ -9,6 +9,8 @@ use crate::yaml::{self, Node, YamlError, YamlErrorKind};
 /// The configuration file's name, at the book root.
 pub const FILE: &str = "book.yaml";
 
+pub use crate::figures::style::Palette;
+
 /// The keys book.yaml accepts (public so the guide can be checked against them).
 pub const KEYS: &[&str] = &[
     "title",
@@ -24,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "cache",
     "snapshots",
     "limits",
+    "palette",
 ];
 pub const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
 
@@ -68,6 +71,8 @@ pub struct Config {
     pub datasets: Option<PathBuf>,
     /// Missing external datasets (MNIST) may be downloaded into the cache (as `--download`).
     pub download: bool,
+    /// The colours figures are drawn with: colour-blind safe (default) or the articles' own.
+    pub palette: Palette,
     /// Folder of the experiment cache, relative to the root (default `.nnbook-cache`).
     pub cache: PathBuf,
     /// Folder of the figure and table snapshots `nnbook test` compares (default `snapshots`).
@@ -287,6 +292,12 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
             .opt("snapshots", folder)?
             .unwrap_or_else(|| "snapshots".into()),
         limits: map.opt("limits", limits)?.unwrap_or_default(),
+        palette: map
+            .opt("palette", |n| {
+                n.as_choice("palette", &Palette::NAMES)
+                    .map(|s| Palette::parse(s).unwrap_or_default())
+            })?
+            .unwrap_or_default(),
     })
 }
 

@@ -183,7 +183,10 @@ fn make_files(
         let work = || {
             todo.par_iter()
                 .map(|(ch, block, show)| {
-                    show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                    // Each item is drawn on one thread from start to end, in the book's palette.
+                    crate::figures::style::with_palette(config.palette, || {
+                        show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
+                    })
                 })
                 .collect()
         };

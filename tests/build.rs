@@ -840,3 +840,37 @@ fn validation_curves_per_epoch() {
     let metrics = page.split("id=\"held-out-metrics\"").nth(1).unwrap();
     assert!(metrics.contains("Validation accuracy"));
 }
+
+#[test]
+fn book_yaml_palette_chooses_the_figures_colours() {
+    let book = fixture("basic");
+    build_ok(book.path(), &[]);
+    let regions = || read(book.path().join("site/figures/xor-regions.svg"));
+    // Okabe-Ito vermillion by default; the articles' pure red only when asked for.
+    let safe = regions();
+    assert!(
+        safe.contains("#d55e00") && !safe.contains("#ff0000"),
+        "{safe}"
+    );
+    let yaml = read(book.path().join("book.yaml")) + "palette: article\n";
+    std::fs::write(book.path().join("book.yaml"), &yaml).unwrap();
+    build_ok(book.path(), &[]);
+    let article = regions();
+    assert!(
+        article.contains("#ff0000") && !article.contains("#d55e00"),
+        "{article}"
+    );
+    // An unknown palette is an error at its value.
+    std::fs::write(
+        book.path().join("book.yaml"),
+        yaml.replace("palette: article", "palette: pink"),
+    )
+    .unwrap();
+    let run = nnbook(&["build", "--root", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("book.yaml:") && run.stderr.contains("pink"),
+        "{}",
+        run.stderr
+    );
+}
