@@ -51,8 +51,8 @@ fn caption_html(show: &Show) -> Value {
         .map_or(Value::Null, |c| with_math(&caption_text(c)).into())
 }
 
-/// A figure's markup: an image of `file`, or one per panel (`figure.html`); `meta` gives the alt text when the
-/// book gives no caption.
+/// A figure's markup: an image of `file`, or one per panel (`figure.html`); `meta` gives the
+/// alt text when the book gives no caption.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn figure(
     ch: &Chapter,
