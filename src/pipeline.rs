@@ -223,7 +223,9 @@ fn make_files(
         return Err(errors);
     }
     for ((ch, r), mut html) in chapters.iter().zip(rendered).zip(filled) {
-        for (k, block) in ch.blocks.iter().enumerate() {
+        // A `vary:` family's members stand where its block does and show nothing.
+        let fenced = ch.blocks.iter().filter(|b| b.member_of.is_none());
+        for (k, block) in fenced.enumerate() {
             let mut block_html = String::new();
             for show in &block.show {
                 let number = number_of(&show.id);

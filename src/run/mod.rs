@@ -5,6 +5,7 @@
 mod cache;
 mod classic;
 mod data;
+mod family;
 mod progress;
 
 use progress::Progress;
@@ -119,6 +120,11 @@ pub fn run_all(
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
         .collect();
+    let (failed, skip) = family::over_limit(&todo, sources, data_dirs, limits);
+    let todo: Vec<_> = todo
+        .into_iter()
+        .filter(|(_, b, _)| !skip.contains(&b.id))
+        .collect();
     let progress = Progress::new(todo.len());
     let work = || -> Vec<(String, Outcome)> {
         todo.par_iter()
@@ -136,7 +142,7 @@ pub fn run_all(
     };
     let results = with_jobs(jobs, work);
     progress.finish();
-    results.into_iter().collect()
+    results.into_iter().chain(failed).collect()
 }
 
 /// What the build found for one experiment's data.

@@ -34,6 +34,7 @@ mod data;
 mod model;
 mod show;
 mod train;
+mod vary;
 
 pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
@@ -41,6 +42,7 @@ pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
 };
 pub use train::{Loss, Optimizer, TrainSpec};
+pub use vary::{MAX_MEMBERS, MemberOf, expand_runs, families};
 
 use data::{csv_task, parse_data};
 use model::parse_model;
@@ -63,6 +65,10 @@ pub struct Block {
     /// The block's YAML as the author wrote it (shown under its figures).
     #[serde(skip)]
     pub source: String,
+    /// For a member of a `vary:` family: the family. Members stand where the family's block
+    /// does and show nothing themselves.
+    #[serde(skip)]
+    pub member_of: Option<MemberOf>,
 }
 
 /// What to train: data, model and training settings, defaults filled in.
@@ -76,7 +82,9 @@ pub struct Experiment {
     pub validate: Option<DataSpec>,
 }
 
-const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
+const BLOCK_KEYS: &[&str] = &[
+    "id", "use", "data", "model", "train", "validate", "vary", "show",
+];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
 pub const MAX_FRAMES: usize = 60;
@@ -106,8 +114,18 @@ impl BlockSource<'_> {
     }
 }
 
-/// Parse and validate the YAML text of one ```nn block.
+/// Parse and validate the YAML text of one ```nn block (for a `vary:` block, the family's own
+/// block; its members are left out).
 pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnostic> {
+    let mut blocks = parse_blocks(text, src)?;
+    blocks
+        .pop()
+        .ok_or_else(|| Diagnostic::error("E010", "empty nn block"))
+}
+
+/// Parse and validate one ```nn block into the experiments it stands for: one, or for a block
+/// with `vary:` each member followed by the family's own block.
+pub fn parse_blocks(text: &str, src: &BlockSource<'_>) -> Result<Vec<Block>, Diagnostic> {
     let to_diag = |e: YamlError| {
         let code = match e.kind {
             YamlErrorKind::Syntax => "E010",
@@ -118,9 +136,21 @@ pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnosti
         e.into_diagnostic(code, src.file, src.first_line, src.chapter_text)
     };
     let root = yaml::parse(text).map_err(to_diag)?;
-    let mut block = block_from(&root, src).map_err(to_diag)?;
-    block.source = text.to_string();
-    Ok(block)
+    let vary = match root.as_map() {
+        Ok(map) if map.get("use").is_none() => {
+            map.check_keys(BLOCK_KEYS).map_err(to_diag)?;
+            map.get("vary")
+        }
+        _ => None,
+    };
+    let mut blocks = match vary {
+        Some(v) => vary::expand(&root, v, src).map_err(to_diag)?,
+        None => vec![block_from(&root, src).map_err(to_diag)?],
+    };
+    for b in &mut blocks {
+        b.source = text.to_string();
+    }
+    Ok(blocks)
 }
 
 fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
@@ -129,7 +159,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     })?;
     map.check_keys(BLOCK_KEYS)?;
     if let Some(used) = map.get("use") {
-        for key in ["data", "model", "train", "validate"] {
+        for key in ["data", "model", "train", "validate", "vary"] {
             if let Some(n) = map.get(key) {
                 return Err(YamlError::at(
                     n,
@@ -173,6 +203,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             show,
             location: src.loc(used),
             source: String::new(),
+            member_of: None,
         });
     }
     let id_node = map
@@ -240,6 +271,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         show,
         location: src.loc(id_node),
         source: String::new(),
+        member_of: None,
     };
     check_show_needs(&block, map.get("show"))?;
     let mut block = block;
@@ -327,6 +359,7 @@ fn static_block(
         show,
         location: src.loc(id_node),
         source: String::new(),
+        member_of: None,
     })
 }
 
@@ -398,6 +431,7 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
         ("logistic-regression train".into(), train::LOGISTIC_KEYS),
         ("panels".into(), show::PANEL_KEYS),
         ("variants".into(), show::VARIANT_KEYS),
+        ("vary".into(), vary::SHORTCUT_NAMES),
     ];
     for name in FigureKind::NAMES {
         if let Some(kind) = FigureKind::from_name(name) {
