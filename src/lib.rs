@@ -24,6 +24,7 @@ pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
+pub mod warm;
 pub mod yaml;
 
 /// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.
