@@ -86,6 +86,7 @@ fn main() {
         jobs: None,
         no_cache: false,
         download: false,
+        cache_dir: None,
     };
 
     println!("BENCH book_cold {:.0} ms", timed(&opts));

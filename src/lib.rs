@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod raster;
 pub mod run;
 pub mod serve;
+pub mod shard;
 pub mod show;
 pub mod site;
 pub mod snapshot;

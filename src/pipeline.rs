@@ -31,6 +31,9 @@ pub struct BuildOptions {
     /// Download missing external datasets (`--download`; book.yaml's `download: true` allows
     /// it for one book). Off unless asked for, so CI and tests never reach the internet.
     pub download: bool,
+    /// Cache folder from `--cache-dir`: relative to the root, or absolute (overrides
+    /// book.yaml's `cache`; a sharded CI job keeps its entries apart with it).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// What a successful build did.
@@ -129,7 +132,7 @@ fn make_files(
         .iter()
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
-    let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
+    let cache = run::Cache::new((!opts.no_cache).then(|| cache_dir(opts, &config)));
 
     // Every figure and table, in book order, with what the cache has of it from earlier
     // builds; experiments whose items are all there need neither their data nor their model.
@@ -442,9 +445,15 @@ fn experiment_shows(chapters: &[Chapter]) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The experiment cache's folder: `--cache-dir`, else book.yaml's `cache`.
+pub fn cache_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.root
+        .join(opts.cache_dir.as_deref().unwrap_or(&config.cache))
+}
+
 /// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
 /// folder has rules of its own, in [`crate::output`]).
-fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
+pub(crate) fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
     for p in [config.datasets.as_ref(), Some(&config.cache)]
         .into_iter()
         .flatten()

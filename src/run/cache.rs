@@ -329,6 +329,133 @@ mod tests {
         );
     }
 
+    /// A small trained-looking result: a real model, a short history, one snapshot.
+    fn sample() -> (Trained, TrainSpec) {
+        use crate::engine::LayerSpec;
+        let layers = [
+            LayerSpec {
+                units: 3,
+                activation: Activation::Tanh,
+            },
+            LayerSpec {
+                units: 1,
+                activation: Activation::Sigmoid,
+            },
+        ];
+        let model = Model::new(2, &layers, 7).unwrap();
+        let train = TrainSpec {
+            loss: crate::spec::Loss::BinaryCrossentropy,
+            optimizer: crate::spec::Optimizer::Sgd {
+                lr: 0.1,
+                momentum: 0.0,
+            },
+            epochs: 3,
+            batch: None,
+            seed: 7,
+            shuffle: false,
+            stop_loss_below: None,
+            c: 1.0,
+            snapshots: vec![1],
+            location: crate::diag::Location::default(),
+        };
+        let trained = Trained {
+            model: model.clone(),
+            history: History {
+                loss: vec![0.7, 0.5, 0.3],
+                accuracy: Some(vec![0.5, 0.75, 1.0]),
+                mse: None,
+                epochs_run: 3,
+                stopped_by_threshold: false,
+                snapshots: vec![(1, model)],
+                validation: vec![[0.6, 0.5]],
+            },
+            train: train.clone(),
+            validation: None,
+        };
+        (trained, train)
+    }
+
+    fn temp(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("nnbook-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// Same key, same bytes, wherever the cache is: nothing of the machine (folder, user,
+    /// host, time) is inside an entry, so merging caches is copying files.
+    #[test]
+    fn entries_are_the_same_bytes_on_any_machine() {
+        let (t, _) = sample();
+        let key = "ab".repeat(32);
+        let (a, b) = (temp("portable-a"), temp("portable-b/deeper"));
+        Cache::new(Some(a.clone())).store(&key, &t).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Cache::new(Some(b.clone())).store(&key, &t).unwrap();
+        let rel = Path::new("ab").join(format!("{key}.json"));
+        let (x, y) = (
+            std::fs::read(a.join(&rel)).unwrap(),
+            std::fs::read(b.join(&rel)).unwrap(),
+        );
+        assert!(x == y);
+        let text = String::from_utf8(x).unwrap();
+        let machine = [
+            a.to_string_lossy().to_string(),
+            std::env::temp_dir().to_string_lossy().to_string(),
+            std::env::var("USER").unwrap_or_default(),
+            std::fs::read_to_string("/etc/hostname")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ];
+        for word in machine.iter().filter(|w| w.len() > 2) {
+            assert!(
+                !text.contains(word.as_str()),
+                "entry holds `{word}`: {text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&a);
+        let _ = std::fs::remove_dir_all(b.parent().unwrap());
+    }
+
+    /// Every truncation and every flipped bit of an entry, and an entry of another key under
+    /// this key's file name, are refused (then recomputed), never used.
+    #[test]
+    fn damaged_or_foreign_entries_are_never_trusted() {
+        let (t, train) = sample();
+        let dir = temp("damaged");
+        let cache = Cache::new(Some(dir.clone()));
+        let key = "cd".repeat(32);
+        cache.store(&key, &t).unwrap();
+        let path = cache.path(&key).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let back = cache.load(&key, &train).unwrap();
+        assert_eq!(back.model, t.model);
+        assert_eq!(back.history, t.history);
+        for len in 0..good.len() {
+            std::fs::write(&path, &good[..len]).unwrap();
+            assert!(cache.load(&key, &train).is_none(), "truncated to {len}");
+        }
+        for i in 0..good.len() {
+            for bit in [0x01u8, 0x10, 0x80] {
+                let mut bad = good.clone();
+                bad[i] ^= bit;
+                std::fs::write(&path, &bad).unwrap();
+                assert!(
+                    cache.load(&key, &train).is_none(),
+                    "byte {i} ^ {bit:#x}: {}",
+                    String::from_utf8_lossy(&bad)
+                );
+            }
+        }
+        // Another experiment's entry under this key's name.
+        let other = "ce".repeat(32);
+        cache.store(&other, &t).unwrap();
+        std::fs::copy(cache.path(&other).unwrap(), &path).unwrap();
+        assert!(cache.load(&key, &train).is_none());
+        assert!(cache.load(&other, &train).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn blobs_are_made_once_and_checked() {
         let dir = std::env::temp_dir().join(format!("nnbook-blob-{}", std::process::id()));

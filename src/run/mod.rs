@@ -22,6 +22,18 @@ pub use cache::{Cache, key as cache_key};
 pub use data::Prepared;
 pub use facts::{Facts, TrainedFacts};
 
+/// An experiment's training data prepared as a build prepares it (the shard partition sizes
+/// experiments with it).
+pub(crate) fn prepare_data(
+    spec: &crate::spec::DataSpec,
+    source: &Source,
+    model: Option<&ModelSpec>,
+    train: Option<&TrainSpec>,
+    dirs: &[PathBuf],
+) -> Option<Prepared> {
+    data::prepare(spec, source, None, model, train, dirs).ok()
+}
+
 use crate::config::Limits;
 use crate::content::Chapter;
 use crate::datasets::{Resolution, Role, Source};
