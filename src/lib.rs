@@ -15,6 +15,7 @@ pub mod figures;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
+pub mod live;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

@@ -31,11 +31,13 @@ macro_rules! named_enum {
 }
 
 mod data;
+mod live;
 mod model;
 mod show;
 mod train;
 
 pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
+pub use live::LiveSpec;
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
@@ -43,6 +45,7 @@ pub use show::{
 pub use train::{Loss, Optimizer, TrainSpec};
 
 use data::{csv_task, parse_data};
+use live::parse_live;
 use model::parse_model;
 use show::{check_show_needs, evolution_frames, parse_show};
 use train::{parse_classic_train, parse_train};
@@ -57,6 +60,9 @@ pub struct Block {
     /// `use: id`: show more of an earlier experiment without retraining.
     pub uses: bool,
     pub show: Vec<Show>,
+    /// `live:`: what a reader may change to retrain the experiment in the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveSpec>,
     /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
     #[serde(skip)]
     pub location: Location,
@@ -76,7 +82,9 @@ pub struct Experiment {
     pub validate: Option<DataSpec>,
 }
 
-const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
+const BLOCK_KEYS: &[&str] = &[
+    "id", "use", "data", "model", "train", "validate", "show", "live",
+];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
 pub const MAX_FRAMES: usize = 60;
@@ -129,7 +137,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     })?;
     map.check_keys(BLOCK_KEYS)?;
     if let Some(used) = map.get("use") {
-        for key in ["data", "model", "train", "validate"] {
+        for key in ["data", "model", "train", "validate", "live"] {
             if let Some(n) = map.get(key) {
                 return Err(YamlError::at(
                     n,
@@ -171,6 +179,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             experiment: None,
             uses: true,
             show,
+            live: None,
             location: src.loc(used),
             source: String::new(),
         });
@@ -228,6 +237,9 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         Some(n) => parse_show(n, &id, src)?,
         None => Vec::new(),
     };
+    let live = map.opt("live", |n| {
+        parse_live(n, model.as_ref(), train.as_ref(), src)
+    })?;
     let block = Block {
         id,
         experiment: Some(Experiment {
@@ -238,6 +250,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         }),
         uses: false,
         show,
+        live,
         location: src.loc(id_node),
         source: String::new(),
     };
@@ -257,7 +270,7 @@ fn static_block(
     id_node: &Node,
     src: &BlockSource<'_>,
 ) -> Result<Block, YamlError> {
-    for key in ["model", "train"] {
+    for key in ["model", "train", "live"] {
         if let Some(n) = map.get(key) {
             return Err(YamlError::at(
                 n,
@@ -325,6 +338,7 @@ fn static_block(
         experiment: None,
         uses: false,
         show,
+        live: None,
         location: src.loc(id_node),
         source: String::new(),
     })
@@ -398,6 +412,8 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
         ("logistic-regression train".into(), train::LOGISTIC_KEYS),
         ("panels".into(), show::PANEL_KEYS),
         ("variants".into(), show::VARIANT_KEYS),
+        ("live".into(), live::LIVE_KEYS),
+        ("live vary".into(), live::VARY_KEYS),
     ];
     for name in FigureKind::NAMES {
         if let Some(kind) = FigureKind::from_name(name) {
