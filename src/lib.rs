@@ -11,7 +11,6 @@ pub mod content;
 pub mod datasets;
 pub mod diag;
 pub mod explain;
-pub mod figures;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
@@ -30,6 +29,8 @@ pub mod yaml;
 
 /// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.
 pub use nnbook_engine as engine;
+/// The figures are their own crate too (crates/figures).
+pub use nnbook_figures as figures;
 
 /// nnbook's version, as recorded in the manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

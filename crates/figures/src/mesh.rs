@@ -53,7 +53,7 @@ pub fn palette(p: f64) -> [u8; 3] {
 
 /// The field as a PNG, top row first.
 pub fn png(field: &Field) -> Result<Vec<u8>, FigureError> {
-    let size = resvg::tiny_skia::IntSize::from_wh(field.nx as u32, field.ny as u32)
+    let size = tiny_skia::IntSize::from_wh(field.nx as u32, field.ny as u32)
         .ok_or_else(|| FigureError("the probability grid is empty".into()))?;
     let mut data = Vec::with_capacity(field.nx * field.ny * 4);
     for j in (0..field.ny).rev() {
@@ -62,7 +62,7 @@ pub fn png(field: &Field) -> Result<Vec<u8>, FigureError> {
             data.extend_from_slice(&[r, g, b, 255]);
         }
     }
-    let pixmap = resvg::tiny_skia::Pixmap::from_vec(data, size)
+    let pixmap = tiny_skia::Pixmap::from_vec(data, size)
         .ok_or_else(|| FigureError("bad image size".into()))?;
     pixmap
         .encode_png()

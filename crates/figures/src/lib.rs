@@ -1,8 +1,8 @@
 //! Figures: each kind in its own file, drawn with plotters' SVG backend (axes, ticks, labels)
 //! plus compact data layers of our own (one path per class, one small circle per point), then
 //! post-processed for accessibility (`<title>`, `<desc>`, `role="img"`) and determinism.
-//! This module takes plain data and returns SVG text; the `show` stage feeds it from experiment
-//! results.
+//! This crate takes plain data and returns SVG text; nnbook's `show` stage feeds it from
+//! experiment results. It knows no files, pages or command line, and builds for wasm32.
 
 pub mod colour;
 mod curve;
@@ -30,6 +30,37 @@ pub use regions::{Arrow, ClassGrid, RegionOptions, decision_regions};
 pub use scatter::{ScatterOptions, scatter};
 pub use scatter3d::{Arrow3, Plane, Scatter3Options, View, scatter3d};
 pub use svg::escape_xml;
+
+/// Rasterising for the tests that check pixels (resvg, no fonts: they look at shapes only).
+#[cfg(test)]
+mod testing {
+    use resvg::{tiny_skia, usvg};
+
+    pub struct Image {
+        pub width: u32,
+        pub height: u32,
+        pixmap: tiny_skia::Pixmap,
+    }
+
+    impl Image {
+        pub fn rgba(&self) -> &[u8] {
+            self.pixmap.data()
+        }
+    }
+
+    pub fn render(svg: &str) -> Image {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("valid SVG");
+        let size = tree.size().to_int_size();
+        let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).expect("size");
+        pixmap.fill(tiny_skia::Color::WHITE);
+        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        Image {
+            width: size.width(),
+            height: size.height(),
+            pixmap,
+        }
+    }
+}
 
 /// The accessible name and description of a figure; `id` makes element ids unique and stable.
 #[derive(Debug, Clone, PartialEq, Default)]

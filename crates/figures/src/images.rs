@@ -40,7 +40,7 @@ pub(super) fn base64(bytes: &[u8]) -> String {
 
 /// A PNG of the image, black on white (matplotlib's gray colormap: 0 black, 1 white).
 fn png(img: &Gray) -> Result<Vec<u8>, FigureError> {
-    let size = resvg::tiny_skia::IntSize::from_wh(img.width as u32, img.height as u32)
+    let size = tiny_skia::IntSize::from_wh(img.width as u32, img.height as u32)
         .ok_or_else(|| FigureError("an image is empty".into()))?;
     let data: Vec<u8> = img
         .pixels
@@ -50,7 +50,7 @@ fn png(img: &Gray) -> Result<Vec<u8>, FigureError> {
             [v, v, v, 255]
         })
         .collect();
-    let pixmap = resvg::tiny_skia::Pixmap::from_vec(data, size)
+    let pixmap = tiny_skia::Pixmap::from_vec(data, size)
         .ok_or_else(|| FigureError("bad image size".into()))?;
     pixmap
         .encode_png()
@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(svg.matches("<image").count(), 4);
         assert!(svg.len() < 10_000, "{}", svg.len());
         // resvg draws the embedded PNGs: the diagonal of the first digit is white on black.
-        let raster = crate::raster::render(&svg, 1.0).unwrap();
+        let raster = crate::testing::render(&svg);
         let at = |x: u32, y: u32| raster.rgba()[((y * raster.width + x) * 4) as usize];
         assert_eq!(at(16 + 1, 16 + 22 + 1), 255, "diagonal pixel");
         assert_eq!(at(16 + 100, 16 + 22 + 2), 0, "background pixel");

@@ -390,7 +390,7 @@ mod tests {
     #[test]
     fn dots_render_as_dots() {
         let e = draw(2, true);
-        let img = crate::raster::render(&e.stills[1], 1.0).unwrap();
+        let img = crate::testing::render(&e.stills[1]);
         // The last frame's hidden point (0.3, 0.4) is class 1's blue, in the left panel.
         let w = img.width as usize;
         let [r, g, b] = super::super::colour::parse_hex(super::super::style::marker(1)).unwrap();

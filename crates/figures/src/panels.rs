@@ -130,7 +130,7 @@ mod tests {
             "third panel on row 2"
         );
         assert!(svg.contains("A &amp; B"));
-        let img = crate::raster::render(&svg, 1.0).unwrap();
+        let img = crate::testing::render(&svg);
         assert_eq!((img.width, img.height), (200, 136));
         assert!(panel_grid(&[None], 2, None, &meta).is_err());
         assert!(panel_grid(&[p("red")], 0, None, &meta).is_err());
@@ -154,7 +154,7 @@ mod tests {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\" viewBox=\"0 0 100 50\"><title>blue</title><rect fill=\"blue\"/></svg>\n"
         );
         for part in &parts {
-            let img = crate::raster::render(part, 1.0).unwrap();
+            let img = crate::testing::render(part);
             assert_eq!((img.width, img.height), (100, 50));
         }
         assert_eq!(split("<svg width=\"1\" height=\"1\"></svg>"), None);
