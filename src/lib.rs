@@ -14,6 +14,7 @@ pub mod explain;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
+pub mod live;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

@@ -330,6 +330,11 @@ fn run_one(
     ) {
         return Outcome::Failed(d.with_source(&ch.text));
     }
+    if let Some(live) = &block.live
+        && let Err(d) = crate::live::check_work(&block.id, live, model_spec, train, &data)
+    {
+        return Outcome::Failed(d.with_source(&ch.text));
+    }
     // Held-out data is read before training, so it can be scored after every epoch.
     let vdata = match &exp.validate {
         Some(spec) if model_spec.classic.is_none() => {
