@@ -4,6 +4,7 @@
 //! site. Each stage is one module.
 #![allow(clippy::result_large_err)] // diagnostics are cold-path values; boxing them buys nothing
 
+mod atomic;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -196,7 +196,7 @@ impl Hashes {
         if let Ok(mut body) = serde_json::to_vec(&*known) {
             let sum = Sha256::digest(&body);
             body.extend_from_slice(&sum);
-            let _ = crate::run::write_atomic(file, &body);
+            let _ = crate::atomic::write_atomic(file, &body);
         }
     }
 }

@@ -17,7 +17,6 @@ use std::path::PathBuf;
 use ndarray::Array2;
 use rayon::prelude::*;
 
-pub(crate) use cache::write_atomic;
 pub use cache::{Cache, key as cache_key};
 pub use data::Prepared;
 pub use facts::{Facts, TrainedFacts};
