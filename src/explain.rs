@@ -144,7 +144,8 @@ Example:
         code: "E011",
         title: "unknown key in an experiment block",
         text: "Every key of an experiment block is checked against the schema; the guide chapter
-lists them. A typo gets a did-you-mean hint.
+lists them. A typo gets a did-you-mean hint. A figure or table option given to a kind that
+does not take it (`grid:` on a `scatter`) names the kinds that do.
 
 Example:
 

@@ -449,18 +449,12 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
     ];
     for name in FigureKind::NAMES {
         if let Some(kind) = FigureKind::from_name(name) {
-            out.push((
-                (*name).into(),
-                show::allowed_show_keys(ShowKind::Figure(kind)),
-            ));
+            out.push(((*name).into(), show::keys(ShowKind::Figure(kind))));
         }
     }
     for name in TableKind::NAMES {
         if let Some(kind) = TableKind::from_name(name) {
-            out.push((
-                (*name).into(),
-                show::allowed_show_keys(ShowKind::Table(kind)),
-            ));
+            out.push(((*name).into(), show::keys(ShowKind::Table(kind))));
         }
     }
     out

@@ -1,0 +1,146 @@
+//! What a `show:` entry needs from its block (a model, `runs:`, `input:`), and the epochs
+//! evolution figures keep a model at.
+
+use super::super::{Block, MAX_FRAMES};
+use super::{FigureKind, Metric, ShowKind, TableKind};
+use crate::yaml::{Node, YamlError, YamlErrorKind};
+
+/// The epochs an evolution figure shows by default: dense at first, where training moves
+/// fastest, then sparser, always ending with the last epoch (the stopping epoch is added by the
+/// engine when the stop rule fires).
+pub fn default_frames(epochs: usize) -> Vec<usize> {
+    const SCHEDULE: &[usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
+    ];
+    let mut frames: Vec<usize> = SCHEDULE.iter().copied().filter(|&e| e < epochs).collect();
+    let mut e = 200;
+    while e < epochs && frames.len() + 1 < MAX_FRAMES {
+        frames.push(e);
+        e += e / 2;
+    }
+    frames.push(epochs);
+    frames
+}
+
+/// The epochs to keep a model at for the block's evolution figures (sorted, unique).
+pub(in crate::spec) fn evolution_frames(block: &Block) -> Vec<usize> {
+    let Some(epochs) = block
+        .experiment
+        .as_ref()
+        .and_then(|e| e.train.as_ref())
+        .map(|t| t.epochs)
+    else {
+        return Vec::new();
+    };
+    let mut frames: Vec<usize> = block
+        .show
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.what,
+                ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
+            )
+        })
+        .flat_map(|s| {
+            s.options
+                .frames
+                .clone()
+                .unwrap_or_else(|| default_frames(epochs))
+        })
+        .filter(|&e| e <= epochs)
+        .collect();
+    // The last frame is always the last epoch (or the stopping epoch, which the engine adds).
+    if !frames.is_empty() {
+        frames.push(epochs);
+    }
+    frames.sort_unstable();
+    frames.dedup();
+    frames
+}
+
+/// Figures that need a trained model cannot come from a data-only block.
+pub(in crate::spec) fn check_show_needs(
+    block: &Block,
+    show_node: Option<&Node>,
+) -> Result<(), YamlError> {
+    let Some(exp) = &block.experiment else {
+        return Ok(());
+    };
+    let items = show_node.map(|n| n.as_seq()).transpose()?.unwrap_or(&[]);
+    for (show, node) in block.show.iter().zip(items) {
+        if matches!(
+            show.what,
+            ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
+        ) && show.options.runs.is_none()
+        {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
+                    .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
+            );
+        }
+        let worked = matches!(
+            show.what,
+            ShowKind::Table(TableKind::ForwardPass | TableKind::Backprop)
+        ) || show.options.values.is_some();
+        if worked && show.options.input.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `input`")
+                    .hint("give the input the pass starts from, e.g. `input: [1, 1]`"),
+            );
+        }
+        if show.what == ShowKind::Table(TableKind::Backprop) && show.options.target.is_none() {
+            return Err(
+                YamlError::at(node, YamlErrorKind::MissingKey, "missing key `target`").hint(
+                    "the backward pass starts from the error against a target, e.g. `target: 0`",
+                ),
+            );
+        }
+        if show.what == ShowKind::Figure(FigureKind::Evolution)
+            && exp.model.as_ref().is_some_and(|m| m.classic.is_some())
+        {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                "an evolution needs a network trained by gradient descent",
+            ));
+        }
+        let needs_model = match show.what {
+            ShowKind::Figure(
+                FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
+            ) => false,
+            ShowKind::Figure(FigureKind::NetworkDiagram) => {
+                show.options.layers.is_none() || show.options.heatmaps == Some(true)
+            }
+            ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
+            ShowKind::Figure(FigureKind::Sweep) => false,
+            ShowKind::Figure(FigureKind::Scatter3d) => {
+                let o = &show.options;
+                o.space.as_deref() == Some("hidden")
+                    || o.plane == Some(true)
+                    || o.weight_arrows == Some(true)
+                    || o.panels.is_some()
+            }
+            _ => true,
+        };
+        if needs_model && exp.model.is_none() {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                format!("`{}` needs a trained model", show.what.name()),
+            )
+            .hint("add `model:` and `train:` to this block, or show a `scatter`"));
+        }
+        if show.options.metric == Some(Metric::Accuracy)
+            && let Some(t) = &exp.train
+            && !t.loss.is_classification()
+        {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                "accuracy is only recorded for classifiers",
+            )
+            .hint("plot `metric: loss` or `metric: mse` for a regressor"));
+        }
+    }
+    Ok(())
+}
