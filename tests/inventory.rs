@@ -59,6 +59,47 @@ fn sample_manifest() -> (TempDir, serde_json::Value) {
     (book, m)
 }
 
+/// Every figure the inventory lists says in its caption which article figure it follows (the
+/// phrase from tests/data/article-figures.txt, one `id<TAB>phrase` a line).
+fn captions_name_their_article_figures(ids: &[String], book: &Path, m: &serde_json::Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table = read(root.join("tests/data/article-figures.txt"));
+    let phrases: std::collections::HashMap<&str, &str> =
+        table.lines().filter_map(|l| l.split_once('\t')).collect();
+    let pages: Vec<String> = std::fs::read_dir(book.join("site"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| read(e.path()))
+        .collect();
+    let mut checked = 0;
+    for f in m["figures"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap();
+        if !ids.iter().any(|i| i == id) || f["status"] != "ok" {
+            continue;
+        }
+        let phrase = phrases
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} is in the inventory but not in article-figures.txt"));
+        let anchor = format!("id=\"{id}\"");
+        let caption = pages
+            .iter()
+            .find_map(|p| {
+                let at = p.find(&anchor)?;
+                let rest = &p[at..];
+                Some(&rest[rest.find("<figcaption")?..rest.find("</figcaption>")?])
+            })
+            .unwrap_or_else(|| panic!("no caption for {id}"));
+        let caption = caption.replace("&#39;", "'");
+        assert!(
+            caption.contains(phrase),
+            "{id}: {caption:?} lacks {phrase:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} figures checked");
+}
+
 fn entry<'a>(m: &'a serde_json::Value, list: &str, id: &str) -> Option<&'a serde_json::Value> {
     m[list].as_array()?.iter().find(|e| e["id"] == id)
 }
@@ -77,6 +118,7 @@ fn every_inventory_id_is_in_the_manifest() {
         })
         .collect();
     assert!(missing.is_empty(), "not in the manifest: {missing:?}");
+    captions_name_their_article_figures(&ids, book.path(), &m);
 
     // Parameter counts as Keras's summaries print them (INVENTORY §2.2).
     for (exp, params) in [

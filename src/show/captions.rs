@@ -71,7 +71,7 @@ pub(super) fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) ->
             block.id
         ),
         FigureKind::UnitDecomposition => format!(
-            "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data.",
+            "Small plots taking experiment {}'s network apart: each hidden unit's output a_i, its weighted share w_i·a_i, the output bias, the sum of the shares, and the prediction over the data; the outputs share one y-axis, and the shares, bias, sum and prediction another.",
             block.id
         ),
         FigureKind::BoundaryHistory => format!(

@@ -116,8 +116,35 @@ pub(super) fn panel_meta(meta: &Meta, k: usize, title: &str) -> Meta {
     }
 }
 
+/// Unicode subscript digits, to label panels with math as the notebook does (a₁, w₁₀a₁₀).
+fn sub(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x2080 + (c as u32 - '0' as u32)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// One y range over several curves, padded by 5% as a single plot's would be.
+fn shared_range<'a>(curves: impl Iterator<Item = &'a [f64]>) -> [f64; 2] {
+    let (lo, hi) = curves
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    if !lo.is_finite() || hi - lo < 1e-12 {
+        let c = if lo.is_finite() { lo } else { 0.0 };
+        return [c - 0.5, c + 0.5];
+    }
+    let pad = (hi - lo) * 0.05;
+    [lo - pad, hi + pad]
+}
+
 /// Bagheri's Fig 34: one row per hidden unit (a_i, then w_i·a_i), the bias and the sum in the
-/// third column, and the data with ŷ = sum + bias in the fourth.
+/// third column, and the data with ŷ = sum + bias in the fourth. The a_i share one y-axis and
+/// everything in the output's units (shares, bias, sum, ŷ) another, so a small share looks small.
 pub fn decomposition(
     r: &ExperimentResult,
     o: &FigureOptions,
@@ -132,27 +159,53 @@ pub fn decomposition(
             "a decomposition shows at most {MAX_UNITS} units; this layer has {units} (use unit-overlay)"
         ));
     }
+    let yhat: Vec<f64> = p.sum.iter().map(|s| s + p.bias).collect();
+    let points = data_points(r);
+    let ys: Vec<f64> = points.iter().map(|q| q[1]).collect();
+    let a_range = shared_range(p.a.iter().map(Vec::as_slice));
+    let bias = [p.bias];
+    let out_range = shared_range(p.wa.iter().map(Vec::as_slice).chain([
+        bias.as_slice(),
+        p.sum.as_slice(),
+        yhat.as_slice(),
+        ys.as_slice(),
+    ]));
     let x_label = o.x_label.clone().unwrap_or_else(|| "x".into());
     let rows = units.max(7);
     let mut panels: Vec<Option<String>> = vec![None; rows * 4];
-    let mut draw = |cell: usize, title: String, lines: Vec<Line>, dots: Vec<Dots>, label: bool| {
-        let opts = small(title.clone(), label.then(|| x_label.clone()));
-        line_plot(&lines, &dots, &opts, &panel_meta(meta, cell, &title))
+    let mut draw = |cell: usize,
+                    label: String,
+                    y: [f64; 2],
+                    lines: Vec<Line>,
+                    dots: Vec<Dots>,
+                    bottom: bool| {
+        let opts = PlotOptions {
+            x_label: bottom.then(|| x_label.clone()),
+            y_label: Some(label.clone()),
+            y: Some(y),
+            width: 260,
+            height: 190,
+            ..Default::default()
+        };
+        line_plot(&lines, &dots, &opts, &panel_meta(meta, cell, &label))
             .map(|svg| panels[cell] = Some(svg))
             .map_err(|e| e.to_string())
     };
     for i in 0..units {
         let last = i + 1 == units;
+        let k = sub(i + 1);
         draw(
             i * 4,
-            format!("a{}", i + 1),
+            format!("a{k}"),
+            a_range,
             vec![curve(None, &p.xs, p.a[i].clone(), "#000000")],
             vec![],
             last,
         )?;
         draw(
             i * 4 + 1,
-            format!("w{0}·a{0}", i + 1),
+            format!("w{k}a{k}"),
+            out_range,
             vec![curve(None, &p.xs, p.wa[i].clone(), "#000000")],
             vec![],
             last,
@@ -161,26 +214,28 @@ pub fn decomposition(
     let red = "#ff0000";
     draw(
         4 * 4 + 2,
-        "w0 (output bias)".into(),
+        format!("w{}", sub(0)),
+        out_range,
         vec![curve(None, &p.xs, vec![p.bias; p.xs.len()], red)],
         vec![],
         true,
     )?;
     draw(
         6 * 4 + 2,
-        "Sum = Σ wi·ai".into(),
+        "Sum".into(),
+        out_range,
         vec![curve(None, &p.xs, p.sum.clone(), red)],
         vec![],
         true,
     )?;
-    let yhat: Vec<f64> = p.sum.iter().map(|s| s + p.bias).collect();
     draw(
         5 * 4 + 3,
-        "ŷ = Sum + w0".into(),
-        vec![curve(Some("ŷ".into()), &p.xs, yhat, red)],
+        "ŷ".into(),
+        out_range,
+        vec![curve(None, &p.xs, yhat, red)],
         vec![Dots {
-            name: Some("data".into()),
-            points: data_points(r),
+            name: None,
+            points,
             color: None,
             opacity: 0.3,
         }],

@@ -69,6 +69,13 @@ pub fn training_curve(
         if y[1] - y[0] < 1e-9 {
             y = [lo, hi];
         }
+        // A line drawn on a limit (accuracy 1.0) would hide under the frame: pad past the limit
+        // by 3% of the span; the ticks stay within it because none is a round number out there.
+        let pad = (y[1] - y[0]) * 0.03;
+        y = [
+            if y[0] <= lo { lo - pad } else { y[0] },
+            if y[1] >= hi { hi + pad } else { y[1] },
+        ];
     }
     let x = if len == 1 {
         [-0.5, 0.5]
@@ -243,5 +250,21 @@ mod tests {
         let svg = training_curve(&flat, &opts, &Meta::default()).unwrap();
         assert!(!svg.contains("\n1.4\n</text>") && !svg.contains("\n1.2\n</text>"));
         assert!(svg.contains("\n0\n</text>"), "the axis reaches 0");
+        // The line at 1.0 sits below the top edge of the plot area, not on it.
+        let top = svg
+            .split("points=\"")
+            .nth(1)
+            .and_then(|p| p.split(',').nth(1))
+            .and_then(|v| v.split(' ').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap();
+        let clip_y: f64 = svg
+            .split("<clipPath")
+            .nth(1)
+            .and_then(|c| c.split("y=\"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert!(top > clip_y + 3.0, "line at y={top}, plot top at {clip_y}");
     }
 }
