@@ -21,10 +21,12 @@ pub mod pipeline;
 pub mod raster;
 pub mod run;
 pub mod serve;
+pub mod shard;
 pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
+pub mod warm;
 pub mod yaml;
 
 /// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.
