@@ -185,6 +185,13 @@ fn make_files(
             }
         }
     }
+    // A live experiment's page needs its data and trained model (from the training cache on
+    // a warm build), not only its kept figures.
+    for (_, b) in &blocks {
+        if b.live.is_some() {
+            all_kept.remove(&b.id);
+        }
+    }
     let outcomes = run::run_all(
         &blocks,
         &sources,
