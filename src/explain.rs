@@ -425,6 +425,20 @@ Example:
 
     data: {generator: mnist}      # no mnist/ folder anywhere",
     },
+    Explanation {
+        code: "W002",
+        title: "live figures are off in this nnbook",
+        text: "A block has `live:`, but this `nnbook` was built without the WebAssembly module
+that retrains experiments in the reader's browser (its build needs Rust's wasm32 target). The
+book is built with every figure as published and no \"Try it\" controls; `--strict` turns
+this warning into an error.
+
+Example:
+
+    live: {vary: {lr: [0.001, 1]}}    # nnbook built before `rustup target add wasm32-unknown-unknown`
+
+Install the target and rebuild nnbook (`cargo install --path .`).",
+    },
 ];
 
 /// The explanation of `code` (case-insensitive; `E4` and `e004` both find E004).

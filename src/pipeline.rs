@@ -185,6 +185,13 @@ fn make_files(
             }
         }
     }
+    // A live experiment's page needs its data and trained model (from the training cache on
+    // a warm build), not only its kept figures.
+    for (_, b) in &blocks {
+        if b.live.is_some() {
+            all_kept.remove(&b.id);
+        }
+    }
     let outcomes = run::run_all(
         &blocks,
         &sources,
@@ -211,6 +218,10 @@ fn make_files(
             Outcome::Done(_) | Outcome::Cached(_) => {}
         }
     }
+    // Live experiments: their files, each figure's "Try it" control (or a warning without
+    // the module).
+    let live = crate::live::site(&chapters, &outcomes);
+    warnings.extend(live.warnings.iter().cloned());
     if opts.strict {
         for w in warnings.drain(..) {
             errors.push(Diagnostic {
@@ -343,6 +354,14 @@ fn make_files(
                     },
                 });
                 block_html.push_str(&item_html);
+                if let (Shown::Figure { .. }, Some(control)) =
+                    (&shown, live.controls.get(&block.id))
+                {
+                    let mut control = control.clone();
+                    control["figure"] = show.id.clone().into();
+                    let ctx = serde_json::json!({ "live": control });
+                    block_html.push_str(&theme.render("live.html", &ctx).map_err(|d| vec![d])?);
+                }
             }
             html = html.replacen(&content::block_placeholder(k), &block_html, 1);
         }
@@ -353,6 +372,9 @@ fn make_files(
             html,
             toc: r.toc,
         });
+    }
+    for (path, bytes) in live.files {
+        files.insert(path, bytes);
     }
     files.insert("manifest.json".into(), manifest.to_json().into_bytes());
     let search_meta = search_meta(&chapters);

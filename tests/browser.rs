@@ -206,3 +206,59 @@ fn fixture_under_another_sub_path_in_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Live figures (issue 18) in Chromium: tests/browser/live.mjs trains Leo's and Bagheri's
+/// live experiments through the "Try it" controls; at the blocks' own settings the page must
+/// report the build's bits, and at the settings it changed the browser's weights and losses
+/// must equal a native run of the same experiment JSON (the one the site serves).
+#[test]
+#[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
+fn live_figures_in_chromium() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(dir) = runner() else { return };
+    if nnbook::live::module().is_none() {
+        common::skip(
+            "NNBOOK_REQUIRE_LIVE",
+            "nnbook was built without the wasm32 target",
+        );
+        return;
+    }
+    let server = Server::start(repo, &["--base", "/book/"]);
+    let out = Command::new("node")
+        .arg(dir.join("live.mjs"))
+        .arg(&server.url)
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        out.status.success(),
+        "live checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
+    let runs = report["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 4, "{report}");
+    for run in runs {
+        let id = run["id"].as_str().unwrap();
+        let (status, _, body) = server.get(&format!("/book/live/{id}.json"));
+        assert_eq!(status, 200, "live/{id}.json");
+        let site: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let exp: nnbook::live::Experiment =
+            serde_json::from_value(site["experiment"].clone()).unwrap();
+        let settings: nnbook::live::Settings =
+            serde_json::from_value(run["settings"].clone()).unwrap();
+        let native = nnbook_live::run(&exp.with(&settings).unwrap(), &mut |_, _| {}).unwrap();
+        assert_eq!(run["digest"], native.digest.as_str(), "{id} {settings:?}");
+        let loss: Vec<u64> = run["loss"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let native_loss: Vec<u64> = native.loss.iter().map(|&b| u64::from(b)).collect();
+        assert_eq!(loss, native_loss, "{id} {settings:?}: loss bits");
+    }
+}

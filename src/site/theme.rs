@@ -52,6 +52,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "notice.html",
         include_str!("../../themes/default/templates/notice.html"),
     ),
+    (
+        "live.html",
+        include_str!("../../themes/default/templates/live.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
@@ -62,6 +66,14 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "book.js",
         include_bytes!("../../themes/default/static/book.js"),
+    ),
+    (
+        "live.js",
+        include_bytes!("../../themes/default/static/live.js"),
+    ),
+    (
+        "live-worker.js",
+        include_bytes!("../../themes/default/static/live-worker.js"),
     ),
     (
         "favicon.svg",
