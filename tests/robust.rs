@@ -21,8 +21,14 @@ fn cache_entries_from_another_version_are_recomputed() {
     build_ok(book.path(), &[]);
     let before = read_tree(&book.path().join("site"));
     let cache = book.path().join(".nnbook-cache");
-    let entries: Vec<String> = read_tree(&cache).into_keys().collect();
+    // The experiment entries; the figures and facts kept beside them are keyed by the version
+    // too, so another version has none of them.
+    let entries: Vec<String> = read_tree(&cache)
+        .into_keys()
+        .filter(|rel| !rel.starts_with("files/") && rel.ends_with(".json"))
+        .collect();
     assert!(!entries.is_empty());
+    std::fs::remove_dir_all(cache.join("files")).unwrap();
     for rel in &entries {
         let p = cache.join(rel);
         let mut entry: serde_json::Value = serde_json::from_str(&read(&p)).unwrap();
