@@ -14,6 +14,7 @@ pub mod explain;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
+pub mod live;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
@@ -25,6 +26,7 @@ pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
+pub mod warm;
 pub mod yaml;
 
 /// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.

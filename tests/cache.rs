@@ -105,3 +105,51 @@ fn the_cache_may_not_live_inside_the_site() {
         run.stderr
     );
 }
+
+/// A `vary:` family's members are cached as the same blocks written out by hand: replacing the
+/// copies by the family trains nothing, and changing one value trains one member.
+#[test]
+fn a_family_is_cached_member_by_member() {
+    let book = fixture("basic");
+    let chapter = book.path().join("content/03-sweep.md");
+    let block = |id: &str, units: u32| {
+        format!(
+            "```nn\nid: {id}\ndata: {{generator: xor}}\nmodel: [{{dense: {units}, activation: tanh}}, {{dense: 1, activation: sigmoid}}]\ntrain: {{lr: 0.05, epochs: 50, batch: full, seed: 3}}\n```\n\n"
+        )
+    };
+    let table = "```nn\nid: widths\nshow:\n  - {table: runs, id: width-runs, runs: [width-1, width-2]}\n```\n";
+    std::fs::write(
+        &chapter,
+        format!(
+            "# Sweep\n\n{}{}{table}",
+            block("width-1", 1),
+            block("width-2", 2)
+        ),
+    )
+    .unwrap();
+    assert_eq!(cached_count(&build_ok(book.path(), &[])), 0);
+    let by_hand = read(book.path().join("site/03-sweep.html"));
+
+    let family = |units: &str| {
+        format!(
+            "# Sweep\n\n```nn\nid: width\ndata: {{generator: xor}}\nmodel: [{{dense: 9, activation: tanh}}, {{dense: 1, activation: sigmoid}}]\ntrain: {{lr: 0.05, epochs: 50, batch: full, seed: 3}}\nvary: {{units: [{units}]}}\n```\n\n```nn\nid: widths\nshow:\n  - {{table: runs, id: width-runs, runs: width}}\n```\n"
+        )
+    };
+    std::fs::write(&chapter, family("1, 2")).unwrap();
+    // xor and both members come from the cache: the members' keys are the hand-written ones.
+    assert_eq!(cached_count(&build_ok(book.path(), &[])), 3);
+    let runs = |html: &str| {
+        let i = html.find("id=\"width-runs\"").expect("the runs table");
+        html[i..i + 1500.min(html.len() - i)].to_string()
+    };
+    assert_eq!(
+        runs(&read(book.path().join("site/03-sweep.html"))),
+        runs(&by_hand)
+    );
+
+    // One value changed: one member trains, the other is still cached.
+    std::fs::write(&chapter, family("1, 3")).unwrap();
+    let run = build_ok(book.path(), &[]);
+    assert_eq!(cached_count(&run), 2);
+    assert!(read(book.path().join("site/03-sweep.html")).contains("width-3"));
+}

@@ -60,15 +60,28 @@ pub fn load_chapters(root: &Path, config: &Config) -> Result<Vec<Chapter>, Vec<D
         }
     }
     if errors.is_empty() {
+        expand_families(&mut chapters);
         Ok(chapters)
     } else {
         Err(errors)
     }
 }
 
+/// `runs:` may name a `vary:` family anywhere in the book: list its members instead.
+fn expand_families(chapters: &mut [Chapter]) {
+    let families = spec::families(chapters.iter().flat_map(|c| &c.blocks));
+    for block in chapters.iter_mut().flat_map(|c| &mut c.blocks) {
+        spec::expand_runs(block, &families);
+    }
+}
+
 /// One chapter from its text, as if read from `rel` (for tests and fuzzing).
 pub fn chapter_from_text(rel: &Path, text: String) -> Result<Chapter, Vec<Diagnostic>> {
-    let (title, blocks) = parse_chapter(rel, &text)?;
+    let (title, mut blocks) = parse_chapter(rel, &text)?;
+    let families = spec::families(blocks.iter());
+    for block in &mut blocks {
+        spec::expand_runs(block, &families);
+    }
     Ok(Chapter {
         number: 1,
         equations: super::equations::find(rel, &text),
@@ -234,8 +247,8 @@ fn parse_chapter(rel: &Path, text: &str) -> Result<(String, Vec<Block>), Vec<Dia
                     first_line,
                     chapter_text: text,
                 };
-                match spec::parse_block(&nn_text, &src) {
-                    Ok(b) => blocks.push(b),
+                match spec::parse_blocks(&nn_text, &src) {
+                    Ok(mut b) => blocks.append(&mut b),
                     Err(d) => errors.push(d),
                 }
             }

@@ -152,6 +152,16 @@ impl Cache {
         ext: &str,
         make: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Vec<u8>, String> {
+        if let Some(body) = self.get_blob(inputs, ext) {
+            return Ok(body);
+        }
+        let body = make()?;
+        self.put_blob(inputs, ext, &body);
+        Ok(body)
+    }
+
+    fn blob_path(&self, inputs: &[&[u8]], ext: &str) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
         let mut h = Sha256::new();
         h.update(format!("nnbook {}\n", crate::VERSION));
         for part in inputs {
@@ -159,26 +169,36 @@ impl Cache {
             h.update(part);
         }
         let key: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let path = self
-            .dir
-            .as_ref()
-            .map(|d| d.join("files").join(format!("{key}.{ext}")));
-        if let Some(bytes) = path.as_ref().and_then(|p| std::fs::read(p).ok())
-            && bytes.len() >= 32
-        {
-            let (body, sum) = bytes.split_at(bytes.len() - 32);
-            if Sha256::digest(body).as_slice() == sum {
-                return Ok(body.to_vec());
-            }
+        Some(dir.join("files").join(format!("{key}.{ext}")))
+    }
+
+    /// The blob stored under `inputs`, if present and intact.
+    pub fn get_blob(&self, inputs: &[&[u8]], ext: &str) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.blob_path(inputs, ext)?).ok()?;
+        let body_len = bytes.len().checked_sub(32)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if Sha256::digest(body).as_slice() != sum {
+            return None;
         }
-        let body = make()?;
-        if let Some(p) = path {
-            let mut stored = body.clone();
-            stored.extend_from_slice(&Sha256::digest(&body));
-            // A cache that cannot be written costs the work next time, nothing more.
-            let _ = write_atomic(&p, &stored);
-        }
-        Ok(body)
+        bytes.truncate(body_len);
+        Some(bytes)
+    }
+
+    /// Store a blob under `inputs`, atomically, ending with its SHA-256. A cache that cannot
+    /// be written costs the work next time, nothing more.
+    pub fn put_blob(&self, inputs: &[&[u8]], ext: &str, body: &[u8]) {
+        let Some(p) = self.blob_path(inputs, ext) else {
+            return;
+        };
+        let mut stored = Vec::with_capacity(body.len() + 32);
+        stored.extend_from_slice(body);
+        stored.extend_from_slice(&Sha256::digest(body));
+        let _ = write_atomic(&p, &stored);
+    }
+
+    /// The cache's folder, when caching is on.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Store a result atomically (temporary file, then rename). Failures only cost a retrain.
@@ -242,15 +262,18 @@ fn model_from(stored: Vec<Layer>) -> Option<Model> {
     Some(Model { layers })
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    // Threads of one build may write at once: each temporary file is their own.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.tmp-{}",
+        ".{}.tmp-{}-{}",
         path.file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
-        std::process::id()
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     std::fs::write(&tmp, bytes)?;
     crate::test_pause("cache-write");

@@ -31,18 +31,23 @@ macro_rules! named_enum {
 }
 
 mod data;
+mod live;
 mod model;
 mod show;
 mod train;
+mod vary;
 
 pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
+pub use live::LiveSpec;
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
 };
 pub use train::{Loss, Optimizer, TrainSpec};
+pub use vary::{MAX_MEMBERS, MemberOf, expand_runs, families};
 
 use data::{csv_task, parse_data};
+use live::parse_live;
 use model::parse_model;
 use show::{check_show_needs, evolution_frames, parse_show};
 use train::{parse_classic_train, parse_train};
@@ -57,12 +62,19 @@ pub struct Block {
     /// `use: id`: show more of an earlier experiment without retraining.
     pub uses: bool,
     pub show: Vec<Show>,
+    /// `live:`: what a reader may change to retrain the experiment in the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveSpec>,
     /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
     #[serde(skip)]
     pub location: Location,
     /// The block's YAML as the author wrote it (shown under its figures).
     #[serde(skip)]
     pub source: String,
+    /// For a member of a `vary:` family: the family. Members stand where the family's block
+    /// does and show nothing themselves.
+    #[serde(skip)]
+    pub member_of: Option<MemberOf>,
 }
 
 /// What to train: data, model and training settings, defaults filled in.
@@ -76,7 +88,9 @@ pub struct Experiment {
     pub validate: Option<DataSpec>,
 }
 
-const BLOCK_KEYS: &[&str] = &["id", "use", "data", "model", "train", "validate", "show"];
+const BLOCK_KEYS: &[&str] = &[
+    "id", "use", "data", "model", "train", "validate", "vary", "show", "live",
+];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
 pub const MAX_FRAMES: usize = 60;
@@ -106,8 +120,18 @@ impl BlockSource<'_> {
     }
 }
 
-/// Parse and validate the YAML text of one ```nn block.
+/// Parse and validate the YAML text of one ```nn block (for a `vary:` block, the family's own
+/// block; its members are left out).
 pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnostic> {
+    let mut blocks = parse_blocks(text, src)?;
+    blocks
+        .pop()
+        .ok_or_else(|| Diagnostic::error("E010", "empty nn block"))
+}
+
+/// Parse and validate one ```nn block into the experiments it stands for: one, or for a block
+/// with `vary:` each member followed by the family's own block.
+pub fn parse_blocks(text: &str, src: &BlockSource<'_>) -> Result<Vec<Block>, Diagnostic> {
     let to_diag = |e: YamlError| {
         let code = match e.kind {
             YamlErrorKind::Syntax => "E010",
@@ -118,9 +142,21 @@ pub fn parse_block(text: &str, src: &BlockSource<'_>) -> Result<Block, Diagnosti
         e.into_diagnostic(code, src.file, src.first_line, src.chapter_text)
     };
     let root = yaml::parse(text).map_err(to_diag)?;
-    let mut block = block_from(&root, src).map_err(to_diag)?;
-    block.source = text.to_string();
-    Ok(block)
+    let vary = match root.as_map() {
+        Ok(map) if map.get("use").is_none() => {
+            map.check_keys(BLOCK_KEYS).map_err(to_diag)?;
+            map.get("vary")
+        }
+        _ => None,
+    };
+    let mut blocks = match vary {
+        Some(v) => vary::expand(&root, v, src).map_err(to_diag)?,
+        None => vec![block_from(&root, src).map_err(to_diag)?],
+    };
+    for b in &mut blocks {
+        b.source = text.to_string();
+    }
+    Ok(blocks)
 }
 
 fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
@@ -129,7 +165,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     })?;
     map.check_keys(BLOCK_KEYS)?;
     if let Some(used) = map.get("use") {
-        for key in ["data", "model", "train", "validate"] {
+        for key in ["data", "model", "train", "validate", "vary", "live"] {
             if let Some(n) = map.get(key) {
                 return Err(YamlError::at(
                     n,
@@ -171,8 +207,10 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             experiment: None,
             uses: true,
             show,
+            live: None,
             location: src.loc(used),
             source: String::new(),
+            member_of: None,
         });
     }
     let id_node = map
@@ -228,6 +266,9 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         Some(n) => parse_show(n, &id, src)?,
         None => Vec::new(),
     };
+    let live = map.opt("live", |n| {
+        parse_live(n, model.as_ref(), train.as_ref(), src)
+    })?;
     let block = Block {
         id,
         experiment: Some(Experiment {
@@ -238,8 +279,10 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         }),
         uses: false,
         show,
+        live,
         location: src.loc(id_node),
         source: String::new(),
+        member_of: None,
     };
     check_show_needs(&block, map.get("show"))?;
     let mut block = block;
@@ -257,7 +300,7 @@ fn static_block(
     id_node: &Node,
     src: &BlockSource<'_>,
 ) -> Result<Block, YamlError> {
-    for key in ["model", "train"] {
+    for key in ["model", "train", "live"] {
         if let Some(n) = map.get(key) {
             return Err(YamlError::at(
                 n,
@@ -325,8 +368,10 @@ fn static_block(
         experiment: None,
         uses: false,
         show,
+        live: None,
         location: src.loc(id_node),
         source: String::new(),
+        member_of: None,
     })
 }
 
@@ -398,6 +443,9 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
         ("logistic-regression train".into(), train::LOGISTIC_KEYS),
         ("panels".into(), show::PANEL_KEYS),
         ("variants".into(), show::VARIANT_KEYS),
+        ("vary".into(), vary::SHORTCUT_NAMES),
+        ("live".into(), live::LIVE_KEYS),
+        ("live vary".into(), live::VARY_KEYS),
     ];
     for name in FigureKind::NAMES {
         if let Some(kind) = FigureKind::from_name(name) {

@@ -558,6 +558,10 @@ fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             n.as_seq()?.iter().map(|c| c.as_usize(0, 12)).collect()
         })?,
         runs: map.opt("runs", |n| {
+            // One name alone is a `vary:` family (or a single run).
+            if !matches!(n.value, crate::yaml::Value::Seq(_)) {
+                return Ok(vec![parse_id(n)?]);
+            }
             let items = n.as_seq()?;
             if items.is_empty() || items.len() > 100 {
                 return Err(YamlError::at(
