@@ -145,6 +145,7 @@ pub(super) fn expand(
         experiment: None,
         uses: false,
         show: family_show,
+        live: None,
         location: src.loc(id_node),
         source: String::new(),
         member_of: None,
