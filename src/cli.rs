@@ -77,6 +77,10 @@ pub enum Command {
         /// Folder to create (default: the current folder).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Write a workflow that trains the experiments in N jobs side by side (`build --shard
+        /// K/N`) and builds the site from their merged caches, 2 to 64.
+        #[arg(long, value_name = "N", value_parser = shards(), allow_negative_numbers = true)]
+        shards: Option<usize>,
     },
     /// Explain a diagnostic code (such as E012) at length, with an example.
     Explain {
@@ -155,6 +159,11 @@ fn jobs_help() -> String {
 fn jobs() -> clap::builder::RangedI64ValueParser<usize> {
     let max = i64::try_from(max_jobs()).unwrap_or(i64::MAX);
     clap::builder::RangedI64ValueParser::<usize>::new().range(1..=max)
+}
+
+/// `--shards`: 2 to [`crate::init::MAX_SHARDS`] jobs.
+fn shards() -> clap::builder::RangedI64ValueParser<usize> {
+    clap::builder::RangedI64ValueParser::<usize>::new().range(2..=crate::init::MAX_SHARDS as i64)
 }
 
 impl BookArgs {

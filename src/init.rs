@@ -37,22 +37,47 @@ The output unit is a sigmoid, so the model gives a probability $p$; a point is c
 when $p \ge 0.5$, that is where $w_0 + \sum_i w_i a_i \ge 0$.
 "#;
 
-/// The Pages workflow; `@REPOSITORY@` and `@VERSION@` are filled in from Cargo.toml so the
-/// workflow installs the very release that wrote it.
+/// The Pages workflow, plain or sharded: one template whose `# @if plain` / `# @if shards` …
+/// `# @end` sections belong to one variant, and whose `# @install` lines take the install
+/// step (shared by every job that runs nnbook). `@REPOSITORY@` and `@VERSION@` are filled in
+/// from Cargo.toml so the workflow installs the very release that wrote it.
 const WORKFLOW: &str = include_str!("init/pages.yml");
+const INSTALL: &str = include_str!("init/install.yml");
 
 /// Where nnbook's releases live (Cargo.toml's `repository`).
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// The `.github/workflows/pages.yml` that `init` writes.
-pub fn workflow() -> String {
-    WORKFLOW
-        .replace("@REPOSITORY@", REPOSITORY)
+/// The most shards `init --shards` writes a matrix for (GitHub allows 256 jobs per matrix).
+pub const MAX_SHARDS: usize = 64;
+
+/// The `.github/workflows/pages.yml` that `init` writes: one job, or with `shards` a matrix
+/// of that many shard jobs before it.
+pub fn workflow(shards: Option<usize>) -> String {
+    let mut out = String::new();
+    let mut keep = true;
+    for line in WORKFLOW.lines() {
+        match line.trim() {
+            "# @if plain" => keep = shards.is_none(),
+            "# @if shards" => keep = shards.is_some(),
+            "# @end" => keep = true,
+            "# @install" if keep => out.push_str(INSTALL),
+            _ if keep => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    let n = shards.unwrap_or(1);
+    let list: Vec<String> = (1..=n).map(|k| k.to_string()).collect();
+    out.replace("@REPOSITORY@", REPOSITORY)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@SHARD_LIST@", &list.join(", "))
+        .replace("@SHARDS@", &n.to_string())
 }
 
 /// Create a new book in `dir` (created if needed). Refuses to overwrite an existing book.
-pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+pub fn init(dir: &Path, shards: Option<usize>) -> Result<(), Diagnostic> {
     if dir.join("book.yaml").exists() {
         return Err(Diagnostic::error(
             "E007",
@@ -61,7 +86,7 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         .at(Location::file(dir.join("book.yaml")))
         .hint("choose a new folder, e.g. `nnbook init my-book`"));
     }
-    let workflow = workflow();
+    let workflow = workflow(shards);
     let files: [(&str, &str); 4] = [
         ("book.yaml", BOOK_YAML),
         ("content/01-first-network.md", CHAPTER),

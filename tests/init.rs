@@ -29,6 +29,10 @@ struct Job {
     #[serde(rename = "if")]
     cond: Option<String>,
     #[serde(default)]
+    needs: Option<serde_json::Value>,
+    #[serde(default)]
+    strategy: Option<serde_json::Value>,
+    #[serde(default)]
     steps: Vec<Step>,
 }
 
@@ -451,4 +455,126 @@ build failed: 1 error
     );
     assert_eq!(read(mine.join("notes.txt")), "mine");
     assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+/// `init --shards 2`: the shard jobs each train one shard on a runner of their own and upload
+/// only the entries they wrote; the book job, with their artefacts merged into its cache,
+/// trains nothing, passes the snapshot check and builds the site. Every `run:` step runs here;
+/// the artefact upload and download are done as copies.
+#[test]
+fn the_sharded_workflow_trains_in_shards_and_builds_from_the_merged_cache() {
+    let dir = TempDir::new("init-shards");
+    let book = dir.path().join("book");
+    let run = nnbook(&["init", "--shards", "2", book.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A second experiment, so each shard has one to train.
+    let chapter = book.join("content/01-first-network.md");
+    let second = "\n```nn\nid: xor-relu\ndata: {generator: xor}\nmodel: [{dense: 6, activation: relu}, {dense: 1, activation: sigmoid}]\ntrain: {optimizer: adam, lr: 0.05, epochs: 300, batch: full, seed: 4}\nshow:\n  - {table: summary, id: relu-summary}\n```\n";
+    std::fs::write(&chapter, read(&chapter) + second).unwrap();
+    let root = book.to_str().unwrap();
+    let updated = nnbook(&["test", "--root", root, "--update", "--no-cache"]);
+    assert_eq!(updated.code, 0, "{}", updated.stderr);
+    // A fresh checkout: the cache is not committed (the restored-cache case is the plain
+    // workflow's test).
+    std::fs::remove_dir_all(book.join(".nnbook-cache")).unwrap();
+
+    let path = book.join(".github/workflows/pages.yml");
+    let wf = parse(&path);
+    let text = read(&path);
+    // One install step, the plain workflow's, in both jobs that run nnbook.
+    let plain = {
+        let d = TempDir::new("init-plain");
+        parse(&init(&d).join(".github/workflows/pages.yml"))
+    };
+    let install = step(&wf, "book", "Install nnbook").run.clone().unwrap();
+    assert_eq!(
+        step(&wf, "shard", "Install nnbook").run.as_deref(),
+        Some(install.as_str())
+    );
+    assert_eq!(step(&plain, "book", "Install nnbook").run, Some(install));
+    assert_eq!(text.matches("name: Install nnbook").count(), 2);
+    let strategy = wf.jobs["shard"].strategy.clone().unwrap();
+    assert_eq!(strategy["matrix"]["shard"], serde_json::json!([1, 2]));
+    assert_eq!(wf.jobs["book"].needs, Some(serde_json::json!("shard")));
+    let upload = wf.jobs["shard"]
+        .steps
+        .iter()
+        .find(|s| s.uses.as_deref() == Some("actions/upload-artifact@v7"))
+        .unwrap();
+    assert_eq!(upload.with["name"], "nnbook-cache-${{ matrix.shard }}");
+    assert_eq!(upload.with["path"], "shard-cache/");
+    let download = wf.jobs["book"]
+        .steps
+        .iter()
+        .find(|s| s.uses.as_deref() == Some("actions/download-artifact@v8"))
+        .unwrap();
+    assert_eq!(download.with["pattern"], "nnbook-cache-*");
+    assert_eq!(download.with["path"], ".nnbook-cache");
+    assert_eq!(download.with["merge-multiple"], true);
+
+    let dist = package(dir.path());
+    let releases = Releases::serve(dist);
+    let mut env = wf.env.clone();
+    env.insert("NNBOOK_RELEASES".into(), releases.base.clone());
+    let train = step(&wf, "shard", "Train this shard");
+    assert_eq!(train.env["SHARD"], "${{ matrix.shard }}");
+    let merged = dir.path().join("merged");
+    for k in 1..=2 {
+        // A runner of its own: a fresh checkout, an empty cache.
+        let runner_dir = dir.path().join(format!("runner-{k}"));
+        let workspace = runner_dir.join("book");
+        common::copy_dir(&book, &workspace);
+        let runner = Runner::new(&runner_dir, &workspace, env.clone());
+        let installed = runner.step(step(&wf, "shard", "Install nnbook"));
+        assert!(installed.ok, "{}", installed.output);
+        let shard_env = BTreeMap::from([("SHARD".to_string(), k.to_string())]);
+        let trained = runner.run(train.run.as_deref().unwrap(), &shard_env);
+        assert!(trained.ok, "{}", trained.output);
+        assert!(
+            trained.output.contains(&format!("shard {k}/2"))
+                && trained
+                    .output
+                    .contains("1 of the book's 2 experiments (0 cached")
+                && !trained.output.contains("\n0 cache entries written"),
+            "{}",
+            trained.output
+        );
+        assert!(!workspace.join("site").exists());
+        // upload-artifact, then download-artifact with merge-multiple: the files, copied.
+        common::copy_dir(&workspace.join("shard-cache"), &merged);
+    }
+    assert!(!common::read_tree(&merged).is_empty());
+
+    let workspace = dir.path().join("final/book");
+    common::copy_dir(&book, &workspace);
+    common::copy_dir(&merged, &workspace.join(".nnbook-cache"));
+    let runner = Runner::new(&dir.path().join("final"), &workspace, env);
+    let installed = runner.step(step(&wf, "book", "Install nnbook"));
+    assert!(installed.ok, "{}", installed.output);
+    let tested = runner.step(step(&wf, "book", "nnbook test"));
+    assert!(tested.ok, "{}", tested.output);
+    assert!(
+        tested.output.contains("snapshots: 4 passed, 0 failed"),
+        "{}",
+        tested.output
+    );
+    let built = runner.step(step(&wf, "book", "nnbook build --strict"));
+    assert!(
+        built.ok && built.output.contains("2 experiments (2 cached"),
+        "{}",
+        built.output
+    );
+    assert!(workspace.join("site/index.html").is_file());
+}
+
+#[test]
+fn init_refuses_a_shard_count_out_of_range() {
+    let dir = TempDir::new("init-bad-shards");
+    for bad in ["1", "65", "-2", "x"] {
+        let book = dir.path().join(format!("book{bad}"));
+        let run = nnbook(&["init", "--shards", bad, book.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(run.stderr.contains("--shards"), "{}", run.stderr);
+        assert!(!book.exists());
+    }
 }

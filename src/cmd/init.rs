@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use super::fail;
 
-pub fn run(dir: &Path, color: bool) -> ExitCode {
-    match crate::init::init(dir) {
+pub fn run(dir: &Path, shards: Option<usize>, color: bool) -> ExitCode {
+    match crate::init::init(dir, shards) {
         Ok(()) => {
             eprintln!(
                 "created a book in {}; build it with `nnbook build --root {}`",

@@ -53,7 +53,7 @@ pub fn main() -> ExitCode {
             base,
             open,
         } => serve::run(&book, host, port, base, open, color),
-        Command::Init { dir } => init::run(&dir, color),
+        Command::Init { dir, shards } => init::run(&dir, shards, color),
         Command::Explain { code } => explain::run(&code),
         Command::Clean { root, out } => clean::run(&root, out.as_deref(), color),
     }
