@@ -36,6 +36,11 @@ pub enum Command {
         /// site it built, and never the book, its sources, its data or anything above it.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Train only shard K of N of the book's experiments (balanced by estimated work)
+        /// into the cache, and write no site: N CI jobs each train one, then a plain build over
+        /// their merged caches trains nothing.
+        #[arg(long, value_name = "K/N", conflicts_with = "out")]
+        shard: Option<crate::shard::Shard>,
     },
     /// Build in memory and compare every figure and table with its committed snapshot.
     Test {
@@ -44,6 +49,11 @@ pub enum Command {
         /// Write missing snapshots and rewrite changed ones.
         #[arg(long)]
         update: bool,
+        /// Train only shard K of N of the book's experiments (balanced by estimated work)
+        /// into the cache, and write no site: N CI jobs each train one, then a plain build over
+        /// their merged caches trains nothing.
+        #[arg(long, value_name = "K/N", conflicts_with = "update")]
+        shard: Option<crate::shard::Shard>,
     },
     /// Serve the book from memory on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -104,6 +114,10 @@ pub struct BookArgs {
     /// published SHA-256 (as `download: true` in book.yaml).
     #[arg(long)]
     pub download: bool,
+    /// Experiment cache folder (default: `cache` in book.yaml, else `.nnbook-cache`): relative
+    /// to the root, or absolute. Sharded CI jobs each write one and merge them by copying.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `--root`: an existing folder, or a usage error naming the path.
@@ -153,6 +167,7 @@ impl BookArgs {
             jobs: self.jobs,
             no_cache: self.no_cache,
             download: self.download,
+            cache_dir: self.cache_dir.clone(),
         }
     }
 }

@@ -349,6 +349,20 @@ Try again later, or name other mirrors with $NNBOOK_MNIST_MIRROR (base URLs sepa
 commas).",
     },
     Explanation {
+        code: "E036",
+        title: "a live block is too slow for a browser, or cannot be live",
+        text: "`live:` lets a reader retrain the experiment in their browser, with the settings
+under `vary:` within the ranges given. At its largest settings (the widest hidden layers, the
+most epochs) the training must stay within a browser's budget of about a second: the message
+gives the estimate in parameter-sample-epochs (parameters × samples × epochs) and the limit.
+
+Example:
+
+    live: {vary: {units: [1, 256], epochs: [1, 100000]}}   # far more than a second
+
+Lower the largest `units` or `epochs`, or train on less data.",
+    },
+    Explanation {
         code: "E040",
         title: "a theme template is broken",
         text: "A book may override the default theme's templates (tera) by name in its `theme:`

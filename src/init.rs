@@ -89,6 +89,7 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         jobs: None,
         no_cache: false,
         download: false,
+        cache_dir: None,
     };
     crate::snapshot::test(&opts, true).map_err(|diags| {
         diags.into_iter().next().unwrap_or_else(|| {

@@ -14,16 +14,19 @@ pub mod explain;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
+pub mod live;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
 pub mod raster;
 pub mod run;
 pub mod serve;
+pub mod shard;
 pub mod show;
 pub mod site;
 pub mod snapshot;
 pub mod spec;
+pub mod warm;
 pub mod yaml;
 
 /// The engine is its own crate (crates/engine); `crate::engine::…` paths keep working.

@@ -142,6 +142,14 @@ impl Manifest {
                     e.final_metrics = t.final_metrics();
                 }
             }
+            Outcome::Cached(f) => {
+                if let Some(t) = &f.trained {
+                    e.epochs_run = Some(t.epochs_run);
+                    e.stopped_by_threshold = Some(t.stopped_by_threshold);
+                    e.parameters = Some(t.params);
+                    e.final_metrics = t.final_metrics.clone();
+                }
+            }
             Outcome::Skipped { reason, .. } => {
                 e.status = "skipped";
                 e.reason = Some(reason.clone());

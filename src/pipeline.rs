@@ -31,6 +31,9 @@ pub struct BuildOptions {
     /// Download missing external datasets (`--download`; book.yaml's `download: true` allows
     /// it for one book). Off unless asked for, so CI and tests never reach the internet.
     pub download: bool,
+    /// Cache folder from `--cache-dir`: relative to the root, or absolute (overrides
+    /// book.yaml's `cache`; a sharded CI job keeps its entries apart with it).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// What a successful build did.
@@ -129,7 +132,59 @@ fn make_files(
         .iter()
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
         .collect();
-    let cache = run::Cache::new((!opts.no_cache).then(|| root.join(&config.cache)));
+    let cache = run::Cache::new((!opts.no_cache).then(|| cache_dir(opts, &config)));
+
+    // Every figure and table, in book order, with what the cache has of it from earlier
+    // builds; experiments whose items are all there need neither their data nor their model.
+    let number_of = |id: &str| labels.get(id).map(|l| l.text.clone()).unwrap_or_default();
+    let todo: Vec<(&Chapter, &Block, &crate::spec::Show)> = chapters
+        .iter()
+        .flat_map(|c| {
+            c.blocks
+                .iter()
+                .flat_map(move |b| b.show.iter().map(move |s| (c, b, s)))
+        })
+        .collect();
+    let item_keys: Vec<Option<Vec<u8>>> = if cache.dir().is_some() {
+        let keys = run::experiment_keys(&blocks, &sources);
+        let program = crate::warm::program();
+        let palette = format!("{:?}", config.palette);
+        todo.iter()
+            .map(|(ch, b, s)| {
+                crate::warm::item_key(&program, &palette, ch, b, s, &number_of(&s.id), &keys)
+            })
+            .collect()
+    } else {
+        vec![None; todo.len()]
+    };
+    let kept: Vec<Option<Shown>> = {
+        use rayon::prelude::*;
+        item_keys
+            .par_iter()
+            .map(|k| k.as_ref().and_then(|k| crate::warm::load(&cache, k)))
+            .collect()
+    };
+    let mut all_kept: std::collections::BTreeSet<String> =
+        todo.iter().map(|(_, b, _)| b.id.clone()).collect();
+    for ((_, b, _), k) in todo.iter().zip(&kept) {
+        if k.is_none() {
+            all_kept.remove(&b.id);
+        }
+    }
+    // Experiments without figures or tables are printed by prose only: their facts do.
+    for (_, b) in &blocks {
+        if !b.uses && b.show.is_empty() && !todo.iter().any(|(_, u, _)| u.id == b.id) {
+            all_kept.insert(b.id.clone());
+        }
+    }
+    // An item made again may show other experiments (a sweep's runs): those run in full too.
+    for ((_, _, s), k) in todo.iter().zip(&kept) {
+        if k.is_none() {
+            for id in s.options.runs.iter().flatten() {
+                all_kept.remove(id);
+            }
+        }
+    }
     let outcomes = run::run_all(
         &blocks,
         &sources,
@@ -137,6 +192,7 @@ fn make_files(
         opts.jobs,
         &cache,
         &config.limits,
+        &all_kept,
     );
 
     let mut warnings = Vec::new();
@@ -152,7 +208,7 @@ fn make_files(
         match outcome {
             Outcome::Failed(d) => errors.push(d.clone()),
             Outcome::Skipped { warning, .. } => warnings.push(warning.clone()),
-            Outcome::Done(_) => {}
+            Outcome::Done(_) | Outcome::Cached(_) => {}
         }
     }
     if opts.strict {
@@ -167,26 +223,36 @@ fn make_files(
         return Err(errors);
     }
 
-    // Draw every figure and table at once (meshes, GIFs and 3-D views are the slow part of a
-    // warm build), in book order so the results line up with the pages below.
-    let number_of = |id: &str| labels.get(id).map(|l| l.text.clone()).unwrap_or_default();
-    let todo: Vec<(&Chapter, &Block, &crate::spec::Show)> = chapters
-        .iter()
-        .flat_map(|c| {
-            c.blocks
-                .iter()
-                .flat_map(move |b| b.show.iter().map(move |s| (c, b, s)))
-        })
-        .collect();
+    // Draw every figure and table the cache does not have at once (meshes, GIFs and 3-D
+    // views are the slow part), in book order so the results line up with the pages below.
     let made: Vec<Result<Shown, Diagnostic>> = {
         use rayon::prelude::*;
         let work = || {
             todo.par_iter()
-                .map(|(ch, block, show)| {
+                .zip(kept)
+                .zip(&item_keys)
+                .map(|(((ch, block, show), kept), key)| {
+                    // A kept item stands only while what it shows ran (or came from the cache):
+                    // a dataset gone from this machine turns it into a notice.
+                    let ran = std::iter::once(&block.id)
+                        .chain(show.options.runs.iter().flatten())
+                        .all(|id| {
+                            matches!(
+                                outcomes.get(id),
+                                None | Some(Outcome::Done(_) | Outcome::Cached(_))
+                            )
+                        });
+                    if let Some(shown) = kept.filter(|_| ran) {
+                        return Ok(shown);
+                    }
                     // Each item is drawn on one thread from start to end, in the book's palette.
-                    crate::figures::style::with_palette(config.palette, || {
+                    let shown = crate::figures::style::with_palette(config.palette, || {
                         show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
-                    })
+                    })?;
+                    if let Some(key) = key {
+                        crate::warm::store(&cache, key, &shown);
+                    }
+                    Ok(shown)
                 })
                 .collect()
         };
@@ -302,7 +368,10 @@ fn make_files(
             .count(),
         cached: outcomes
             .values()
-            .filter(|o| matches!(o, Outcome::Done(r) if r.cached))
+            .filter(|o| {
+                matches!(o, Outcome::Done(r) if r.cached)
+                    || matches!(o, Outcome::Cached(f) if f.trains)
+            })
             .count(),
         figures: shown_items
             .iter()
@@ -376,9 +445,15 @@ fn experiment_shows(chapters: &[Chapter]) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The experiment cache's folder: `--cache-dir`, else book.yaml's `cache`.
+pub fn cache_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.root
+        .join(opts.cache_dir.as_deref().unwrap_or(&config.cache))
+}
+
 /// Every folder book.yaml names, resolved with symlinks, stays inside the book (the output
 /// folder has rules of its own, in [`crate::output`]).
-fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
+pub(crate) fn check_folders(root: &Path, config: &Config) -> Result<(), Diagnostic> {
     for p in [config.datasets.as_ref(), Some(&config.cache)]
         .into_iter()
         .flatten()

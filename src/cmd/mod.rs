@@ -34,8 +34,18 @@ pub fn main() -> ExitCode {
     JSON.store(cli.message_format == MessageFormat::Json, Ordering::Relaxed);
     let color = use_color();
     match cli.command {
-        Command::Build { book, out } => build::run(&book, out, color),
-        Command::Test { book, update } => test::run(&book, update, color),
+        Command::Build {
+            book,
+            shard: Some(shard),
+            ..
+        }
+        | Command::Test {
+            book,
+            shard: Some(shard),
+            ..
+        } => build::shard(&book, shard, color),
+        Command::Build { book, out, .. } => build::run(&book, out, color),
+        Command::Test { book, update, .. } => test::run(&book, update, color),
         Command::Serve {
             book,
             host,

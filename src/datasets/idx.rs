@@ -4,7 +4,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::sha256_hex;
 use crate::engine::data::idx::{self, Idx, MAX_BYTES};
 
 /// Why an IDX file could not be read.
@@ -54,15 +53,15 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IdxError> {
 
 /// Read, verify and parse an IDX file.
 pub fn load(path: &Path, sha256: Option<&str>) -> Result<Idx, IdxError> {
-    let bytes = read_bytes(path)?;
-    if let Some(expected) = sha256 {
-        let found = sha256_hex(&bytes);
-        if found != expected {
-            return Err(IdxError::Checksum {
-                expected: expected.into(),
-                found,
-            });
-        }
+    // Decompressed once per build, however many blocks read the file.
+    let (bytes, found) = super::hashes::decoded(path)?;
+    if let Some(expected) = sha256
+        && found != expected
+    {
+        return Err(IdxError::Checksum {
+            expected: expected.into(),
+            found,
+        });
     }
     Ok(idx::parse(&bytes)?)
 }
@@ -70,6 +69,7 @@ pub fn load(path: &Path, sha256: Option<&str>) -> Result<Idx, IdxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::datasets::sha256_hex;
     use std::io::Write;
 
     // The engine's test helpers are not compiled into other crates: its 2 × 3 array again.

@@ -11,6 +11,7 @@
 
 pub mod csv;
 pub mod download;
+pub mod hashes;
 pub mod idx;
 pub mod mnist;
 mod sources;

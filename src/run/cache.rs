@@ -152,6 +152,16 @@ impl Cache {
         ext: &str,
         make: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Vec<u8>, String> {
+        if let Some(body) = self.get_blob(inputs, ext) {
+            return Ok(body);
+        }
+        let body = make()?;
+        self.put_blob(inputs, ext, &body);
+        Ok(body)
+    }
+
+    fn blob_path(&self, inputs: &[&[u8]], ext: &str) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
         let mut h = Sha256::new();
         h.update(format!("nnbook {}\n", crate::VERSION));
         for part in inputs {
@@ -159,26 +169,36 @@ impl Cache {
             h.update(part);
         }
         let key: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let path = self
-            .dir
-            .as_ref()
-            .map(|d| d.join("files").join(format!("{key}.{ext}")));
-        if let Some(bytes) = path.as_ref().and_then(|p| std::fs::read(p).ok())
-            && bytes.len() >= 32
-        {
-            let (body, sum) = bytes.split_at(bytes.len() - 32);
-            if Sha256::digest(body).as_slice() == sum {
-                return Ok(body.to_vec());
-            }
+        Some(dir.join("files").join(format!("{key}.{ext}")))
+    }
+
+    /// The blob stored under `inputs`, if present and intact.
+    pub fn get_blob(&self, inputs: &[&[u8]], ext: &str) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.blob_path(inputs, ext)?).ok()?;
+        let body_len = bytes.len().checked_sub(32)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if Sha256::digest(body).as_slice() != sum {
+            return None;
         }
-        let body = make()?;
-        if let Some(p) = path {
-            let mut stored = body.clone();
-            stored.extend_from_slice(&Sha256::digest(&body));
-            // A cache that cannot be written costs the work next time, nothing more.
-            let _ = write_atomic(&p, &stored);
-        }
-        Ok(body)
+        bytes.truncate(body_len);
+        Some(bytes)
+    }
+
+    /// Store a blob under `inputs`, atomically, ending with its SHA-256. A cache that cannot
+    /// be written costs the work next time, nothing more.
+    pub fn put_blob(&self, inputs: &[&[u8]], ext: &str, body: &[u8]) {
+        let Some(p) = self.blob_path(inputs, ext) else {
+            return;
+        };
+        let mut stored = Vec::with_capacity(body.len() + 32);
+        stored.extend_from_slice(body);
+        stored.extend_from_slice(&Sha256::digest(body));
+        let _ = write_atomic(&p, &stored);
+    }
+
+    /// The cache's folder, when caching is on.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Store a result atomically (temporary file, then rename). Failures only cost a retrain.
@@ -242,15 +262,18 @@ fn model_from(stored: Vec<Layer>) -> Option<Model> {
     Some(Model { layers })
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    // Threads of one build may write at once: each temporary file is their own.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.tmp-{}",
+        ".{}.tmp-{}-{}",
         path.file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
-        std::process::id()
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     std::fs::write(&tmp, bytes)?;
     crate::test_pause("cache-write");
@@ -304,6 +327,133 @@ mod tests {
             keys == pinned,
             "the cache keys of the sample book changed (every experiment would retrain); if that is meant, write this to {PINNED}:\n{keys}"
         );
+    }
+
+    /// A small trained-looking result: a real model, a short history, one snapshot.
+    fn sample() -> (Trained, TrainSpec) {
+        use crate::engine::LayerSpec;
+        let layers = [
+            LayerSpec {
+                units: 3,
+                activation: Activation::Tanh,
+            },
+            LayerSpec {
+                units: 1,
+                activation: Activation::Sigmoid,
+            },
+        ];
+        let model = Model::new(2, &layers, 7).unwrap();
+        let train = TrainSpec {
+            loss: crate::spec::Loss::BinaryCrossentropy,
+            optimizer: crate::spec::Optimizer::Sgd {
+                lr: 0.1,
+                momentum: 0.0,
+            },
+            epochs: 3,
+            batch: None,
+            seed: 7,
+            shuffle: false,
+            stop_loss_below: None,
+            c: 1.0,
+            snapshots: vec![1],
+            location: crate::diag::Location::default(),
+        };
+        let trained = Trained {
+            model: model.clone(),
+            history: History {
+                loss: vec![0.7, 0.5, 0.3],
+                accuracy: Some(vec![0.5, 0.75, 1.0]),
+                mse: None,
+                epochs_run: 3,
+                stopped_by_threshold: false,
+                snapshots: vec![(1, model)],
+                validation: vec![[0.6, 0.5]],
+            },
+            train: train.clone(),
+            validation: None,
+        };
+        (trained, train)
+    }
+
+    fn temp(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("nnbook-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// Same key, same bytes, wherever the cache is: nothing of the machine (folder, user,
+    /// host, time) is inside an entry, so merging caches is copying files.
+    #[test]
+    fn entries_are_the_same_bytes_on_any_machine() {
+        let (t, _) = sample();
+        let key = "ab".repeat(32);
+        let (a, b) = (temp("portable-a"), temp("portable-b/deeper"));
+        Cache::new(Some(a.clone())).store(&key, &t).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Cache::new(Some(b.clone())).store(&key, &t).unwrap();
+        let rel = Path::new("ab").join(format!("{key}.json"));
+        let (x, y) = (
+            std::fs::read(a.join(&rel)).unwrap(),
+            std::fs::read(b.join(&rel)).unwrap(),
+        );
+        assert!(x == y);
+        let text = String::from_utf8(x).unwrap();
+        let machine = [
+            a.to_string_lossy().to_string(),
+            std::env::temp_dir().to_string_lossy().to_string(),
+            std::env::var("USER").unwrap_or_default(),
+            std::fs::read_to_string("/etc/hostname")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ];
+        for word in machine.iter().filter(|w| w.len() > 2) {
+            assert!(
+                !text.contains(word.as_str()),
+                "entry holds `{word}`: {text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&a);
+        let _ = std::fs::remove_dir_all(b.parent().unwrap());
+    }
+
+    /// Every truncation and every flipped bit of an entry, and an entry of another key under
+    /// this key's file name, are refused (then recomputed), never used.
+    #[test]
+    fn damaged_or_foreign_entries_are_never_trusted() {
+        let (t, train) = sample();
+        let dir = temp("damaged");
+        let cache = Cache::new(Some(dir.clone()));
+        let key = "cd".repeat(32);
+        cache.store(&key, &t).unwrap();
+        let path = cache.path(&key).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let back = cache.load(&key, &train).unwrap();
+        assert_eq!(back.model, t.model);
+        assert_eq!(back.history, t.history);
+        for len in 0..good.len() {
+            std::fs::write(&path, &good[..len]).unwrap();
+            assert!(cache.load(&key, &train).is_none(), "truncated to {len}");
+        }
+        for i in 0..good.len() {
+            for bit in [0x01u8, 0x10, 0x80] {
+                let mut bad = good.clone();
+                bad[i] ^= bit;
+                std::fs::write(&path, &bad).unwrap();
+                assert!(
+                    cache.load(&key, &train).is_none(),
+                    "byte {i} ^ {bit:#x}: {}",
+                    String::from_utf8_lossy(&bad)
+                );
+            }
+        }
+        // Another experiment's entry under this key's name.
+        let other = "ce".repeat(32);
+        cache.store(&other, &t).unwrap();
+        std::fs::copy(cache.path(&other).unwrap(), &path).unwrap();
+        assert!(cache.load(&key, &train).is_none());
+        assert!(cache.load(&other, &train).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

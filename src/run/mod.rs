@@ -5,19 +5,34 @@
 mod cache;
 mod classic;
 mod data;
+mod facts;
 mod family;
 mod progress;
 
 use progress::Progress;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use ndarray::Array2;
 use rayon::prelude::*;
 
+pub(crate) use cache::write_atomic;
 pub use cache::{Cache, key as cache_key};
 pub use data::Prepared;
+pub use facts::{Facts, TrainedFacts};
+
+/// An experiment's training data prepared as a build prepares it (the shard partition sizes
+/// experiments with it).
+pub(crate) fn prepare_data(
+    spec: &crate::spec::DataSpec,
+    source: &Source,
+    model: Option<&ModelSpec>,
+    train: Option<&TrainSpec>,
+    dirs: &[PathBuf],
+) -> Option<Prepared> {
+    data::prepare(spec, source, None, model, train, dirs).ok()
+}
 
 use crate::config::Limits;
 use crate::content::Chapter;
@@ -37,6 +52,9 @@ pub enum Outcome {
         warning: Diagnostic,
     },
     Failed(Diagnostic),
+    /// Done in an earlier build, whose figures and tables all come from the cache: what the
+    /// prose and the manifest print, without the data or the model.
+    Cached(Box<Facts>),
 }
 
 /// Data and (when the block has a model) the trained model with its history.
@@ -90,16 +108,14 @@ impl Trained {
 /// The number prose prints for `{nn} id.metric`: Ok(None) when the experiment did not run
 /// (a dataset missing on this machine), an error naming what it has when it lacks the metric.
 pub fn prose_value(id: &str, outcome: &Outcome, metric: &str) -> Result<Option<f64>, String> {
-    let r = match outcome {
-        Outcome::Done(r) => r,
+    let facts = match outcome {
+        Outcome::Done(r) => Facts::of(r, false),
+        Outcome::Cached(f) => (**f).clone(),
         Outcome::Skipped { .. } | Outcome::Failed(_) => return Ok(None),
     };
-    let Some(t) = &r.trained else {
+    let Some(have) = facts.values() else {
         return Err(format!("`{id}` has no model, so no metrics"));
     };
-    let mut have = t.final_metrics();
-    have.insert("epochs".into(), t.history.epochs_run as f64);
-    have.insert("params".into(), t.model.param_count() as f64);
     have.get(metric).copied().map(Some).ok_or_else(|| {
         let names: Vec<&str> = have.keys().map(String::as_str).collect();
         format!("`{id}` has no `{metric}`; it has {}", names.join(", "))
@@ -107,7 +123,9 @@ pub fn prose_value(id: &str, outcome: &Outcome, metric: &str) -> Result<Option<f
 }
 
 /// Run every experiment of the book (blocks with `use:` reuse results and run nothing), on the
-/// data the build found (`sources`).
+/// data the build found (`sources`). The experiments in `shown` have every figure and table
+/// in the cache already: when the cache has their facts too, and their data files are the
+/// ones they were made from, they come back as [`Outcome::Cached`], nothing read or loaded.
 pub fn run_all(
     blocks: &[(&Chapter, &Block)],
     sources: &Resolution,
@@ -115,7 +133,9 @@ pub fn run_all(
     jobs: Option<usize>,
     cache: &Cache,
     limits: &Limits,
+    shown: &BTreeSet<String>,
 ) -> BTreeMap<String, Outcome> {
+    let hashes = crate::datasets::hashes::Hashes::open(cache.dir());
     let todo: Vec<(&Chapter, &Block, &Experiment)> = blocks
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
@@ -134,7 +154,22 @@ pub fn run_all(
                     validate: sources.get(&block.id, Role::Validate),
                     dirs: data_dirs,
                 };
-                let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
+                let outcome = shown
+                    .contains(&block.id)
+                    .then(|| from_facts(block, exp, &found, cache, limits, &hashes))
+                    .flatten()
+                    .unwrap_or_else(|| {
+                        let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
+                        if let Outcome::Done(r) = &outcome {
+                            let key = experiment_key(exp, &found);
+                            let trains = exp.model.is_some() && exp.train.is_some();
+                            let facts = Facts::of(r, trains);
+                            if Facts::load(cache, &key).as_ref() != Some(&facts) {
+                                facts.store(cache, &key);
+                            }
+                        }
+                        outcome
+                    });
                 progress.done();
                 (block.id.clone(), outcome)
             })
@@ -142,6 +177,8 @@ pub fn run_all(
     };
     let results = with_jobs(jobs, work);
     progress.finish();
+    hashes.save();
+    crate::datasets::hashes::release();
     results.into_iter().chain(failed).collect()
 }
 
@@ -172,6 +209,76 @@ impl Found<'_> {
             self.dirs,
         )
     }
+}
+
+/// The cache key of a block's experiment, from the spec and the digests of the files the
+/// build found, before any data is prepared.
+fn experiment_key(exp: &Experiment, found: &Found<'_>) -> String {
+    let csv = found.data.csv.as_ref().map(|c| c.sha256.as_str());
+    cache::key(
+        &cache::with_digests(exp, found.data, found.validate),
+        &data::digest(&exp.data, csv),
+    )
+}
+
+/// The cache key of every experiment of the book, by id, as the run computes it.
+pub fn experiment_keys(
+    blocks: &[(&Chapter, &Block)],
+    sources: &Resolution,
+) -> BTreeMap<String, String> {
+    blocks
+        .iter()
+        .filter_map(|(_, b)| {
+            let exp = b.experiment.as_ref()?;
+            let found = Found {
+                data: sources.get(&b.id, Role::Data),
+                validate: sources.get(&b.id, Role::Validate),
+                dirs: &[],
+            };
+            Some((b.id.clone(), experiment_key(exp, &found)))
+        })
+        .collect()
+}
+
+/// An experiment done in an earlier build, from its facts: None when they are not stored, or
+/// a data file is missing or not the one the experiment was made from (then it runs).
+fn from_facts(
+    block: &Block,
+    exp: &Experiment,
+    found: &Found<'_>,
+    cache: &Cache,
+    limits: &Limits,
+    hashes: &crate::datasets::hashes::Hashes,
+) -> Option<Outcome> {
+    use crate::datasets::DataFiles;
+    use crate::engine::data::mnist::{FILES, file_index};
+    for (spec, source) in [
+        (Some(&exp.data), found.data),
+        (exp.validate.as_ref(), found.validate),
+    ] {
+        let Some(spec) = spec else { continue };
+        if !spec.is_mnist() {
+            continue;
+        }
+        // MNIST's key says "verified by SHA-256": check the files are still those.
+        let DataFiles::Found(files) = &source.files else {
+            return None;
+        };
+        for f in files {
+            let name = f.path.file_name()?.to_str()?;
+            let expected = FILES[file_index(name)?].1;
+            if hashes.digest(&f.path).ok()? != expected {
+                return None;
+            }
+        }
+    }
+    let facts = Facts::load(cache, &experiment_key(exp, found))?;
+    if let (Some(m), Some(t)) = (&exp.model, &exp.train)
+        && let Err(d) = check_cost(block, m, t, facts.inputs, facts.samples, limits)
+    {
+        return Some(Outcome::Failed(d));
+    }
+    Some(Outcome::Cached(Box::new(facts)))
 }
 
 fn run_one(
@@ -213,7 +320,19 @@ fn run_one(
             cached: false,
         }));
     };
-    if let Err(d) = check_cost(block, model_spec, train, &data, limits) {
+    if let Err(d) = check_cost(
+        block,
+        model_spec,
+        train,
+        data.x.ncols(),
+        data.x.nrows(),
+        limits,
+    ) {
+        return Outcome::Failed(d.with_source(&ch.text));
+    }
+    if let Some(live) = &block.live
+        && let Err(d) = crate::live::check_work(&block.id, live, model_spec, train, &data)
+    {
         return Outcome::Failed(d.with_source(&ch.text));
     }
     // Held-out data is read before training, so it can be scored after every epoch.
@@ -268,7 +387,7 @@ fn run_one(
     };
     let mut trained = trained;
     if let Some(spec) = &exp.validate {
-        match validate(exp, spec, model_spec, train, &trained, found) {
+        match validate(exp, spec, model_spec, train, &trained, found, vdata) {
             Ok(v) => trained.validation = Some(v),
             Err(problem) => return unusable_data(problem, block, ch, &spec.location),
         }
@@ -314,8 +433,13 @@ fn validate(
     train: &TrainSpec,
     trained: &Trained,
     found: &Found<'_>,
+    prepared: Option<Prepared>,
 ) -> Result<engine::Evaluation, data::DataProblem> {
-    let vdata = found.held_out(exp, spec, model_spec, train)?;
+    // Held-out data read for the per-epoch scores is not read again.
+    let vdata = match prepared {
+        Some(v) => v,
+        None => found.held_out(exp, spec, model_spec, train)?,
+    };
     engine::evaluate(&trained.model, &vdata.x, &vdata.targets, train.loss).map_err(|e| {
         data::DataProblem::Invalid(
             Diagnostic::error("E014", format!("cannot validate: {e}"))
@@ -366,17 +490,12 @@ fn check_cost(
     block: &Block,
     model_spec: &ModelSpec,
     train: &TrainSpec,
-    data: &Prepared,
+    inputs: usize,
+    samples: usize,
     limits: &Limits,
 ) -> Result<(), Diagnostic> {
     let layers: Vec<usize> = model_spec.layers.iter().map(|l| l.units).collect();
-    let cost = estimate(
-        data.x.ncols(),
-        &layers,
-        data.x.nrows(),
-        train.batch,
-        train.epochs,
-    );
+    let cost = estimate(inputs, &layers, samples, train.batch, train.epochs);
     let refuse = |what: String, smaller: &str, raise: String| {
         Diagnostic::error("E030", format!("experiment `{}` {what}", block.id))
             .at(train.location.clone())
@@ -388,11 +507,7 @@ fn check_cost(
         return Err(refuse(
             format!(
                 "would cost {:.3e} parameter-sample-epochs ({:.0} parameters × {} samples × {} epochs), more than the limit of {:.3e}",
-                cost.work,
-                cost.parameters,
-                data.x.nrows(),
-                train.epochs,
-                limits.work
+                cost.work, cost.parameters, samples, train.epochs, limits.work
             ),
             "the model, the data or `epochs:`",
             format!("work: {:.3e}", cost.work),
@@ -625,6 +740,7 @@ mod tests {
             Some(1),
             &Cache::new(None),
             &Limits::default(),
+            &BTreeSet::new(),
         );
         let _ = std::fs::remove_dir_all(&root);
         assert_eq!(outcomes.len(), 2);

@@ -31,12 +31,14 @@ macro_rules! named_enum {
 }
 
 mod data;
+mod live;
 mod model;
 mod show;
 mod train;
 mod vary;
 
 pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
+pub use live::LiveSpec;
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
     FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
@@ -45,6 +47,7 @@ pub use train::{Loss, Optimizer, TrainSpec};
 pub use vary::{MAX_MEMBERS, MemberOf, expand_runs, families};
 
 use data::{csv_task, parse_data};
+use live::parse_live;
 use model::parse_model;
 use show::{check_show_needs, evolution_frames, parse_show};
 use train::{parse_classic_train, parse_train};
@@ -59,6 +62,9 @@ pub struct Block {
     /// `use: id`: show more of an earlier experiment without retraining.
     pub uses: bool,
     pub show: Vec<Show>,
+    /// `live:`: what a reader may change to retrain the experiment in the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveSpec>,
     /// Where the block's id (or `use:`) is, for errors about the experiment as a whole.
     #[serde(skip)]
     pub location: Location,
@@ -83,7 +89,7 @@ pub struct Experiment {
 }
 
 const BLOCK_KEYS: &[&str] = &[
-    "id", "use", "data", "model", "train", "validate", "vary", "show",
+    "id", "use", "data", "model", "train", "validate", "vary", "show", "live",
 ];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
@@ -159,7 +165,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
     })?;
     map.check_keys(BLOCK_KEYS)?;
     if let Some(used) = map.get("use") {
-        for key in ["data", "model", "train", "validate", "vary"] {
+        for key in ["data", "model", "train", "validate", "vary", "live"] {
             if let Some(n) = map.get(key) {
                 return Err(YamlError::at(
                     n,
@@ -201,6 +207,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             experiment: None,
             uses: true,
             show,
+            live: None,
             location: src.loc(used),
             source: String::new(),
             member_of: None,
@@ -259,6 +266,9 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         Some(n) => parse_show(n, &id, src)?,
         None => Vec::new(),
     };
+    let live = map.opt("live", |n| {
+        parse_live(n, model.as_ref(), train.as_ref(), src)
+    })?;
     let block = Block {
         id,
         experiment: Some(Experiment {
@@ -269,6 +279,7 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
         }),
         uses: false,
         show,
+        live,
         location: src.loc(id_node),
         source: String::new(),
         member_of: None,
@@ -289,7 +300,7 @@ fn static_block(
     id_node: &Node,
     src: &BlockSource<'_>,
 ) -> Result<Block, YamlError> {
-    for key in ["model", "train"] {
+    for key in ["model", "train", "live"] {
         if let Some(n) = map.get(key) {
             return Err(YamlError::at(
                 n,
@@ -357,6 +368,7 @@ fn static_block(
         experiment: None,
         uses: false,
         show,
+        live: None,
         location: src.loc(id_node),
         source: String::new(),
         member_of: None,
@@ -432,6 +444,8 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
         ("panels".into(), show::PANEL_KEYS),
         ("variants".into(), show::VARIANT_KEYS),
         ("vary".into(), vary::SHORTCUT_NAMES),
+        ("live".into(), live::LIVE_KEYS),
+        ("live vary".into(), live::VARY_KEYS),
     ];
     for name in FigureKind::NAMES {
         if let Some(kind) = FigureKind::from_name(name) {
