@@ -191,6 +191,8 @@ pub fn train(
         opts.jobs,
         &cache,
         &config.limits,
+        // A shard draws nothing, so no figure's cache lets an experiment go untrained.
+        &std::collections::BTreeSet::new(),
     );
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -198,7 +200,7 @@ pub fn train(
         match outcome {
             Outcome::Failed(d) => errors.push(d.clone()),
             Outcome::Skipped { warning, .. } => warnings.push(warning.clone()),
-            Outcome::Done(_) => {}
+            Outcome::Done(_) | Outcome::Cached(_) => {}
         }
     }
     if opts.strict {

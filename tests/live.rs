@@ -86,6 +86,7 @@ fn the_browser_module_trains_to_the_builds_bits() {
         Some(1),
         &Cache::new(None),
         &Limits::default(),
+        &std::collections::BTreeSet::new(),
     );
     for (_, block) in &blocks {
         let Some(RunOutcome::Done(r)) = outcomes.get(&block.id) else {
