@@ -214,3 +214,66 @@ fn use_blocks_reuse_an_experiment() {
     assert_eq!(b.id, "xor-relu");
     assert_eq!(b.show[0].id, "curve");
 }
+
+fn parse_all(text: &str) -> Result<Vec<Block>, Diagnostic> {
+    let chapter = format!("# T\n\n```nn\n{text}```\n");
+    parse_blocks(
+        text,
+        &BlockSource {
+            file: Path::new("content/a.md"),
+            first_line: 4,
+            chapter_text: &chapter,
+        },
+    )
+}
+
+#[test]
+fn a_vary_grid_is_one_member_per_combination_then_the_family() {
+    let base = "data: {generator: xor}\nmodel: [{dense: 4, activation: tanh}, {dense: 1, activation: sigmoid}]\ntrain: {epochs: 5, batch: full}\n";
+    let blocks = parse_all(&format!(
+        "id: act\n{base}vary: {{activation: [relu, tanh], train.lr: [0.1, 0.01]}}\nshow:\n  - {{table: runs, id: act-runs}}\n"
+    ))
+    .unwrap();
+    let ids: Vec<&str> = blocks.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "act-relu-0.1",
+            "act-relu-0.01",
+            "act-tanh-0.1",
+            "act-tanh-0.01",
+            "act"
+        ]
+    );
+    // A member is the block written out by hand, down to its experiment.
+    let by_hand = parse(&format!(
+        "id: act-tanh-0.01\n{}",
+        base.replace("batch: full", "batch: full, lr: 0.01")
+    ))
+    .unwrap();
+    assert_eq!(blocks[3].experiment, by_hand.experiment);
+    assert_ne!(blocks[2].experiment, by_hand.experiment);
+    assert!(blocks[..4].iter().all(
+        |b| b.show.is_empty() && b.member_of.as_ref().map(|m| m.family.as_str()) == Some("act")
+    ));
+    // The family's runs table lists the members.
+    let family = &blocks[4];
+    assert!(family.experiment.is_none() && family.member_of.is_none());
+    assert_eq!(
+        family.show[0].options.runs.as_deref(),
+        Some(&ids[..4].iter().map(|s| s.to_string()).collect::<Vec<_>>()[..])
+    );
+    // A layer by its place: the output layer's units.
+    let out = parse_all(&format!("id: o\n{base}vary: {{model.1.dense: [2, 3]}}\n")).unwrap();
+    let units = |b: &Block| {
+        b.experiment
+            .as_ref()
+            .unwrap()
+            .model
+            .as_ref()
+            .unwrap()
+            .layers[0]
+            .units
+    };
+    assert_eq!((units(&out[0]), units(&out[1])), (2, 3));
+}

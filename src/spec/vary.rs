@@ -149,6 +149,7 @@ pub(super) fn expand(
         location: src.loc(id_node),
         source: String::new(),
         member_of: None,
+        live: None,
     });
     Ok(blocks)
 }
