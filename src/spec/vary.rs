@@ -149,7 +149,6 @@ pub(super) fn expand(
         location: src.loc(id_node),
         source: String::new(),
         member_of: None,
-        live: None,
     });
     Ok(blocks)
 }
