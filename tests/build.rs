@@ -578,13 +578,8 @@ fn units_taken_apart() {
     let grid = read(figs.join("fit-units.svg"));
     // Ten rows of two panels, plus the bias, the sum and the prediction: 23 nested panels.
     assert_eq!(grid.matches("<svg x=").count(), 23, "panels");
-    for title in [
-        ">a10<",
-        ">w10·a10<",
-        ">w0 (output bias)<",
-        ">Sum = Σ wi·ai<",
-        ">ŷ = Sum + w0<",
-    ] {
+    // Panels are labelled with math, as the notebook labels them.
+    for title in [">a₁₀<", ">w₁₀a₁₀<", ">w₀<", ">Sum<", ">ŷ<"] {
         assert!(grid.contains(title), "{title}");
     }
     assert!(grid.len() < 300_000, "{} bytes", grid.len());
