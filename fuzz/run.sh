@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     default: 30 s each, every target
 #
-# CI runs it briefly (6 targets x 30 s = 3 min of fuzzing after the build). Longer runs:
+# CI runs it briefly (6 targets x 20 s = 2 min of fuzzing after the build). Longer runs:
 # `fuzz/run.sh 1800`. Crashes are copied to fuzz/crashes/<target>/, where `cargo test`
 # (tests/fuzz_seeds.rs) replays them; the script fails when any target crashed.
 set -euo pipefail
