@@ -64,27 +64,41 @@ fn runner() -> Option<PathBuf> {
 /// Live reload in Chromium on a copy of the `basic` fixture: a prose edit reloads the page
 /// (and its CJK words are searchable), a broken block shows the escaped error overlay, the
 /// fix removes it.
+/// Run a script of tests/browser with Node, print what it printed, fail the test when it
+/// failed, and return its standard output (the last line is its JSON report).
+fn node(dir: &Path, script: &str, args: &[&std::ffi::OsStr], what: &str) -> String {
+    let out = Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{stdout}");
+    assert!(
+        out.status.success(),
+        "{what} checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[test]
 #[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
 fn live_reload_in_chromium() {
     let Some(dir) = runner() else { return };
     let book = fixture("basic");
     let server = Server::start(book.path(), &[]);
-    let out = Command::new("node")
-        .arg(dir.join("run.mjs"))
-        .arg("--live")
-        .arg(&server.url)
-        .arg(book.path().join("content/01-data.md"))
-        .arg("01-data.html")
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{stdout}");
-    assert!(
-        out.status.success(),
-        "live-reload checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    node(
+        &dir,
+        "run.mjs",
+        &[
+            "--live".as_ref(),
+            server.url.as_ref(),
+            book.path().join("content/01-data.md").as_os_str(),
+            "01-data.html".as_ref(),
+        ],
+        "live-reload",
     );
 }
 
@@ -97,24 +111,20 @@ fn sample_book_in_chromium() {
     let server = Server::start(repo, &["--base", "/book/"]);
     let built = started.elapsed();
     let artifacts = repo.join("target/browser-artifacts");
-    let out = Command::new("node")
-        .arg(dir.join("run.mjs"))
-        .arg(&server.url)
-        .arg(&artifacts)
-        .arg("sigmoid")
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = node(
+        &dir,
+        "run.mjs",
+        &[
+            server.url.as_ref(),
+            artifacts.as_os_str(),
+            "sigmoid".as_ref(),
+        ],
+        "browser",
+    );
     eprintln!(
-        "browser tests: build {:.1}s, browser {:.1}s\n{stdout}",
+        "browser tests: build {:.1}s, browser {:.1}s",
         built.as_secs_f64(),
         (started.elapsed() - built).as_secs_f64()
-    );
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{stderr}"
     );
     let report: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
@@ -159,19 +169,15 @@ fn figure_kinds_in_chromium() {
     let book = fixture("kinds");
     let server = Server::start(book.path(), &["--base", "/book/"]);
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts/kinds");
-    let out = Command::new("node")
-        .arg(dir.join("run.mjs"))
-        .arg(&server.url)
-        .arg(&artifacts)
-        .arg("parabola")
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = node(
+        &dir,
+        "run.mjs",
+        &[
+            server.url.as_ref(),
+            artifacts.as_os_str(),
+            "parabola".as_ref(),
+        ],
+        "browser",
     );
     let report: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
@@ -190,21 +196,18 @@ fn fixture_under_another_sub_path_in_chromium() {
     let book = fixture("basic");
     let server = Server::start(book.path(), &["--base", "/sub/path/"]);
     let artifacts = std::env::temp_dir().join(format!("nnbook-anim-{}", std::process::id()));
-    let out = Command::new("node")
-        .arg(dir.join("run.mjs"))
-        .arg(&server.url)
-        .arg(&artifacts)
-        .arg("xor")
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        node(
+            &dir,
+            "run.mjs",
+            &[server.url.as_ref(), artifacts.as_os_str(), "xor".as_ref()],
+            "browser",
+        )
+    }));
     let _ = std::fs::remove_dir_all(&artifacts);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(failed) = ran {
+        std::panic::resume_unwind(failed);
+    }
 }
 
 /// Live figures (issue 18) in Chromium: tests/browser/live.mjs trains Leo's and Bagheri's
@@ -224,19 +227,7 @@ fn live_figures_in_chromium() {
         return;
     }
     let server = Server::start(repo, &["--base", "/book/"]);
-    let out = Command::new("node")
-        .arg(dir.join("live.mjs"))
-        .arg(&server.url)
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{stdout}");
-    assert!(
-        out.status.success(),
-        "live checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = node(&dir, "live.mjs", &[server.url.as_ref()], "live");
     let report: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
     let runs = report["runs"].as_array().expect("runs");
