@@ -13,8 +13,8 @@ mod needs;
 mod options;
 
 pub(super) use kinds::keys;
-pub use needs::default_frames;
 pub(super) use needs::{check_show_needs, evolution_frames};
+pub use needs::{default_frames, needs_history};
 pub use options::{FigureOptions, PanelSpec};
 pub(super) use options::{PANEL_KEYS, VARIANT_KEYS};
 
