@@ -194,7 +194,15 @@ pub fn layers(
                     shape_text(&bias.shape),
                     shape_text(&[units])
                 ),
-                "a bias holds one value per unit of its layer",
+                if bias.shape == [inputs] {
+                    let other = match layout {
+                        Layout::Torch => "keras",
+                        Layout::Keras => "torch",
+                    };
+                    format!("the bias fits the kernel read the other way: add `layout: {other}`")
+                } else {
+                    "a bias holds one value per unit of its layer".into()
+                },
             ));
         }
         let kv = values(kernel)?;
