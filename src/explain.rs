@@ -364,6 +364,56 @@ Example:
 Lower the largest `units` or `epochs`, or train on less data.",
     },
     Explanation {
+        code: "E037",
+        title: "a weight file cannot be found, read or parsed",
+        text: "`model: {load: FILE}` reads FILE relative to the book's root. It must exist, stay
+inside the book, and be a safetensors file (what `safetensors.torch.save_file`,
+`safetensors.numpy.save_file` and Keras 3 write) or a NumPy `.npz` archive (`numpy.savez`).
+A file cut short, or another format renamed, is reported with what is wrong in it.
+
+Example:
+
+    model: {load: weights/mlp.safetensors, activations: [tanh, sigmoid]}
+    # weights/mlp.safetensors: is not a readable safetensors file: its header claims …
+
+Export the weights again, and commit the file with the book.",
+    },
+    Explanation {
+        code: "E038",
+        title: "a weight file's tensors do not fit the block's model",
+        text: "A loaded model is a stack of dense layers, each a kernel and a bias: PyTorch's
+`N.weight` as [out, in] with `N.bias`, or Keras's and Flax's `NAME/kernel` as [in, out] with
+`NAME/bias`. Layers are taken in the natural order of their names (`0`, `2`, `10`; `dense`,
+`dense_1`). The message names the tensor that does not fit: a missing tensor, a shape that is
+not the expected one (both are shown), a dtype that is not floating point (F16, BF16, F32 and
+F64 are read, as f32), a tensor that is no dense layer's (an error, since drawing a network
+without it would be drawing another network), or a first layer whose inputs are not the
+data's features. When the names do not tell the layout, or a kernel is square, say it with
+`layout: torch` or `layout: keras`.
+
+Example:
+
+    model:
+      load: mlp.safetensors
+      layers: [{dense: 8, activation: relu}, {dense: 1, activation: sigmoid}]
+    # mlp.safetensors: tensor `0.weight` has shape [4, 2], expected [8, 2]
+
+List the layers the saved model has, or save the model the block describes.",
+    },
+    Explanation {
+        code: "E039",
+        title: "a weight file holds NaN or infinite values",
+        text: "Every weight and bias of a loaded model must be a finite number that fits in f32
+(the engine's precision). A NaN or an infinity usually means the training that saved the file
+diverged; the message names the tensor and the position of the first bad value.
+
+Example:
+
+    # mlp.safetensors: tensor `2.weight` holds NaN at [0, 3]
+
+Save the weights from a run that stayed finite (a lower learning rate, gradient clipping).",
+    },
+    Explanation {
         code: "E040",
         title: "a theme template is broken",
         text: "A book may override the default theme's templates (tera) by name in its `theme:`

@@ -157,3 +157,159 @@ fn mnist_messages_show_paths_as_the_author_knows_them() {
     );
     absolute(&run, "");
 }
+
+/// Models trained elsewhere (tests/fixtures/weights, written by make.py with NumPy and the
+/// safetensors package): the weights read from each file predict what NumPy computed.
+mod weights {
+    use super::common::*;
+    use nnbook::datasets::weights::{Loaded, load};
+    use nnbook::engine::{Dense, Model};
+    use nnbook::spec::{BlockSource, parse_block};
+    use std::path::Path;
+
+    fn dir() -> &'static Path {
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/weights"
+        ))
+    }
+
+    fn loaded(root: &Path, model: &str) -> Result<Loaded, String> {
+        let text = format!("id: m\ndata: {{generator: xor}}\nmodel: {model}\n");
+        let src = BlockSource {
+            file: Path::new("content/01.md"),
+            first_line: 1,
+            chapter_text: &text,
+        };
+        let block = parse_block(&text, &src).map_err(|d| d.message)?;
+        let m = block.experiment.unwrap().model.unwrap();
+        load(root, &m, m.load.as_ref().unwrap()).map_err(|d| format!("{}: {}", d.code, d.message))
+    }
+
+    fn predict(l: &Loaded, x: &[f32]) -> Vec<f32> {
+        let layers = l
+            .layers
+            .iter()
+            .map(|l| Dense {
+                w: l.w.clone(),
+                b: l.b.clone(),
+                activation: l.activation,
+            })
+            .collect();
+        let model = Model::from_layers(layers).unwrap();
+        let x = ndarray::Array2::from_shape_vec((x.len() / 2, 2), x.to_vec()).unwrap();
+        model.forward(&x).iter().copied().collect()
+    }
+
+    #[test]
+    fn loaded_weights_predict_what_numpy_computed() {
+        let expected: serde_json::Value =
+            serde_json::from_str(&read(dir().join("expected.json"))).unwrap();
+        let inputs: Vec<f32> = expected["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap() as f32)
+            })
+            .collect();
+        let want: Vec<f64> = expected["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(want.len(), 16);
+        for model in [
+            "{load: model.safetensors, activations: [tanh, sigmoid]}",
+            "{load: keras.npz, layers: [{dense: 4, activation: tanh}, {dense: 1, activation: sigmoid}]}",
+            "{load: keras.npz, layout: keras, activations: [tanh, sigmoid]}",
+        ] {
+            let got = predict(&loaded(dir(), model).unwrap(), &inputs);
+            for (g, w) in got.iter().zip(&want) {
+                // f32 arithmetic on f32 inputs and weights, against NumPy's f64 on the same
+                // f32 weights: a few units in the last place of f32.
+                assert!((f64::from(*g) - w).abs() < 2e-6, "{model}: {g} vs {w}");
+            }
+        }
+        // The same file read the other way round is refused, naming the tensor.
+        let e = loaded(
+            dir(),
+            "{load: model.safetensors, layout: keras, activations: [tanh, sigmoid]}",
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("E038") && e.contains("`0.bias` has shape [4], expected [2]"),
+            "{e}"
+        );
+        // Wrong activations count, a file outside the book, a missing file.
+        let e = loaded(dir(), "{load: model.safetensors, activations: [tanh]}").unwrap_err();
+        assert!(e.contains("extra tensor `2.weight`"), "{e}");
+        let e = loaded(
+            dir(),
+            "{load: ../weights/model.safetensors, activations: [tanh, sigmoid]}",
+        )
+        .unwrap_err();
+        assert!(e.starts_with("E009"), "{e}");
+        let e = loaded(dir(), "{load: nothing.npz, activations: [tanh, sigmoid]}").unwrap_err();
+        assert!(e.starts_with("E037"), "{e}");
+    }
+
+    /// The fixture book draws figures and tables from loaded models; editing a weight file
+    /// changes that experiment's cache key and no other, and redraws its figures.
+    #[test]
+    fn a_book_draws_loaded_models_and_their_files_key_the_cache() {
+        let book = fixture("weights");
+        let cache = TempDir::new("weights-cache");
+        let out = book.path().join("site");
+        let args = [
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        build_ok(book.path(), &args);
+        for f in ["torch-regions", "torch-mesh", "torch-net", "keras-regions"] {
+            assert!(out.join(format!("figures/{f}.svg")).is_file(), "{f}");
+        }
+        let page = read(out.join("01-loaded.html"));
+        for table in [
+            "torch-weights",
+            "torch-summary",
+            "keras-pass",
+            "keras-confusion",
+            "torch-backprop",
+        ] {
+            assert!(page.contains(&format!("id=\"{table}\"")), "{table}");
+        }
+        let before = read(out.join("figures/torch-regions.svg"));
+        let keras_before = read(out.join("figures/keras-regions.svg"));
+        let keys = || {
+            let root = book.path();
+            let config = nnbook::config::Config::load(root).unwrap();
+            let chapters = nnbook::content::load_chapters(root, &config).unwrap();
+            let sources = nnbook::datasets::locate(root, &config, &chapters, false).unwrap();
+            let blocks: Vec<_> = chapters
+                .iter()
+                .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
+                .collect();
+            nnbook::run::experiment_keys(&blocks, &sources)
+        };
+        let k1 = keys();
+        // Negate the output layer's first weight (the last tensor in the file, 2.weight).
+        let path = book.path().join("model.safetensors");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 13] ^= 0x80;
+        std::fs::write(&path, bytes).unwrap();
+        let k2 = keys();
+        assert_ne!(k1["torch"], k2["torch"]);
+        assert_eq!(k1["keras"], k2["keras"]);
+        build_ok(book.path(), &args);
+        assert_ne!(read(out.join("figures/torch-regions.svg")), before);
+        assert_eq!(read(out.join("figures/keras-regions.svg")), keras_before);
+    }
+}

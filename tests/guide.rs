@@ -81,6 +81,7 @@ fn the_guide_names_every_value_a_key_takes() {
         ("loss", spec::Loss::NAMES.to_vec()),
         ("optimizer", spec::Optimizer::NAMES.to_vec()),
         ("model", spec::Classic::NAMES.to_vec()),
+        ("layout", spec::Layout::NAMES.to_vec()),
         ("figure", spec::FigureKind::NAMES.to_vec()),
         ("table", spec::TableKind::NAMES.to_vec()),
         ("metric", spec::Metric::NAMES.to_vec()),

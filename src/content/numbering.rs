@@ -5,17 +5,23 @@ use std::collections::BTreeMap;
 
 use super::{Chapter, Label, Labels};
 use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
-use crate::spec::ShowKind;
+use crate::spec::{ShowKind, needs_history};
 
 /// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,
 /// `use:` naming a known experiment, show ids unique across the book.
 pub fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut experiments: BTreeMap<&str, &Location> = BTreeMap::new();
+    // Experiments whose model is loaded from a file: they have no training to show.
+    let mut loaded: Vec<&str> = Vec::new();
     let blocks = chapters
         .iter()
         .flat_map(|c| c.blocks.iter().map(move |b| (c, b)));
     for (ch, block) in blocks.filter(|(_, b)| !b.uses) {
+        let model = block.experiment.as_ref().and_then(|e| e.model.as_ref());
+        if model.is_some_and(|m| m.load.is_some()) {
+            loaded.push(&block.id);
+        }
         if let Some(first) = experiments.insert(&block.id, &block.location) {
             errors.push(
                 Diagnostic::error("E015", format!("duplicate experiment id `{}`", block.id))
@@ -61,6 +67,21 @@ pub fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
                 );
             }
             for show in &block.show {
+                if block.uses && needs_history(show.what) && loaded.contains(&block.id.as_str()) {
+                    errors.push(
+                        Diagnostic::error(
+                            "E013",
+                            format!(
+                                "`{}` shows training, and `{}` loads its model from a file",
+                                show.what.name(),
+                                block.id
+                            ),
+                        )
+                        .at(show.location.clone())
+                        .with_source(&ch.text)
+                        .hint("show what the weights do instead: decision-regions, probability-mesh, network-diagram, the weights or summary table"),
+                    );
+                }
                 let text = match show.what {
                     ShowKind::Figure(_) => {
                         fig += 1;

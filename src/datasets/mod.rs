@@ -15,6 +15,7 @@ pub mod hashes;
 pub mod idx;
 pub mod mnist;
 mod sources;
+pub mod weights;
 
 pub use sources::{CsvFile, DataFile, DataFiles, Resolution, Role, Source};
 
@@ -122,6 +123,22 @@ pub fn locate(
                     Err(d) => errors.push(d.with_source(&ch.text)),
                 }
             }
+            if let Some(m) = &exp.model
+                && let Some(spec) = &m.load
+            {
+                match weights::load(root, m, spec) {
+                    Ok(w) => found.insert(
+                        &block.id,
+                        Role::Model,
+                        Source {
+                            files: DataFiles::Found(vec![w.file.clone()]),
+                            csv: None,
+                            weights: Some(w.into()),
+                        },
+                    ),
+                    Err(d) => errors.push(d.with_source(&ch.text)),
+                }
+            }
         }
     }
     if errors.is_empty() {
@@ -145,6 +162,7 @@ fn locate_one(
             return Ok(Source {
                 csv: Some(done.clone()),
                 files: DataFiles::Found(vec![file]),
+                weights: None,
             });
         }
         // The file's bytes are part of the cache key: editing it retrains.
@@ -169,12 +187,14 @@ fn locate_one(
         return Ok(Source {
             files: DataFiles::Found(vec![file]),
             csv: Some(csv_file),
+            weights: None,
         });
     }
     if spec.is_mnist() {
         return Ok(Source {
             files: find_mnist(spec, dirs, downloads)?,
             csv: None,
+            weights: None,
         });
     }
     Ok(Source::default())

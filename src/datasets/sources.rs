@@ -1,6 +1,7 @@
 //! What the build found for each block's data, kept apart from the parsed spec: the files (as
 //! absolute paths for reading, and as the author knows them for messages), and a CSV file's
-//! bytes with their SHA-256, so each file is read and hashed once per build.
+//! bytes with their SHA-256, so each file is read and hashed once per build; likewise the
+//! weight file a loaded model comes from.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -47,12 +48,15 @@ pub struct Source {
     pub files: DataFiles,
     /// The bytes of `csv:` data.
     pub csv: Option<CsvFile>,
+    /// `model: {load: FILE}`: the weights read from FILE.
+    pub weights: Option<Arc<super::weights::Loaded>>,
 }
 
 /// Nothing found (generated data, or a spec nothing looked up).
 const UNRESOLVED: &Source = &Source {
     files: DataFiles::Unresolved,
     csv: None,
+    weights: None,
 };
 
 /// Which of a block's data specs.
@@ -62,6 +66,8 @@ pub enum Role {
     Data,
     /// `validate:`, the held-out data.
     Validate,
+    /// `model: {load: FILE}`, a weight file.
+    Model,
 }
 
 /// The sources of a book's data, by experiment id and role, in the order they were found.

@@ -70,8 +70,20 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The experiment as its key names it: with the SHA-256 of each CSV file it reads (training and
 /// held-out data), which the parsed spec does not carry.
-pub fn with_digests(exp: &Experiment, data: &Source, validate: &Source) -> Experiment {
+pub fn with_digests(
+    exp: &Experiment,
+    data: &Source,
+    validate: &Source,
+    model: &Source,
+) -> Experiment {
     let mut keyed = exp.clone();
+    // A loaded model is its file: editing the file changes every figure drawn from it.
+    if let (Some(load), Some(w)) = (
+        keyed.model.as_mut().and_then(|m| m.load.as_mut()),
+        &model.weights,
+    ) {
+        load.sha256 = Some(w.sha256.clone());
+    }
     let specs = std::iter::once((&mut keyed.data, data))
         .chain(keyed.validate.as_mut().map(|v| (v, validate)));
     for (spec, source) in specs {
@@ -290,7 +302,8 @@ mod tests {
             let validate = sources.get(&block.id, crate::datasets::Role::Validate);
             let sha = data.csv.as_ref().map(|c| c.sha256.as_str());
             let digest = crate::run::data::digest(&exp.data, sha);
-            let keyed = with_digests(exp, data, validate);
+            let model = sources.get(&block.id, crate::datasets::Role::Model);
+            let keyed = with_digests(exp, data, validate, model);
             lines.push(format!("{} {}\n", block.id, key(&keyed, &digest)));
         }
         lines.concat()

@@ -151,6 +151,7 @@ pub fn run_all(
                 let found = Found {
                     data: sources.get(&block.id, Role::Data),
                     validate: sources.get(&block.id, Role::Validate),
+                    model: sources.get(&block.id, Role::Model),
                     dirs: data_dirs,
                 };
                 let outcome = shown
@@ -185,6 +186,8 @@ pub fn run_all(
 struct Found<'a> {
     data: &'a Source,
     validate: &'a Source,
+    /// The weight file of `model: {load: …}`.
+    model: &'a Source,
     /// Folders MNIST is looked for in when nothing looked its files up.
     dirs: &'a [PathBuf],
 }
@@ -215,7 +218,7 @@ impl Found<'_> {
 fn experiment_key(exp: &Experiment, found: &Found<'_>) -> String {
     let csv = found.data.csv.as_ref().map(|c| c.sha256.as_str());
     cache::key(
-        &cache::with_digests(exp, found.data, found.validate),
+        &cache::with_digests(exp, found.data, found.validate, found.model),
         &data::digest(&exp.data, csv),
     )
 }
@@ -232,6 +235,7 @@ pub fn experiment_keys(
             let found = Found {
                 data: sources.get(&b.id, Role::Data),
                 validate: sources.get(&b.id, Role::Validate),
+                model: sources.get(&b.id, Role::Model),
                 dirs: &[],
             };
             Some((b.id.clone(), experiment_key(exp, &found)))
@@ -303,7 +307,7 @@ fn run_one(
     if let (Some(m), None) = (&exp.model, &exp.train)
         && m.is_fixed()
     {
-        return match fixed(block, m, &data) {
+        return match fixed(block, m, &data, found.model.weights.as_deref()) {
             Ok(t) => Outcome::Done(Box::new(ExperimentResult {
                 data,
                 trained: Some(t),
@@ -345,7 +349,7 @@ fn run_one(
         _ => None,
     };
     let key = cache::key(
-        &cache::with_digests(exp, found.data, found.validate),
+        &cache::with_digests(exp, found.data, found.validate, found.model),
         &data.digest,
     );
     let (trained, cached) = match cache.load(&key, train) {
@@ -641,14 +645,25 @@ fn engine_layers(spec: &ModelSpec) -> Vec<engine::LayerSpec> {
         .collect()
 }
 
-/// A model used as written (every layer's weights given, no training).
-fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Diagnostic> {
-    let mut model = Model::new(data.x.ncols(), &engine_layers(spec), 0).map_err(|e| {
-        Diagnostic::error("E030", format!("experiment `{}`: {e}", block.id))
-            .at(spec.location.clone())
-            .hint("check the model's layer sizes")
-    })?;
-    given_weights(block, spec, &mut model)?;
+/// A model used as written (every layer's weights given, or loaded from a file; no training).
+fn fixed(
+    block: &Block,
+    spec: &ModelSpec,
+    data: &Prepared,
+    loaded: Option<&crate::datasets::weights::Loaded>,
+) -> Result<Trained, Diagnostic> {
+    let model = match (loaded, &spec.load) {
+        (Some(l), Some(load)) => loaded_model(block, load, l, data.x.ncols())?,
+        _ => {
+            let mut model = Model::new(data.x.ncols(), &engine_layers(spec), 0).map_err(|e| {
+                Diagnostic::error("E030", format!("experiment `{}`: {e}", block.id))
+                    .at(spec.location.clone())
+                    .hint("check the model's layer sizes")
+            })?;
+            given_weights(block, spec, &mut model)?;
+            model
+        }
+    };
     Ok(Trained {
         model,
         history: History {
@@ -676,6 +691,48 @@ fn fixed(block: &Block, spec: &ModelSpec, data: &Prepared) -> Result<Trained, Di
             location: spec.location.clone(),
         },
         validation: None,
+    })
+}
+
+/// The engine's model from a weight file's layers, which must take the data's features.
+fn loaded_model(
+    block: &Block,
+    load: &crate::spec::LoadSpec,
+    loaded: &crate::datasets::weights::Loaded,
+    features: usize,
+) -> Result<Model, Diagnostic> {
+    let first = loaded.layers.first();
+    if let Some(l) = first
+        && l.w.nrows() != features
+    {
+        return Err(Diagnostic::error(
+            "E038",
+            format!(
+                "{}: tensor `{}` takes {} inputs, but the data of `{}` has {features} features",
+                loaded.file.shown,
+                l.kernel,
+                l.w.nrows(),
+                block.id
+            ),
+        )
+        .at(load.location.clone())
+        .hint(
+            "load the model trained on this data, or give the block the data it was trained on",
+        ));
+    }
+    let layers = loaded
+        .layers
+        .iter()
+        .map(|l| engine::Dense {
+            w: l.w.clone(),
+            b: l.b.clone(),
+            activation: l.activation,
+        })
+        .collect();
+    Model::from_layers(layers).map_err(|e| {
+        Diagnostic::error("E038", format!("{}: {e}", loaded.file.shown))
+            .at(load.location.clone())
+            .hint("check the layers' sizes against the model that was saved")
     })
 }
 

@@ -39,12 +39,12 @@ mod vary;
 
 pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
 pub use live::LiveSpec;
-pub use model::{Activation, Classic, LayerSpec, ModelSpec};
+pub use model::{Activation, Classic, LayerSpec, Layout, LoadSpec, ModelSpec};
 pub use show::{
     ActivationOptions, BackpropOptions, Common, CurveOptions, DiagramOptions, EvolutionOptions,
     FigureKind, ForwardOptions, HistoryOptions, ImageOptions, MeshOptions, Metric, Options,
     PanelSpec, PlotOptions, RegionOptions, RunsOptions, Scatter3dOptions, ScatterOptions, Show,
-    ShowKind, SweepOptions, TableKind, WeightsOptions, default_frames,
+    ShowKind, SweepOptions, TableKind, WeightsOptions, default_frames, needs_history,
 };
 pub use train::{Loss, Optimizer, TrainSpec};
 pub use vary::{MAX_MEMBERS, MemberOf, expand_runs, families};
@@ -232,6 +232,12 @@ fn block_from(root: &Node, src: &BlockSource<'_>) -> Result<Block, YamlError> {
             }),
             t,
         ) => Some(parse_classic_train(t, *c, map.require("model")?, src)?),
+        (Some(m), Some(t)) if m.load.is_some() => {
+            return Err(
+                YamlError::at(t, YamlErrorKind::Invalid, "a loaded model is not trained")
+                    .hint("nnbook draws the weights as the file has them; leave `train:` out"),
+            );
+        }
         (Some(m), Some(t)) => Some(parse_train(t, m, src)?),
         (Some(m), None) if m.is_fixed() => None,
         (Some(_), None) => {
@@ -441,6 +447,7 @@ pub fn accepted_keys() -> Vec<(String, &'static [&'static str])> {
         ("block".into(), BLOCK_KEYS),
         ("data".into(), data::DATA_KEYS),
         ("layer".into(), model::LAYER_KEYS),
+        ("model load".into(), model::LOAD_KEYS),
         ("train".into(), train::TRAIN_KEYS),
         ("stop".into(), train::STOP_KEYS),
         ("perceptron train".into(), train::PERCEPTRON_KEYS),

@@ -54,6 +54,40 @@ impl Model {
         Ok(Model { layers: out })
     }
 
+    /// A model from given layers (weights trained elsewhere): each layer's kernel must take
+    /// the previous layer's outputs, and softmax may only end the stack.
+    pub fn from_layers(layers: Vec<Dense>) -> Result<Model, EngineError> {
+        if layers.is_empty() {
+            return Err(EngineError::Shape("the model has no layers".into()));
+        }
+        for (i, l) in layers.iter().enumerate() {
+            if l.w.nrows() == 0 || l.w.ncols() == 0 || l.b.len() != l.w.ncols() {
+                return Err(EngineError::Shape(format!(
+                    "layer {} has a {}x{} kernel and {} biases",
+                    i + 1,
+                    l.w.nrows(),
+                    l.w.ncols(),
+                    l.b.len()
+                )));
+            }
+            if i > 0 && layers[i - 1].w.ncols() != l.w.nrows() {
+                return Err(EngineError::Shape(format!(
+                    "layer {} takes {} inputs, but layer {} has {} units",
+                    i + 1,
+                    l.w.nrows(),
+                    i,
+                    layers[i - 1].w.ncols()
+                )));
+            }
+            if l.activation == Activation::Softmax && i + 1 != layers.len() {
+                return Err(EngineError::Shape(
+                    "softmax is only supported on the output layer".into(),
+                ));
+            }
+        }
+        Ok(Model { layers })
+    }
+
     /// Inputs the model expects.
     pub fn input_dim(&self) -> usize {
         self.layers.first().map_or(0, |l| l.w.nrows())
@@ -129,6 +163,24 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn from_layers_checks_the_chain() {
+        let m = Model::new(
+            2,
+            &[spec(3, Activation::Tanh), spec(1, Activation::Sigmoid)],
+            1,
+        )
+        .unwrap();
+        assert_eq!(Model::from_layers(m.layers.clone()).unwrap(), m);
+        let mut swapped = m.layers.clone();
+        swapped.reverse();
+        assert!(Model::from_layers(swapped).is_err());
+        let mut short_bias = m.layers.clone();
+        short_bias[0].b = Array1::zeros(2);
+        assert!(Model::from_layers(short_bias).is_err());
+        assert!(Model::from_layers(Vec::new()).is_err());
     }
 
     #[test]

@@ -14,8 +14,8 @@ mod options;
 mod per_kind;
 
 pub(super) use kinds::keys;
-pub use needs::default_frames;
 pub(super) use needs::{check_show_needs, evolution_frames};
+pub use needs::{default_frames, needs_history};
 pub use options::PanelSpec;
 pub(super) use options::{PANEL_KEYS, VARIANT_KEYS};
 pub use per_kind::{

@@ -58,6 +58,17 @@ pub(in crate::spec) fn evolution_frames(block: &Block) -> Vec<usize> {
     frames
 }
 
+/// Kinds drawn from a training history (epochs, losses, models kept while training), which a
+/// loaded model does not have.
+pub fn needs_history(what: ShowKind) -> bool {
+    matches!(
+        what,
+        ShowKind::Figure(
+            FigureKind::TrainingCurve | FigureKind::Evolution | FigureKind::BoundaryHistory
+        ) | ShowKind::Table(TableKind::Metrics)
+    )
+}
+
 /// Figures that need a trained model cannot come from a data-only block.
 pub(in crate::spec) fn check_show_needs(
     block: &Block,
@@ -106,6 +117,17 @@ pub(in crate::spec) fn check_show_needs(
                 YamlErrorKind::Invalid,
                 "an evolution needs a network trained by gradient descent",
             ));
+        }
+        if exp.model.as_ref().is_some_and(|m| m.load.is_some()) && needs_history(show.what) {
+            return Err(YamlError::at(
+                node,
+                YamlErrorKind::Invalid,
+                format!(
+                    "`{}` shows training, and a loaded model was not trained here",
+                    show.what.name()
+                ),
+            )
+            .hint("show what the weights do instead: decision-regions, probability-mesh, network-diagram, the weights or summary table"));
         }
         let needs_model = match (&show.options, show.what) {
             (Options::Scatter(_) | Options::ActivationCurve(_) | Options::ImageGrid(_), _) => false,
