@@ -708,6 +708,48 @@ mod tests {
         }
     }
 
+    #[test]
+    fn citations_are_checked_and_escaped_brackets_stay_text() {
+        let keys = ["cybenko1989".to_string()].into_iter().collect();
+        let labels = labels();
+        let known = Known {
+            labels: &labels,
+            experiments: BTreeMap::new(),
+            keys: Some(keys),
+        };
+        let text = "# T\n\nSee [@cybenko1989, p. 3], [\\@x] and @fig-x [@a].\n";
+        let r = render_chapter_with(&chapter(text), &known).unwrap_err();
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].message, "unknown citation key `a`");
+        assert_eq!(r[0].position().as_deref(), Some("content/a.md:3:45"));
+        let ok = render_chapter_with(
+            &chapter("See [@cybenko1989, p. 3], [\\@x] and @fig-x.\n"),
+            &known,
+        )
+        .unwrap();
+        assert!(
+            ok.html
+                .contains(&format!("See {}, [@x] and <a", cite::placeholder(0))),
+            "{}",
+            ok.html
+        );
+        assert_eq!(ok.cites.len(), 1);
+        assert_eq!(
+            ok.cites[0].items[0].locator.as_ref().map(|l| l.1.as_str()),
+            Some("3")
+        );
+        let clash = render_chapter_with(&chapter("As [@fig-x] shows, @cybenko1989.\n"), &known)
+            .unwrap_err();
+        assert_eq!(
+            clash[0].hint.as_deref(),
+            Some("refer to it without brackets: `@fig-x`")
+        );
+        assert_eq!(
+            clash[1].hint.as_deref(),
+            Some("cite it in brackets: `[@cybenko1989]`")
+        );
+    }
+
     fn labels() -> Labels {
         let mut l = Labels::new();
         l.insert(
