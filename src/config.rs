@@ -27,6 +27,9 @@ pub const KEYS: &[&str] = &[
     "snapshots",
     "limits",
     "palette",
+    "bibliography",
+    "csl",
+    "references",
 ];
 pub const LIMIT_KEYS: &[&str] = &["work", "memory_mb"];
 
@@ -79,6 +82,26 @@ pub struct Config {
     pub snapshots: PathBuf,
     /// Bounds on each experiment's cost.
     pub limits: Limits,
+    /// The BibTeX/BibLaTeX file prose cites from (`[@key]`), with where book.yaml names it.
+    pub bibliography: Option<(PathBuf, Location)>,
+    /// The book's own CSL style file (default: the bundled APA style).
+    pub csl: Option<(PathBuf, Location)>,
+    /// Where reference lists go: the end of each chapter, or the end of the book.
+    pub references: References,
+}
+
+/// Where the reference list stands (book.yaml `references:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum References {
+    /// At the end of each chapter, listing what that chapter cites.
+    #[default]
+    Chapter,
+    /// Once, at the end of the last chapter, listing everything the book cites.
+    Book,
+}
+
+impl References {
+    pub const NAMES: [&str; 2] = ["chapter", "book"];
 }
 
 /// A chapter named in `book.yaml`, with where it was named (for "not found" errors).
@@ -296,6 +319,21 @@ fn from_node(root: &Node, file: &Path) -> Result<Config, YamlError> {
             .opt("palette", |n| {
                 n.as_choice("palette", &Palette::NAMES)
                     .map(|s| Palette::parse(s).unwrap_or_default())
+            })?
+            .unwrap_or_default(),
+        bibliography: map.opt("bibliography", |n| {
+            Ok((folder(n)?, Location::at(file, n.line, n.col, n.len)))
+        })?,
+        csl: map.opt("csl", |n| {
+            Ok((folder(n)?, Location::at(file, n.line, n.col, n.len)))
+        })?,
+        references: map
+            .opt("references", |n| {
+                n.as_choice("references", &References::NAMES)
+                    .map(|s| match s {
+                        "book" => References::Book,
+                        _ => References::Chapter,
+                    })
             })?
             .unwrap_or_default(),
     })

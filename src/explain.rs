@@ -27,7 +27,8 @@ Fix the syntax at the position shown, or run `nnbook init DIR` to create a new b
         title: "unknown key in book.yaml",
         text: "Every key of `book.yaml` is checked, so a typo is reported instead of silently
 ignored. The valid keys are: title, authors, description, language, site_url, chapters,
-theme, output, datasets, download, cache, snapshots, limits.
+theme, output, datasets, download, cache, snapshots, limits, palette, bibliography,
+csl, references.
 
 Example:
 
@@ -216,6 +217,25 @@ Example:
     use: xro       # did you mean `xor`?",
     },
     Explanation {
+        code: "E017",
+        title: "the bibliography or citation style cannot be read",
+        text: "`bibliography:` in book.yaml names a BibTeX or BibLaTeX file (relative to the book's
+folder) whose entries prose cites with `[@key]`; `csl:` optionally names a CSL 1.0 style file
+(the default is the bundled APA style). The files must exist inside the book, be UTF-8, and
+parse: a BibTeX syntax error, a duplicate key or a malformed field is reported at its line in
+the file.
+
+Example:
+
+    bibliography: references.bib
+    csl: styles/ieee.csl
+
+    @article{cybenko1989,
+      author = {Cybenko, George},
+      title  = {Approximation by Superpositions of a Sigmoidal Function},
+      year   = {1989}          # a missing `}` or `,` is reported here",
+    },
+    Explanation {
         code: "E020",
         title: "unknown cross-reference label",
         text: "Prose refers to figures, tables and labelled equations with `@id`; the id must be
@@ -261,6 +281,22 @@ Example:
 
     It reaches `{nn} ann-mnist.val_acuracy:.1%` on the test set.   # did you mean `val_accuracy`?
     `{{nn}} xor.loss` prints the code `{nn} xor.loss`.",
+    },
+    Explanation {
+        code: "E023",
+        title: "a citation cannot be resolved",
+        text: "`[@key]` cites the entry `key` of the bibliography book.yaml names; `[@key, p. 3]`
+adds a locator (p., pp., chap., sec., fig., eq., para., vol., or a bare page number) and
+`[@a; @b]` cites several entries at once. The key must be in the bibliography (a typo gets a
+did-you-mean hint), and a book without `bibliography:` cannot cite. A citation key may not
+also be the id of a figure, table or equation: `@id` refers, `[@key]` cites, and one name
+for both would be ambiguous to the reader. Citations cannot stand in headings. Write `[\\@x]`
+for a literal `[@x]`.
+
+Example:
+
+    One hidden layer suffices [@cybenko1898].   # did you mean `cybenko1989`?
+    As [@fig-xor] shows ...                      # a figure: write `@fig-xor`",
     },
     Explanation {
         code: "E030",

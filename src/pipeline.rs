@@ -91,10 +91,21 @@ fn make_files(
     let chapters = content::load_chapters(root, &config)?;
     let labels = content::collect_labels(&chapters)?;
 
+    let bibliography = content::cite::Bibliography::load(root, &config).map_err(|d| vec![d])?;
+    if let Some(bib) = &bibliography {
+        let clashes = content::cite::clashes(bib, &labels);
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
+    }
+
     // Render all prose first: a typo in a label fails the build before anything trains.
     let known = content::Known {
         labels: &labels,
         experiments: experiment_shows(&chapters),
+        keys: bibliography
+            .as_ref()
+            .map(|b| b.keys().into_iter().collect()),
     };
     let mut errors = Vec::new();
     let mut rendered = Vec::new();
@@ -106,6 +117,9 @@ fn make_files(
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    if let Some(bib) = &bibliography {
+        cite_all(bib, &chapters, &mut rendered, config.references);
     }
 
     // Find every data file (downloading when allowed) before anything trains.
@@ -409,6 +423,32 @@ fn make_files(
         data_files: data_paths,
     };
     Ok((files, report, out))
+}
+
+/// Fill in each chapter's citations and append the reference lists (one per chapter, or one
+/// at the end of the last chapter), with an entry in the chapter's table of contents.
+fn cite_all(
+    bib: &content::cite::Bibliography,
+    chapters: &[Chapter],
+    rendered: &mut [content::Rendered],
+    mode: crate::config::References,
+) {
+    let cites: Vec<&[content::cite::Cite]> = rendered.iter().map(|r| r.cites.as_slice()).collect();
+    let pages: Vec<&str> = chapters.iter().map(|c| c.page.as_str()).collect();
+    let styled = content::cite::style(bib, &cites, &pages, mode);
+    for ((r, citations), list) in rendered.iter_mut().zip(styled.citations).zip(styled.lists) {
+        for (k, html) in citations.iter().enumerate() {
+            r.html = r.html.replacen(&content::cite::placeholder(k), html, 1);
+        }
+        if let Some(list) = list {
+            r.html.push_str(&list);
+            r.toc.push(content::TocEntry {
+                level: 2,
+                id: content::cite::LIST_ID.into(),
+                title: "References".into(),
+            });
+        }
+    }
 }
 
 /// Searchable words about each figure's experiment: the dataset, the architecture, the

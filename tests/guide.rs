@@ -85,6 +85,7 @@ fn the_guide_names_every_value_a_key_takes() {
         ("figure", spec::FigureKind::NAMES.to_vec()),
         ("table", spec::TableKind::NAMES.to_vec()),
         ("metric", spec::Metric::NAMES.to_vec()),
+        ("references", nnbook::config::References::NAMES.to_vec()),
     ];
     let missing: Vec<String> = names
         .iter()

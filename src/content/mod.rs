@@ -3,6 +3,7 @@
 //! heading anchors) to HTML.
 
 mod chapters;
+pub mod cite;
 mod dollars;
 mod equations;
 mod highlight;

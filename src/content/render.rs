@@ -9,6 +9,7 @@ use pulldown_cmark::{
 };
 
 use super::chapters::is_nn;
+use super::cite::{self, Cite};
 use super::equations::label_at_start;
 use super::refs::{Labels, Piece, split_refs};
 use super::values::{self, Span, ValueRef};
@@ -31,6 +32,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Values written in the prose, in order: `values::placeholder(k)` stands for the k-th.
     pub values: Vec<(ValueRef, Location)>,
+    /// Citations, in order: `cite::placeholder(k)` stands for the k-th.
+    pub cites: Vec<Cite>,
 }
 
 /// What prose may refer to: labels, experiments (for values and for a better hint when an
@@ -39,6 +42,8 @@ pub struct Known<'a> {
     pub labels: &'a Labels,
     /// Each experiment's id with the ids of the figures and tables that show it.
     pub experiments: BTreeMap<String, Vec<String>>,
+    /// The bibliography's keys (None: book.yaml names no bibliography).
+    pub keys: Option<std::collections::BTreeSet<String>>,
 }
 
 /// One entry of the on-page table of contents.
@@ -60,6 +65,7 @@ pub fn render_chapter(chapter: &Chapter, labels: &Labels) -> Result<Rendered, Ve
     let known = Known {
         labels,
         experiments: BTreeMap::new(),
+        keys: None,
     };
     render_chapter_with(chapter, &known)
 }
@@ -72,7 +78,9 @@ pub fn render_chapter_with(chapter: &Chapter, known: &Known) -> Result<Rendered,
         page: &chapter.page,
         labels: known.labels,
         experiments: &known.experiments,
+        keys: known.keys.as_ref(),
         values: Vec::new(),
+        cites: Vec::new(),
         out: Vec::new(),
         heading: None,
         ids: Vec::new(),
@@ -108,6 +116,7 @@ pub fn render_chapter_with(chapter: &Chapter, known: &Known) -> Result<Rendered,
         html,
         toc: r.toc,
         values: r.values,
+        cites: r.cites,
     })
 }
 
@@ -125,7 +134,9 @@ struct Renderer<'a> {
     page: &'a str,
     labels: &'a Labels,
     experiments: &'a BTreeMap<String, Vec<String>>,
+    keys: Option<&'a std::collections::BTreeSet<String>>,
     values: Vec<(ValueRef, Location)>,
+    cites: Vec<Cite>,
     out: Vec<Event<'a>>,
     heading: Option<HeadingBuf<'a>>,
     ids: Vec<String>,
@@ -290,10 +301,124 @@ impl<'a> Renderer<'a> {
         Location::at(self.file, line, col, len)
     }
 
-    /// Text with `@label` references; `literal` holds the offsets of escaped at signs.
+    /// Text with `[@key]` citations and `@label` references; `literal` holds the offsets of
+    /// escaped at signs.
     fn text_with_refs(&mut self, text: String, start: usize, literal: &[usize]) {
         if let Some(h) = &mut self.heading {
             h.plain.push_str(&text);
+        }
+        let mut from = 0;
+        let mut search = 0;
+        while let Some(open) = text[search..].find('[').map(|i| search + i) {
+            search = open + 1;
+            let inner_start = open + 1;
+            let at =
+                inner_start + (text[inner_start..].len() - text[inner_start..].trim_start().len());
+            if literal.contains(&at) {
+                continue;
+            }
+            let Some(close) = text[inner_start..].find(']').map(|i| inner_start + i) else {
+                break;
+            };
+            let inner = &text[inner_start..close];
+            let Some(parsed) = cite::parse(inner, 0) else {
+                continue;
+            };
+            let shifted: Vec<usize> = literal
+                .iter()
+                .filter(|&&l| l >= from && l < open)
+                .map(|l| l - from)
+                .collect();
+            self.refs_only(text[from..open].to_string(), start, &shifted);
+            // Where the bracket stands in the source, to point at a key exactly.
+            let needle = format!("[{inner}]");
+            let source = self.text[start..]
+                .find(&needle)
+                .map_or(start, |i| start + i + 1);
+            self.citation(parsed, source);
+            from = close + 1;
+            search = from;
+        }
+        let shifted: Vec<usize> = literal
+            .iter()
+            .filter(|&&l| l >= from)
+            .map(|l| l - from)
+            .collect();
+        self.refs_only(text[from..].to_string(), start, &shifted);
+    }
+
+    /// A parsed `[@...]`: every key checked, then a placeholder the citation styles fill.
+    fn citation(&mut self, parsed: Result<Cite, cite::BadCite>, source: usize) {
+        let cite = match parsed {
+            Ok(c) => c,
+            Err(bad) => {
+                let e = Diagnostic::error("E023", bad.message)
+                    .at(self.at(source + bad.offset, bad.len))
+                    .hint(bad.hint)
+                    .with_source(self.text);
+                self.errors.push(e);
+                return;
+            }
+        };
+        let mut ok = true;
+        for item in &cite.items {
+            let at = self.at(source + item.offset, item.key.chars().count() + 1);
+            let key = &item.key;
+            let error = if self.heading.is_some() {
+                Some((
+                    "a citation cannot stand in a heading".to_string(),
+                    "headings are the table of contents; cite in the text below".to_string(),
+                ))
+            } else if let Some(keys) = self.keys {
+                if keys.contains(key) {
+                    None
+                } else if self.labels.contains_key(key) {
+                    Some((
+                        format!("`{key}` is a figure, table or equation, not a bibliography entry"),
+                        format!("refer to it without brackets: `@{key}`"),
+                    ))
+                } else {
+                    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    Some((
+                        format!("unknown citation key `{key}`"),
+                        did_you_mean(key, &names),
+                    ))
+                }
+            } else if self.labels.contains_key(key) {
+                Some((
+                    format!("`{key}` is a figure, table or equation, not a bibliography entry"),
+                    format!("refer to it without brackets: `@{key}`"),
+                ))
+            } else {
+                Some((
+                    format!("`[@{key}]` cites, but book.yaml names no bibliography"),
+                    format!(
+                        "add `bibliography: references.bib` to book.yaml (a BibTeX file holding `{key}`); for a literal `[@{key}]`, write `[\\@{key}]`"
+                    ),
+                ))
+            };
+            if let Some((message, hint)) = error {
+                ok = false;
+                self.errors.push(
+                    Diagnostic::error("E023", message)
+                        .at(at)
+                        .hint(hint)
+                        .with_source(self.text),
+                );
+            }
+        }
+        if ok {
+            self.emit(Event::InlineHtml(
+                cite::placeholder(self.cites.len()).into(),
+            ));
+            self.cites.push(cite);
+        }
+    }
+
+    /// Text with `@label` references only.
+    fn refs_only(&mut self, text: String, start: usize, literal: &[usize]) {
+        if text.is_empty() {
+            return;
         }
         let pieces: Vec<(bool, String, usize)> = split_refs(&text, literal)
             .into_iter()
@@ -352,6 +477,18 @@ impl<'a> Renderer<'a> {
                             )
                             .at(at)
                             .hint(hint)
+                            .with_source(self.text),
+                        );
+                        continue;
+                    }
+                    if self.keys.is_some_and(|k| k.contains(&s)) {
+                        self.errors.push(
+                            Diagnostic::error(
+                                "E020",
+                                format!("`{s}` is a bibliography entry, not a label"),
+                            )
+                            .at(at)
+                            .hint(format!("cite it in brackets: `[@{s}]`"))
                             .with_source(self.text),
                         );
                         continue;
@@ -569,6 +706,48 @@ mod tests {
             blocks: Vec::new(),
             equations: Vec::new(),
         }
+    }
+
+    #[test]
+    fn citations_are_checked_and_escaped_brackets_stay_text() {
+        let keys = ["cybenko1989".to_string()].into_iter().collect();
+        let labels = labels();
+        let known = Known {
+            labels: &labels,
+            experiments: BTreeMap::new(),
+            keys: Some(keys),
+        };
+        let text = "# T\n\nSee [@cybenko1989, p. 3], [\\@x] and @fig-x [@a].\n";
+        let r = render_chapter_with(&chapter(text), &known).unwrap_err();
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].message, "unknown citation key `a`");
+        assert_eq!(r[0].position().as_deref(), Some("content/a.md:3:45"));
+        let ok = render_chapter_with(
+            &chapter("See [@cybenko1989, p. 3], [\\@x] and @fig-x.\n"),
+            &known,
+        )
+        .unwrap();
+        assert!(
+            ok.html
+                .contains(&format!("See {}, [@x] and <a", cite::placeholder(0))),
+            "{}",
+            ok.html
+        );
+        assert_eq!(ok.cites.len(), 1);
+        assert_eq!(
+            ok.cites[0].items[0].locator.as_ref().map(|l| l.1.as_str()),
+            Some("3")
+        );
+        let clash = render_chapter_with(&chapter("As [@fig-x] shows, @cybenko1989.\n"), &known)
+            .unwrap_err();
+        assert_eq!(
+            clash[0].hint.as_deref(),
+            Some("refer to it without brackets: `@fig-x`")
+        );
+        assert_eq!(
+            clash[1].hint.as_deref(),
+            Some("cite it in brackets: `[@cybenko1989]`")
+        );
     }
 
     fn labels() -> Labels {
