@@ -561,6 +561,8 @@ mod tests {
             (31, 257, 24),
             (25, 129, 48),
             (7, 5, 16),
+            (20, 70, 256),
+            (13, 300, 128),
         ] {
             let (a, b) = (random(m, k, 1), random(k, n, 2));
             let reference = matmul_path(a.view(), b.view(), Path::Portable);

@@ -1,9 +1,10 @@
-//! The AVX-512 product C = A·B (+ bias), for 8 columns or more. Both operands are copied into
-//! the order the kernel reads them: B in panels of up to 64 columns (a block of [`KC`] rows of
-//! a panel, 32 KB, stays in L1), A in tiles of R rows with each k's R values side by side, so
-//! the kernel reads two sequential streams (rows of A a power-of-two apart in memory no longer
-//! fight over the same cache sets). A is read through its strides: the transposed inputs of
-//! the weight gradients need no copy beforehand.
+//! The AVX-512 product C = A·B (+ bias), for 8 columns or more. A is copied into the order the
+//! kernel reads it: tiles of R rows with each k's R values side by side, one sequential stream
+//! (rows of A a power-of-two apart in memory no longer fight over the same cache sets). A is
+//! read through its strides, so the transposed inputs of the weight gradients need no copy
+//! beforehand. B is read in place, a block of [`KC`] rows of a panel of up to 64 columns
+//! (32 KB) staying in L1, unless its row length would map those rows onto a few cache sets:
+//! then it is packed too.
 //!
 //! Packing copies and never computes: every element is still one chain of fused multiply-adds
 //! in k order from zero, the bias added to the finished sum, as the other paths compute it.
@@ -56,11 +57,17 @@ pub(crate) fn product(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut [f32], bia
     let bias = bias.filter(|v| v.len() == n);
     let r = tile_rows(n);
     let mut packed = PACKED_B.take();
-    pack_b(b, k, n, &mut packed);
-    let packed_ref = &packed[..];
+    // Rows of B a multiple of 512 bytes apart would share a few L1 sets; packed, a panel's
+    // rows follow one another.
+    let bsrc = if n.is_multiple_of(128) {
+        pack_b(b, k, n, &mut packed);
+        BSrc::Packed(&packed)
+    } else {
+        BSrc::Rows(b)
+    };
     let run = |i0: usize, c_rows: &mut [f32]| {
         let mut buf = PACKED_A.take();
-        rows_block(a, i0, c_rows, packed_ref, n, r, bias, &mut buf);
+        rows_block(a, i0, c_rows, bsrc, n, r, bias, &mut buf);
         PACKED_A.set(buf);
     };
     if m * n * k >= PARALLEL_WORK && m >= 2 * r {
@@ -153,6 +160,13 @@ fn pack_a(
     }
 }
 
+/// B as the kernel reads it: packed by [`pack_b`], or its rows as they are.
+#[derive(Clone, Copy)]
+enum BSrc<'a> {
+    Packed(&'a [f32]),
+    Rows(&'a [f32]),
+}
+
 /// One block of rows of C (starting at row `i0` of A): every block of k, packed, through every
 /// panel of B and every tile of rows.
 #[allow(clippy::too_many_arguments)]
@@ -160,7 +174,7 @@ fn rows_block(
     a: ArrayView2<f32>,
     i0: usize,
     c: &mut [f32],
-    packed: &[f32],
+    bsrc: BSrc<'_>,
     n: usize,
     r: usize,
     bias: Option<&[f32]>,
@@ -169,8 +183,10 @@ fn rows_block(
     let k = a.ncols();
     let rows = c.len() / n;
     let npad = n.next_multiple_of(16);
-    if packed.len() < k * npad {
-        return;
+    match bsrc {
+        BSrc::Packed(p) if p.len() < k * npad => return,
+        BSrc::Rows(b) if b.len() < k * n => return,
+        _ => {}
     }
     let tiles = rows.div_ceil(r);
     let mut k0 = 0;
@@ -186,8 +202,13 @@ fn rows_block(
             } else {
                 (1u16 << (w % 16)) - 1
             };
+            let (b, ldb) = match bsrc {
+                BSrc::Packed(p) => (p[k0 * npad + kc * j..].as_ptr(), w.next_multiple_of(16)),
+                BSrc::Rows(b) => (b[k0 * n + j..].as_ptr(), n),
+            };
             let panel = Panel {
-                b: packed[k0 * npad + kc * j..].as_ptr(),
+                b,
+                ldb,
                 kc,
                 n,
                 first: k0 == 0,
@@ -221,9 +242,11 @@ fn rows_block(
     }
 }
 
-/// One block of k of one panel of packed B.
+/// One block of k of one panel of B.
 struct Panel {
+    /// Row kk of the panel at `b + kk·ldb`.
     b: *const f32,
+    ldb: usize,
     kc: usize,
     n: usize,
     /// The first block of k: the sums start from zero instead of C.
@@ -261,11 +284,11 @@ impl Panel {
                 }
             }
             for kk in 0..self.kc {
-                let brow = self.b.add(kk * 16 * Q);
+                let brow = self.b.add(kk * self.ldb);
                 let arow = a.add(kk * R);
                 let mut bv = [_mm512_setzero_ps(); Q];
                 for q in 0..Q {
-                    bv[q] = _mm512_loadu_ps(brow.add(16 * q));
+                    bv[q] = _mm512_maskz_loadu_ps(mask(q), brow.add(16 * q));
                 }
                 for r in 0..R {
                     let av = _mm512_set1_ps(*arow.add(r));
