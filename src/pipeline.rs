@@ -148,9 +148,9 @@ fn make_files(
     let item_keys: Vec<Option<Vec<u8>>> = if cache.dir().is_some() {
         let keys = run::experiment_keys(&blocks, &sources);
         let program = crate::warm::program();
-        let palette = format!("{:?}", config.palette);
         todo.iter()
             .map(|(ch, b, s)| {
+                let palette = format!("{:?}", s.options.palette().unwrap_or(config.palette));
                 crate::warm::item_key(&program, &palette, ch, b, s, &number_of(&s.id), &keys)
             })
             .collect()
@@ -180,7 +180,7 @@ fn make_files(
     // An item made again may show other experiments (a sweep's runs): those run in full too.
     for ((_, _, s), k) in todo.iter().zip(&kept) {
         if k.is_none() {
-            for id in s.options.runs.iter().flatten() {
+            for id in s.options.runs().into_iter().flatten() {
                 all_kept.remove(id);
             }
         }
@@ -246,7 +246,7 @@ fn make_files(
                     // A kept item stands only while what it shows ran (or came from the cache):
                     // a dataset gone from this machine turns it into a notice.
                     let ran = std::iter::once(&block.id)
-                        .chain(show.options.runs.iter().flatten())
+                        .chain(show.options.runs().into_iter().flatten())
                         .all(|id| {
                             matches!(
                                 outcomes.get(id),
@@ -256,8 +256,10 @@ fn make_files(
                     if let Some(shown) = kept.filter(|_| ran) {
                         return Ok(shown);
                     }
-                    // Each item is drawn on one thread from start to end, in the book's palette.
-                    let shown = crate::figures::style::with_palette(config.palette, || {
+                    // Each item is drawn on one thread from start to end, in its own palette
+                    // or the book's.
+                    let palette = show.options.palette().unwrap_or(config.palette);
+                    let shown = crate::figures::style::with_palette(palette, || {
                         show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
                     })?;
                     if let Some(key) = key {

@@ -855,6 +855,14 @@ fn book_yaml_palette_chooses_the_figures_colours() {
         article.contains("#ff0000") && !article.contains("#d55e00"),
         "{article}"
     );
+    // A figure's own `palette:` overrides the book's, for that figure only.
+    let chapter = book.path().join("content/02-train.md");
+    let text = read(&chapter);
+    let own = text.replace("grid: 100}", "grid: 100, palette: safe}");
+    assert_ne!(own, text);
+    std::fs::write(&chapter, own).unwrap();
+    build_ok(book.path(), &[]);
+    assert_eq!(regions(), safe);
     // An unknown palette is an error at its value.
     std::fs::write(
         book.path().join("book.yaml"),

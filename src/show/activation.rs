@@ -2,28 +2,30 @@
 //! (Bagheri's Fig 35).
 
 use crate::figures::{self, Meta, PlotOptions, line_plot, panel_grid};
-use crate::spec::{Activation, FigureOptions, Show};
+use crate::spec::{Activation, ActivationOptions, Options, Show};
 
 use super::units::{SAMPLES, curve, panel_meta, small};
 
 /// g(z) over 1,000 evenly spaced z (matplotlib style: blue, width 2).
 pub(super) fn activation_curve(show: &Show, meta: &Meta) -> Result<String, String> {
     use crate::spec::Activation as A;
-    let o = &show.options;
+    let Options::ActivationCurve(o) = &show.options else {
+        return Err(format!("`{}` is not an activation curve", show.what.name()));
+    };
     let act = o.activation.unwrap_or(A::Linear);
     if let Some(v) = &o.variants {
         return super::activation::activation_variants(act, v, o, meta);
     }
-    let [lo, hi] = o.x.unwrap_or([-10.0, 10.0]);
+    let [lo, hi] = o.common.x.unwrap_or([-10.0, 10.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, 1000);
     let ys: Vec<f64> = xs.iter().map(|&z| act.value_f64(z)).collect();
     let symbol = if act == A::Sigmoid { "σ(z)" } else { "g(z)" };
     let opts = figures::PlotOptions {
-        title: o.title.clone(),
-        x_label: o.x_label.clone().or(Some("z".into())),
-        y_label: o.y_label.clone().or(Some(symbol.into())),
+        title: o.common.title.clone(),
+        x_label: o.common.x_label.clone().or(Some("z".into())),
+        y_label: o.common.y_label.clone().or(Some(symbol.into())),
         x: Some([lo, hi]),
-        y: o.y,
+        y: o.common.y,
         ..Default::default()
     };
     let derivative = o.derivative == Some(true);
@@ -62,10 +64,10 @@ fn coef(v: f64) -> String {
 pub fn activation_variants(
     a: Activation,
     variants: &[[f64; 3]],
-    o: &FigureOptions,
+    o: &ActivationOptions,
     meta: &Meta,
 ) -> Result<String, String> {
-    let [lo, hi] = o.x.unwrap_or([-1.0, 1.0]);
+    let [lo, hi] = o.common.x.unwrap_or([-1.0, 1.0]);
     let xs = crate::engine::data::generators::linspace(lo, hi, SAMPLES);
     let g = match a {
         Activation::Relu => "ReLU",
@@ -90,10 +92,10 @@ pub fn activation_variants(
         };
         let ys = xs.iter().map(|x| out * a.value_f64(w * x + b)).collect();
         let opts = PlotOptions {
-            y: o.y,
+            y: o.common.y,
             ..small(
                 title.clone(),
-                Some(o.x_label.clone().unwrap_or_else(|| "x".into())),
+                Some(o.common.x_label.clone().unwrap_or_else(|| "x".into())),
             )
         };
         let svg = line_plot(
@@ -106,5 +108,5 @@ pub fn activation_variants(
         panels.push(Some(svg));
     }
     let cols = panels.len().min(4);
-    panel_grid(&panels, cols, o.title.as_deref(), meta).map_err(|e| e.to_string())
+    panel_grid(&panels, cols, o.common.title.as_deref(), meta).map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 //! weights, unit heatmaps and worked values in the nodes.
 
 use crate::figures;
-use crate::spec::Show;
+use crate::spec::{DiagramOptions, Show};
 
 use super::captions::{activation_label, diagram_meta};
 use super::worked::{self, short};
@@ -11,10 +11,10 @@ use super::worked::{self, short};
 /// when there is one.
 pub(super) fn diagram(
     show: &Show,
+    o: &DiagramOptions,
     units: Vec<usize>,
     model: Option<&crate::engine::Model>,
 ) -> Result<String, String> {
-    let o = &show.options;
     let n = units.len();
     let columns: Vec<figures::Column> = units
         .iter()
@@ -75,7 +75,8 @@ pub(super) fn diagram(
         // Worked values written inside the nodes of the listed columns.
         let m = model.ok_or("node values need a model")?;
         let pass = worked::forward(m, input)?;
-        let digits = o.digits.unwrap_or(3);
+        // A diagram takes no `digits:`; its nodes are small.
+        let digits = 3;
         for &c in cols {
             let values: &[f64] = match c {
                 0 => input,

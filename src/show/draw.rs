@@ -5,7 +5,7 @@ use ndarray::Array2;
 
 use crate::figures::{self, Class, Meta};
 use crate::run::{self, ExperimentResult};
-use crate::spec::{FigureKind, FigureOptions, Metric, Show};
+use crate::spec::{Common, Metric, Options, Show};
 
 use super::Animation;
 use super::diagram::diagram;
@@ -61,23 +61,19 @@ pub(super) fn extent(pts: &[[f64; 2]], axis: usize) -> [f64; 2] {
     [lo - pad, hi + pad]
 }
 
-pub(super) fn draw(
-    kind: FigureKind,
-    show: &Show,
-    r: &ExperimentResult,
-    meta: &Meta,
-) -> Result<String, String> {
-    let o = &show.options;
-    match kind {
-        FigureKind::Scatter if r.data.classes.is_empty() && r.data.x.ncols() == 1 => {
+/// A figure of one experiment, drawn as its options' kind with the options that kind has.
+pub(super) fn draw(show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<String, String> {
+    match &show.options {
+        Options::Scatter(o) if r.data.classes.is_empty() && r.data.x.ncols() == 1 => {
             // Regression data: the target against the one feature.
+            let c = &o.common;
             let pts = xy_points(r);
             let opts = figures::ScatterOptions {
-                title: o.title.clone(),
-                x: o.x,
-                y: o.y,
-                x_label: o.x_label.clone().or(Some("x".into())),
-                y_label: o.y_label.clone().or(Some("y".into())),
+                title: c.title.clone(),
+                x: c.x,
+                y: c.y,
+                x_label: c.x_label.clone().or(Some("x".into())),
+                y_label: c.y_label.clone().or(Some("y".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(false),
                 legend: false,
                 ..Default::default()
@@ -89,26 +85,28 @@ pub(super) fn draw(
             figures::scatter(&pts, &vec![0; pts.len()], &one, &opts, meta)
                 .map_err(|e| e.to_string())
         }
-        FigureKind::Scatter => {
+        Options::Scatter(o) => {
+            let c = &o.common;
             let pts = points2(r)?;
             let opts = figures::ScatterOptions {
-                title: o.title.clone(),
-                x: o.x,
-                y: o.y,
-                x_label: o.x_label.clone().or(Some("x1".into())),
-                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: c.title.clone(),
+                x: c.x,
+                y: c.y,
+                x_label: c.x_label.clone().or(Some("x1".into())),
+                y_label: c.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
                 ..Default::default()
             };
             figures::scatter(&pts, &r.data.class_of, &classes(r), &opts, meta)
                 .map_err(|e| e.to_string())
         }
-        FigureKind::DecisionRegions => {
+        Options::DecisionRegions(o) => {
+            let c = &o.common;
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let pts = points2(r)?;
             let (x, y) = (
-                o.x.unwrap_or_else(|| extent(&pts, 0)),
-                o.y.unwrap_or_else(|| extent(&pts, 1)),
+                c.x.unwrap_or_else(|| extent(&pts, 0)),
+                c.y.unwrap_or_else(|| extent(&pts, 1)),
             );
             let n = o.grid.unwrap_or(200);
             let grid = class_grid(&t.model, x, y, n);
@@ -118,9 +116,9 @@ pub(super) fn draw(
                 Vec::new()
             };
             let opts = figures::RegionOptions {
-                title: o.title.clone(),
-                x_label: o.x_label.clone().or(Some("x1".into())),
-                y_label: o.y_label.clone().or(Some("x2".into())),
+                title: c.title.clone(),
+                x_label: c.x_label.clone().or(Some("x1".into())),
+                y_label: c.y_label.clone().or(Some("x2".into())),
                 equal_aspect: o.equal_aspect.unwrap_or(true),
                 arrows,
                 compact: o.compact,
@@ -129,13 +127,14 @@ pub(super) fn draw(
             figures::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
                 .map_err(|e| e.to_string())
         }
-        FigureKind::RegressionFit => {
+        Options::RegressionFit(o) => {
+            let c = &o.common;
             let t = r.trained.as_ref().ok_or("no trained model")?;
             if r.data.x.ncols() != 1 || t.model.output_dim() != 1 {
                 return Err("a regression fit needs one input and one output".into());
             }
             let pts = xy_points(r);
-            let [lo, hi] = o.x.unwrap_or_else(|| {
+            let [lo, hi] = c.x.unwrap_or_else(|| {
                 let (lo, hi) = pts
                     .iter()
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
@@ -151,11 +150,11 @@ pub(super) fn draw(
                 .map(|v| f64::from(*v))
                 .collect();
             let opts = figures::PlotOptions {
-                title: o.title.clone(),
-                x_label: o.x_label.clone().or(Some("x".into())),
-                y_label: o.y_label.clone().or(Some("y".into())),
-                x: o.x,
-                y: o.y,
+                title: c.title.clone(),
+                x_label: c.x_label.clone().or(Some("x".into())),
+                y_label: c.y_label.clone().or(Some("y".into())),
+                x: c.x,
+                y: c.y,
                 ..Default::default()
             };
             let dots = figures::Dots {
@@ -173,22 +172,23 @@ pub(super) fn draw(
             };
             figures::line_plot(&[line], &[dots], &opts, meta).map_err(|e| e.to_string())
         }
-        FigureKind::ActivationCurve => {
+        Options::ActivationCurve(_) => {
             Err("activation curves are drawn without an experiment".into())
         }
-        FigureKind::Evolution => Err("evolutions are drawn on their own".into()),
-        FigureKind::UnitDecomposition => super::units::decomposition(r, o, meta),
-        FigureKind::UnitOverlay => super::units::overlay(r, o, meta),
-        FigureKind::Sweep => Err("sweeps are drawn on their own".into()),
-        FigureKind::HiddenGrid => super::units::hidden_grid(r, o, meta),
-        FigureKind::BoundaryHistory => {
+        Options::Evolution(_) => Err("evolutions are drawn on their own".into()),
+        Options::UnitDecomposition(o) => super::units::decomposition(r, &o.common, meta),
+        Options::UnitOverlay(o) => super::units::overlay(r, &o.common, meta),
+        Options::Sweep(_) => Err("sweeps are drawn on their own".into()),
+        Options::HiddenGrid(o) => super::units::hidden_grid(r, o, meta),
+        Options::BoundaryHistory(o) => {
+            let c = &o.common;
             let pts = points2(r)?;
             let (x, y) = (
-                o.x.unwrap_or_else(|| extent(&pts, 0)),
-                o.y.unwrap_or_else(|| extent(&pts, 1)),
+                c.x.unwrap_or_else(|| extent(&pts, 0)),
+                c.y.unwrap_or_else(|| extent(&pts, 1)),
             );
-            let fields = boundary_fields(r, o, x, y)?;
-            let opts = mesh_options(o);
+            let fields = boundary_fields(r, o.frames.as_deref(), o.grid, x, y)?;
+            let opts = mesh_options(c);
             figures::boundary_history(
                 &fields,
                 &pts,
@@ -200,26 +200,28 @@ pub(super) fn draw(
             )
             .map_err(|e| e.to_string())
         }
-        FigureKind::Scatter3d => {
-            // The 2-D panel shows regions only: weight arrows belong to the 3-D views.
-            let mut flat = show.clone();
-            flat.options.weight_arrows = None;
-            let regions = |m: &Meta| draw(FigureKind::DecisionRegions, &flat, r, m);
+        Options::Scatter3d(o) => {
+            let flat = Show {
+                options: Options::DecisionRegions(o.regions_panel()),
+                ..show.clone()
+            };
+            let regions = |m: &Meta| draw(&flat, r, m);
             super::three_d::scatter_3d(r, &classes(r), o, meta, &regions)
         }
-        FigureKind::ProbabilityMesh => {
+        Options::ProbabilityMesh(o) => {
+            let c = &o.common;
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let pts = points2(r)?;
             let (x, y) = (
-                o.x.unwrap_or_else(|| extent(&pts, 0)),
-                o.y.unwrap_or_else(|| extent(&pts, 1)),
+                c.x.unwrap_or_else(|| extent(&pts, 0)),
+                c.y.unwrap_or_else(|| extent(&pts, 1)),
             );
             let field = probability_field(&t.model, x, y, o.grid.unwrap_or(100))?;
-            let opts = mesh_options(o);
+            let opts = mesh_options(c);
             figures::probability_mesh(&field, &pts, &r.data.class_of, &classes(r), &opts, meta)
                 .map_err(|e| e.to_string())
         }
-        FigureKind::ImageGrid => {
+        Options::ImageGrid(o) => {
             let (n, d) = r.data.x.dim();
             let side = (d as f64).sqrt().round() as usize;
             if side * side != d {
@@ -245,7 +247,7 @@ pub(super) fn draw(
             let columns = o.columns.unwrap_or(2);
             figures::image_grid(&images, columns, 112.0, meta).map_err(|e| e.to_string())
         }
-        FigureKind::NetworkDiagram => {
+        Options::NetworkDiagram(o) => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let units = match &o.layers {
                 Some(l) => l.clone(),
@@ -253,9 +255,9 @@ pub(super) fn draw(
                     .chain(t.model.layers.iter().map(|l| l.w.ncols()))
                     .collect(),
             };
-            diagram(show, units, Some(&t.model))
+            diagram(show, o, units, Some(&t.model))
         }
-        FigureKind::TrainingCurve => {
+        Options::TrainingCurve(o) => {
             let t = r.trained.as_ref().ok_or("no trained model")?;
             let h = &t.history;
             let metric = o.metric.unwrap_or(Metric::Loss);
@@ -300,6 +302,10 @@ pub(super) fn draw(
             };
             figures::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
         }
+        _ => Err(format!(
+            "`{}` is not a figure of one experiment",
+            show.what.name()
+        )),
     }
 }
 
@@ -371,7 +377,7 @@ pub(super) fn weight_arrows(
 pub(super) fn weight_images(
     r: &ExperimentResult,
     side: usize,
-    o: &crate::spec::FigureOptions,
+    o: &crate::spec::ImageOptions,
     meta: &Meta,
 ) -> Result<String, String> {
     let t = r
@@ -404,17 +410,20 @@ pub(super) fn evolution(
     meta: &Meta,
     cache: &run::Cache,
 ) -> Result<(String, Option<Vec<u8>>, Animation), String> {
-    let o = &show.options;
+    let Options::Evolution(o) = &show.options else {
+        return Err(format!("`{}` is not an evolution", show.what.name()));
+    };
+    let c = &o.common;
     let pts = points2(r)?;
     let (x, y) = (
-        o.x.unwrap_or_else(|| extent(&pts, 0)),
-        o.y.unwrap_or_else(|| extent(&pts, 1)),
+        c.x.unwrap_or_else(|| extent(&pts, 0)),
+        c.y.unwrap_or_else(|| extent(&pts, 1)),
     );
-    let f = evolution_frames(r, o, x, y)?;
+    let f = evolution_frames(r, o.frames.as_deref(), o.grid, x, y)?;
     let opts = figures::EvolutionOptions {
-        title: o.title.clone(),
-        x_label: o.x_label.clone().or(Some("x1".into())),
-        y_label: o.y_label.clone().or(Some("x2".into())),
+        title: c.title.clone(),
+        x_label: c.x_label.clone().or(Some("x1".into())),
+        y_label: c.y_label.clone().or(Some("x2".into())),
         hidden_labels: ["h1".into(), "h2".into()],
         hidden_x: f.hidden_x,
         hidden_y: f.hidden_y,
@@ -448,10 +457,10 @@ pub(super) fn evolution(
 }
 
 /// A mesh's labels and title: the block's, or x1 and x2 as the articles name the inputs.
-pub(super) fn mesh_options(o: &FigureOptions) -> figures::MeshOptions {
+pub(super) fn mesh_options(c: &Common) -> figures::MeshOptions {
     figures::MeshOptions {
-        x_label: o.x_label.clone().or(Some("x1".into())),
-        y_label: o.y_label.clone().or(Some("x2".into())),
-        title: o.title.clone(),
+        x_label: c.x_label.clone().or(Some("x1".into())),
+        y_label: c.y_label.clone().or(Some("x2".into())),
+        title: c.title.clone(),
     }
 }

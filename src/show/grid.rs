@@ -7,7 +7,7 @@ use ndarray::Array2;
 use crate::engine::{Activation, Model};
 use crate::figures::{self, Field, Frame};
 use crate::run::{self, ExperimentResult};
-use crate::spec::{FigureOptions, default_frames};
+use crate::spec::default_frames;
 
 /// p(class 1) at the centres of an n × n grid: the one sigmoid output, or the second of two
 /// softmax outputs.
@@ -59,12 +59,9 @@ fn centres(field: &Field) -> Array2<f32> {
 /// always with the last kept one (the last or stopping epoch).
 fn kept_models<'a>(
     t: &'a crate::run::Trained,
-    o: &FigureOptions,
+    frames: Option<&[usize]>,
 ) -> Result<Vec<&'a (usize, Model)>, String> {
-    let wanted = o
-        .frames
-        .clone()
-        .unwrap_or_else(|| default_frames(t.train.epochs));
+    let wanted = frames.map_or_else(|| default_frames(t.train.epochs), <[usize]>::to_vec);
     let snaps = &t.history.snapshots;
     let last = snaps.last().map(|s| s.0);
     let kept: Vec<&(usize, Model)> = snaps
@@ -90,7 +87,8 @@ pub struct Frames {
 /// space, and the input-space probability field.
 pub fn evolution_frames(
     r: &ExperimentResult,
-    o: &FigureOptions,
+    frames: Option<&[usize]>,
+    grid: Option<usize>,
     x: [f64; 2],
     y: [f64; 2],
 ) -> Result<Frames, String> {
@@ -105,8 +103,8 @@ pub fn evolution_frames(
                 .into(),
         );
     }
-    let kept = kept_models(t, o)?;
-    let n = o.grid.unwrap_or(100);
+    let kept = kept_models(t, frames)?;
+    let n = grid.unwrap_or(100);
     let mut frames = Vec::with_capacity(kept.len());
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for (epoch, model) in kept {
@@ -165,7 +163,8 @@ pub fn evolution_frames(
 /// default schedule), with the last kept epoch always included.
 pub fn boundary_fields(
     r: &ExperimentResult,
-    o: &FigureOptions,
+    frames: Option<&[usize]>,
+    grid: Option<usize>,
     x: [f64; 2],
     y: [f64; 2],
 ) -> Result<Vec<(usize, Field)>, String> {
@@ -173,8 +172,8 @@ pub fn boundary_fields(
     if t.model.input_dim() != 2 {
         return Err("a boundary history needs two inputs".into());
     }
-    let n = o.grid.unwrap_or(150);
-    kept_models(t, o)?
+    let n = grid.unwrap_or(150);
+    kept_models(t, frames)?
         .into_iter()
         .map(|(e, m)| Ok((*e, probability_field(m, x, y, n)?)))
         .collect()

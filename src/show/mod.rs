@@ -20,7 +20,7 @@ use crate::content::Chapter;
 use crate::diag::Diagnostic;
 use crate::figures::Meta;
 use crate::run::{self, Outcome};
-use crate::spec::{Block, FigureKind, Show, ShowKind, TableKind};
+use crate::spec::{Block, FigureKind, Options, Show, ShowKind, TableKind};
 
 use activation::activation_curve;
 use captions::{caption_of, default_title, describe, diagram_meta};
@@ -122,7 +122,10 @@ fn make_item(
             .with_source(&ch.text)
     };
     if show.what == ShowKind::Figure(FigureKind::ActivationCurve) {
-        let name = show.options.activation.map_or("linear", |a| a.name());
+        let name = match &show.options {
+            Options::ActivationCurve(o) => o.activation.map_or("linear", |a| a.name()),
+            _ => "linear",
+        };
         let meta = Meta {
             id: show.id.clone(),
             title: caption_of(show).unwrap_or_else(|| format!("The {name} activation")),
@@ -131,35 +134,30 @@ fn make_item(
         let svg = activation_curve(show, &meta).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
-    let o = &show.options;
-    if show.what == ShowKind::Figure(FigureKind::NetworkDiagram)
-        && o.layers.is_some()
+    if let Options::NetworkDiagram(o) = &show.options
+        && let Some(layers) = &o.layers
         && o.weights != Some(true)
         && o.heatmaps != Some(true)
     {
-        let meta = diagram_meta(show, o.layers.as_deref().unwrap_or(&[]));
-        let svg = diagram(show, o.layers.clone().unwrap_or_default(), None).map_err(fail)?;
+        let meta = diagram_meta(show, layers);
+        let svg = diagram(show, o, layers.clone(), None).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
-    if show.what == ShowKind::Figure(FigureKind::Sweep) {
+    if let Options::Sweep(o) = &show.options {
+        let runs = o.runs.clone().unwrap_or_default();
         let meta = Meta {
             id: show.id.clone(),
-            title: caption_of(show).unwrap_or_else(|| {
-                format!(
-                    "A sweep of {} runs",
-                    show.options.runs.as_ref().map_or(0, Vec::len)
-                )
-            }),
+            title: caption_of(show).unwrap_or_else(|| format!("A sweep of {} runs", runs.len())),
             desc: format!(
                 "Small multiples, one panel per experiment: {}.",
-                show.options.runs.clone().unwrap_or_default().join(", ")
+                runs.join(", ")
             ),
         };
         let svg = sweep(show, outcomes, &meta).map_err(fail)?;
         return Ok(figure(ch, block, show, number, svg, &meta));
     }
-    if show.what == ShowKind::Table(TableKind::Runs) {
-        let mut table = runs(show, outcomes).map_err(fail)?;
+    if let Options::Runs(o) = &show.options {
+        let mut table = runs(o, outcomes).map_err(fail)?;
         let same = tables::drop_same_columns(&mut table);
         return Ok(Shown::Table {
             id: show.id.clone(),
@@ -211,19 +209,19 @@ fn make_item(
                 title: caption_of(show).unwrap_or_else(|| default_title(kind, &block.id)),
                 desc: describe(kind, block, result),
             };
-            let svg = draw(kind, show, result, &meta).map_err(fail)?;
+            let svg = draw(show, result, &meta).map_err(fail)?;
             Ok(figure(ch, block, show, number, svg, &meta))
         }
         ShowKind::Table(kind) => {
-            let table = match kind {
-                TableKind::Summary => summary(result),
-                TableKind::Data => data_table(result),
-                TableKind::Metrics => metrics(result),
-                TableKind::Runs => None,
-                TableKind::ForwardPass => forward_table(show, result).map_err(fail)?,
-                TableKind::Backprop => backprop_table(show, result).map_err(fail)?,
-                TableKind::Weights => weights_table(show, result),
-                TableKind::Confusion => confusion_table(result).map_err(fail)?,
+            let table = match (&show.options, kind) {
+                (Options::ForwardPass(o), _) => forward_table(o, result).map_err(fail)?,
+                (Options::Backprop(o), _) => backprop_table(o, result).map_err(fail)?,
+                (Options::Weights(o), _) => weights_table(o, result),
+                (_, TableKind::Summary) => summary(result),
+                (_, TableKind::Data) => data_table(result),
+                (_, TableKind::Metrics) => metrics(result),
+                (_, TableKind::Confusion) => confusion_table(result).map_err(fail)?,
+                _ => None,
             }
             .ok_or_else(|| {
                 fail(match kind {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::figures::{self, Meta};
 use crate::run::{self, ExperimentResult, Outcome};
-use crate::spec::{FigureKind, Show, ShowKind};
+use crate::spec::{FigureKind, Options, Show, ShowKind, SweepOptions};
 
 use super::captions::activation_label;
 use super::draw::{classes, draw, extent, points2};
@@ -18,7 +18,9 @@ pub(super) fn sweep(
     outcomes: &BTreeMap<String, Outcome>,
     meta: &Meta,
 ) -> Result<String, String> {
-    let o = &show.options;
+    let Options::Sweep(o) = &show.options else {
+        return Err(format!("`{}` is not a sweep", show.what.name()));
+    };
     let kind = o.of.unwrap_or(FigureKind::DecisionRegions);
     let ids = o.runs.clone().unwrap_or_default();
     if o.overlay == Some(true) {
@@ -31,30 +33,33 @@ pub(super) fn sweep(
         };
         let t = trained_run(id, r)?;
         let hidden = hidden_layers(&t.model);
-        let mut part = show.clone();
-        part.what = ShowKind::Figure(kind);
-        part.options.compact = true;
-        part.options.title = Some(if hidden.is_empty() {
+        let title = if hidden.is_empty() {
             format!("lr {}", t.train.optimizer.lr())
         } else {
             format!("{} · lr {}", hidden.join(", "), t.train.optimizer.lr())
-        });
+        };
+        let part = Show {
+            what: ShowKind::Figure(kind),
+            options: o.panel(title),
+            ..show.clone()
+        };
         let part_meta = Meta {
             id: format!("{}-{k}", meta.id),
             title: id.clone(),
             desc: String::new(),
         };
-        panels.push(Some(draw(kind, &part, r, &part_meta)?));
+        panels.push(Some(draw(&part, r, &part_meta)?));
     }
     let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
-    figures::panel_grid(&panels, columns, o.title.as_deref(), meta).map_err(|e| e.to_string())
+    figures::panel_grid(&panels, columns, o.common.title.as_deref(), meta)
+        .map_err(|e| e.to_string())
 }
 
 /// Every listed run's final p = 0.5 boundary in one panel (seed spread, for example), over the
 /// first run's data.
 pub(super) fn sweep_overlay(
     ids: &[String],
-    o: &crate::spec::FigureOptions,
+    o: &SweepOptions,
     outcomes: &BTreeMap<String, Outcome>,
     meta: &Meta,
 ) -> Result<String, String> {
@@ -67,8 +72,8 @@ pub(super) fn sweep_overlay(
         let t = trained_run(id, r)?;
         let pts = points2(r)?;
         let (x, y) = (
-            o.x.unwrap_or_else(|| extent(&pts, 0)),
-            o.y.unwrap_or_else(|| extent(&pts, 1)),
+            o.common.x.unwrap_or_else(|| extent(&pts, 0)),
+            o.common.y.unwrap_or_else(|| extent(&pts, 1)),
         );
         fields.push((
             k + 1,
@@ -77,7 +82,7 @@ pub(super) fn sweep_overlay(
         first.get_or_insert(r);
     }
     let r = first.ok_or("an overlay needs at least one run")?;
-    let opts = super::draw::mesh_options(o);
+    let opts = super::draw::mesh_options(&o.common);
     figures::boundary_history(
         &fields,
         &points2(r)?,

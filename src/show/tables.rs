@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::run::{self, ExperimentResult, Outcome};
-use crate::spec::Show;
+use crate::spec::{BackpropOptions, ForwardOptions, RunsOptions, WeightsOptions};
 
 use super::captions::activation_label;
 use super::sweep::{hidden_layers, listed, trained_run};
@@ -122,9 +122,11 @@ pub(super) fn metrics(r: &ExperimentResult) -> Option<Table> {
 }
 
 /// A worked forward pass: each unit's weighted sum written out, z, and its activation.
-pub(super) fn forward_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+pub(super) fn forward_table(
+    o: &ForwardOptions,
+    r: &ExperimentResult,
+) -> Result<Option<Table>, String> {
     let t = r.trained.as_ref().ok_or("a forward pass needs a model")?;
-    let o = &show.options;
     let input = o.input.as_deref().unwrap_or(&[]);
     let pass = worked::forward(&t.model, input)?;
     let digits = o.digits.unwrap_or(3);
@@ -171,9 +173,11 @@ pub(super) fn forward_table(show: &Show, r: &ExperimentResult) -> Result<Option<
 
 /// A worked backward pass: the output, its squared error against the target, and every unit's
 /// delta.
-pub(super) fn backprop_table(show: &Show, r: &ExperimentResult) -> Result<Option<Table>, String> {
+pub(super) fn backprop_table(
+    o: &BackpropOptions,
+    r: &ExperimentResult,
+) -> Result<Option<Table>, String> {
     let t = r.trained.as_ref().ok_or("a backward pass needs a model")?;
-    let o = &show.options;
     let pass = worked::forward(&t.model, o.input.as_deref().unwrap_or(&[]))?;
     let target = o.target.unwrap_or(0.0);
     let d = worked::deltas(&pass, target)?;
@@ -233,9 +237,9 @@ pub(super) fn backprop_table(show: &Show, r: &ExperimentResult) -> Result<Option
 }
 
 /// Each layer's weights (one row per input) and biases.
-pub(super) fn weights_table(show: &Show, r: &ExperimentResult) -> Option<Table> {
+pub(super) fn weights_table(o: &WeightsOptions, r: &ExperimentResult) -> Option<Table> {
     let t = r.trained.as_ref()?;
-    let digits = show.options.digits.unwrap_or(3);
+    let digits = o.digits.unwrap_or(3);
     let n = t.model.layers.len();
     let mut rows = Vec::new();
     for (l, layer) in t.model.layers.iter().enumerate() {
@@ -314,8 +318,8 @@ pub(super) fn confusion_table(r: &ExperimentResult) -> Result<Option<Table>, Str
 }
 
 /// One row per listed experiment.
-pub(super) fn runs(show: &Show, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, String> {
-    let ids = show.options.runs.clone().unwrap_or_default();
+pub(super) fn runs(o: &RunsOptions, outcomes: &BTreeMap<String, Outcome>) -> Result<Table, String> {
+    let ids = o.runs.clone().unwrap_or_default();
     let mut rows = Vec::new();
     for id in &ids {
         let Outcome::Done(r) = listed(id, outcomes)? else {

@@ -5,7 +5,7 @@
 use crate::engine::Model;
 use crate::figures::{Arrow3, Class, Meta, Plane, Scatter3Options, View, panel_grid, scatter3d};
 use crate::run::ExperimentResult;
-use crate::spec::{FigureOptions, PanelSpec};
+use crate::spec::{PanelSpec, Scatter3dOptions};
 
 /// matplotlib's default camera.
 const DEFAULT_VIEW: [f64; 2] = [30.0, -60.0];
@@ -101,7 +101,7 @@ fn view_svg(
     r: &ExperimentResult,
     space: &Space,
     classes: &[Class],
-    o: &FigureOptions,
+    o: &Scatter3dOptions,
     panel: &PanelSpec,
     meta: &Meta,
 ) -> Result<String, String> {
@@ -155,8 +155,14 @@ fn view_svg(
             azimuth: a,
         },
         labels: [
-            o.x_label.clone().unwrap_or_else(|| space.labels[0].clone()),
-            o.y_label.clone().unwrap_or_else(|| space.labels[1].clone()),
+            o.common
+                .x_label
+                .clone()
+                .unwrap_or_else(|| space.labels[0].clone()),
+            o.common
+                .y_label
+                .clone()
+                .unwrap_or_else(|| space.labels[1].clone()),
             o.z_label.clone().unwrap_or_else(|| space.labels[2].clone()),
         ],
         limits: Some(limits),
@@ -175,7 +181,7 @@ fn view_svg(
 pub fn scatter_3d(
     r: &ExperimentResult,
     classes: &[Class],
-    o: &FigureOptions,
+    o: &Scatter3dOptions,
     meta: &Meta,
     regions: &dyn Fn(&Meta) -> Result<String, String>,
 ) -> Result<String, String> {
@@ -201,5 +207,5 @@ pub fn scatter_3d(
             view_svg(r, &space, classes, o, p, &part)?
         }));
     }
-    panel_grid(&svgs, svgs.len(), o.title.as_deref(), meta).map_err(|e| e.to_string())
+    panel_grid(&svgs, svgs.len(), o.common.title.as_deref(), meta).map_err(|e| e.to_string())
 }

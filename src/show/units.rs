@@ -7,7 +7,7 @@ use ndarray::Array2;
 use crate::engine::Model;
 use crate::figures::{self, Dots, Line, Meta, PlotOptions, line_plot, panel_grid};
 use crate::run::ExperimentResult;
-use crate::spec::FigureOptions;
+use crate::spec::{Common, MeshOptions};
 
 /// Points on the curves: enough for smooth sigmoids and exact-looking ReLU kinks, few enough
 /// that a grid of 20 panels stays small.
@@ -62,7 +62,7 @@ fn pieces(model: &Model, lo: f64, hi: f64) -> Result<Pieces, String> {
     })
 }
 
-fn x_range(r: &ExperimentResult, o: &FigureOptions) -> [f64; 2] {
+fn x_range(r: &ExperimentResult, o: &Common) -> [f64; 2] {
     o.x.unwrap_or_else(|| {
         let (lo, hi) = r
             .data
@@ -145,11 +145,7 @@ fn shared_range<'a>(curves: impl Iterator<Item = &'a [f64]>) -> [f64; 2] {
 /// Bagheri's Fig 34: one row per hidden unit (a_i, then w_i·a_i), the bias and the sum in the
 /// third column, and the data with ŷ = sum + bias in the fourth. The a_i share one y-axis and
 /// everything in the output's units (shares, bias, sum, ŷ) another, so a small share looks small.
-pub fn decomposition(
-    r: &ExperimentResult,
-    o: &FigureOptions,
-    meta: &Meta,
-) -> Result<String, String> {
+pub fn decomposition(r: &ExperimentResult, o: &Common, meta: &Meta) -> Result<String, String> {
     let t = r.trained.as_ref().ok_or("no trained model")?;
     let [lo, hi] = x_range(r, o);
     let p = pieces(&t.model, lo, hi)?;
@@ -246,7 +242,7 @@ pub fn decomposition(
 
 /// Bagheri's Fig 36: the live units' shares in colour and their sum plus the bias in black,
 /// over the faint data.
-pub fn overlay(r: &ExperimentResult, o: &FigureOptions, meta: &Meta) -> Result<String, String> {
+pub fn overlay(r: &ExperimentResult, o: &Common, meta: &Meta) -> Result<String, String> {
     let t = r.trained.as_ref().ok_or("no trained model")?;
     let [lo, hi] = x_range(r, o);
     let p = pieces(&t.model, lo, hi)?;
@@ -298,7 +294,7 @@ pub fn overlay(r: &ExperimentResult, o: &FigureOptions, meta: &Meta) -> Result<S
 /// over the training points' hidden coordinates.
 pub fn hidden_grid(
     r: &ExperimentResult,
-    o: &FigureOptions,
+    m: &MeshOptions,
     meta: &figures::Meta,
 ) -> Result<String, String> {
     let t = r.trained.as_ref().ok_or("no trained model")?;
@@ -306,9 +302,10 @@ pub fn hidden_grid(
     if t.model.input_dim() != 2 || first.w.ncols() != 2 {
         return Err("a hidden grid needs 2 inputs and a first layer of 2 units".into());
     }
+    let o = &m.common;
     let [x0, x1] = o.x.unwrap_or([-3.0, 3.0]);
     let [y0, y1] = o.y.unwrap_or([-3.0, 3.0]);
-    let lines = o.grid.unwrap_or(13).clamp(2, 41);
+    let lines = m.grid.unwrap_or(13).clamp(2, 41);
     const STEPS: usize = 120;
     let mut polylines: Vec<Vec<[f32; 2]>> = Vec::new();
     for k in 0..lines {

@@ -41,7 +41,10 @@ pub use data::{CsvSpec, DataSpec, Generator, RngKind, Scale, Task};
 pub use live::LiveSpec;
 pub use model::{Activation, Classic, LayerSpec, ModelSpec};
 pub use show::{
-    FigureKind, FigureOptions, Metric, PanelSpec, Show, ShowKind, TableKind, default_frames,
+    ActivationOptions, BackpropOptions, Common, CurveOptions, DiagramOptions, EvolutionOptions,
+    FigureKind, ForwardOptions, HistoryOptions, ImageOptions, MeshOptions, Metric, Options,
+    PanelSpec, PlotOptions, RegionOptions, RunsOptions, Scatter3dOptions, ScatterOptions, Show,
+    ShowKind, SweepOptions, TableKind, WeightsOptions, default_frames,
 };
 pub use train::{Loss, Optimizer, TrainSpec};
 pub use vary::{MAX_MEMBERS, MemberOf, expand_runs, families};
@@ -316,7 +319,8 @@ fn static_block(
     let show = parse_show(show_node, &id, src)?;
     for (s, node) in show.iter().zip(show_node.as_seq()?) {
         match s.what {
-            ShowKind::Figure(FigureKind::ActivationCurve) if s.options.activation.is_none() => {
+            ShowKind::Figure(FigureKind::ActivationCurve) if matches!(&s.options, Options::ActivationCurve(o) if o.activation.is_none()) =>
+            {
                 return Err(YamlError::at(
                     node,
                     YamlErrorKind::MissingKey,
@@ -326,7 +330,7 @@ fn static_block(
             }
             ShowKind::Figure(FigureKind::ActivationCurve) => {}
             ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
-                if s.options.runs.is_some() => {}
+                if s.options.runs().is_some() => {}
             ShowKind::Figure(FigureKind::Sweep) => {
                 return Err(
                     YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
@@ -340,9 +344,9 @@ fn static_block(
                 );
             }
             ShowKind::Figure(FigureKind::NetworkDiagram)
-                if s.options.layers.is_some()
-                    && s.options.weights != Some(true)
-                    && s.options.heatmaps != Some(true) => {}
+                if matches!(&s.options, Options::NetworkDiagram(o)
+                    if o.layers.is_some() && o.weights != Some(true) && o.heatmaps != Some(true)) =>
+                {}
             ShowKind::Figure(FigureKind::NetworkDiagram) => {
                 return Err(YamlError::at(
                     node,

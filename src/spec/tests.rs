@@ -260,7 +260,7 @@ fn a_vary_grid_is_one_member_per_combination_then_the_family() {
     let family = &blocks[4];
     assert!(family.experiment.is_none() && family.member_of.is_none());
     assert_eq!(
-        family.show[0].options.runs.as_deref(),
+        family.show[0].options.runs().map(Vec::as_slice),
         Some(&ids[..4].iter().map(|s| s.to_string()).collect::<Vec<_>>()[..])
     );
     // A layer by its place: the output layer's units.

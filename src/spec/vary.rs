@@ -135,8 +135,8 @@ pub(super) fn expand(
                 members.first().map_or("ID", String::as_str)
             )));
         }
-        if s.options.runs.is_none() {
-            s.options.runs = Some(members.clone());
+        if let Some(runs @ None) = s.options.runs_mut() {
+            *runs = Some(members.clone());
         }
         family_show.push(s);
     }
@@ -381,7 +381,7 @@ pub fn families<'a>(blocks: impl Iterator<Item = &'a Block>) -> BTreeMap<String,
 /// Replace every family id in a block's `runs:` lists by the family's members, in order.
 pub fn expand_runs(block: &mut Block, families: &BTreeMap<String, Vec<String>>) {
     for show in &mut block.show {
-        if let Some(runs) = &mut show.options.runs {
+        if let Some(Some(runs)) = show.options.runs_mut() {
             *runs = runs
                 .iter()
                 .flat_map(|r| families.get(r).cloned().unwrap_or_else(|| vec![r.clone()]))

@@ -21,6 +21,8 @@ mod par;
 pub mod perceptron;
 pub mod sgd;
 pub mod simd;
+#[cfg(target_arch = "x86_64")]
+mod tiles;
 pub mod train;
 pub mod update;
 

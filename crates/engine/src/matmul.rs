@@ -41,10 +41,24 @@ pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f
     }
     if b.ncols() < a.ncols() && b.ncols() < 64 {
         let mut ct = Array2::zeros((0, 0));
-        product_into(transpose(b).view(), a, &mut ct, path, None);
+        product_into(lhs_transposed(b, m, path).view(), a, &mut ct, path, None);
         *c = transpose(ct.view());
     } else {
-        product_into(transpose(a).view(), b, c, path, None);
+        product_into(lhs_transposed(a, n, path).view(), b, c, path, None);
+    }
+}
+
+/// Aᵀ as the left operand of a product with `n` columns: a view where the AVX-512 tiles run
+/// (they read A through its strides), else a copy in rows.
+fn lhs_transposed<'a>(
+    a: ArrayView2<'a, f32>,
+    n: usize,
+    path: Path,
+) -> ndarray::CowArray<'a, f32, ndarray::Ix2> {
+    if path == Path::Avx512 && n >= 8 {
+        a.reversed_axes().into()
+    } else {
+        transpose(a).into()
     }
 }
 
@@ -139,9 +153,6 @@ fn product_into(
     if c.dim() != (m, n) || !c.is_standard_layout() {
         *c = Array2::zeros((m, n));
     }
-    let a = a.as_standard_layout();
-    let b = b.as_standard_layout();
-    let (a, b) = (a.as_slice().unwrap_or(&[]), b.as_slice().unwrap_or(&[]));
     let Some(c) = c.as_slice_mut() else { return };
     if m == 0 || n == 0 {
         return;
@@ -153,25 +164,27 @@ fn product_into(
         }
         return;
     }
+    #[cfg(target_arch = "x86_64")]
+    if n >= 8 && path == Path::Avx512 {
+        return super::tiles::product(a, b, c, bias);
+    }
     // The bias repeated over whole rows (16 of them for narrow rows), so adding it is one flat
     // loop that vectorises.
     let pattern: Option<Vec<f32>> = bias.filter(|b| b.len() == n).map(|b| {
         let times = if n < 64 { 16 } else { 1 };
         b.iter().copied().cycle().take(n * times).collect()
     });
-    // The AVX-512 tiles and the narrow path write every element; the others accumulate.
-    let overwrites = n < 8 || path == Path::Avx512;
-    let packed = if n >= 8 && path == Path::Avx512 {
-        pack_b(b, k, n)
-    } else {
-        Vec::new()
-    };
+    let a = a.as_standard_layout();
+    let b = b.as_standard_layout();
+    let (a, b) = (a.as_slice().unwrap_or(&[]), b.as_slice().unwrap_or(&[]));
+    // The narrow path writes every element; the others accumulate.
+    let overwrites = n < 8;
     let run = |rows: usize, c_rows: &mut [f32]| {
         let a_rows = &a[rows * k..(rows + c_rows.len() / n) * k];
         if !overwrites {
             c_rows.fill(0.0);
         }
-        kernel(a_rows, b, &packed, c_rows, k, n, path);
+        kernel(a_rows, b, c_rows, k, n, path);
         if let Some(pattern) = &pattern {
             add_bias(c_rows, pattern);
         }
@@ -198,10 +211,8 @@ multiversion! {
     }
 }
 
-/// `packed` is B as [`pack_b`] lays it out, on the AVX-512 path for 8 columns or more (only
-/// x86-64 has that path; elsewhere, as in the wasm32 build, it goes unread).
-#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-fn kernel(a: &[f32], b: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
+/// The AVX2 and portable kernels (AVX-512 goes to [`super::tiles`] for 8 columns or more).
+fn kernel(a: &[f32], b: &[f32], c: &mut [f32], k: usize, n: usize, path: Path) {
     if n < 8 {
         // Narrow outputs (small layers, 1-unit outputs): a dot product per element is faster
         // than any tiling, and is the same sequence of fused multiply-adds.
@@ -217,11 +228,9 @@ fn kernel(a: &[f32], b: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usiz
     }
     match path {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: the path is only chosen when the CPU reports the features.
-        Path::Avx512 => unsafe { x86::kernel_avx512(a, packed, c, k, n) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as above.
-        Path::Avx2 => unsafe { x86::kernel_avx2(a, b, c, k, n) },
+        // SAFETY: the path is only chosen when the CPU reports the features (AVX-512 implies
+        // AVX2 and FMA; it only comes here when called directly).
+        Path::Avx2 | Path::Avx512 => unsafe { x86::kernel_avx2(a, b, c, k, n) },
         _ => portable(a, b, c, k, n, 0),
     }
 }
@@ -298,171 +307,12 @@ fn narrow_n<const N: usize>(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
 /// x86-64 tiled kernels' setting).
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const KC: usize = 256;
-/// Rows of k per packed panel on AVX-512: 128 × 64 values (32 KB) stay in L1.
-const KC512: usize = 128;
-
-/// B laid out for the AVX-512 tiles: for each block of [`KC512`] rows of k, each panel of 64
-/// columns (the last one rounded up to 16 with zeros), its rows one after another. A copy, no
-/// arithmetic; made once per product and shared by the threads.
-fn pack_b(b: &[f32], k: usize, n: usize) -> Vec<f32> {
-    let npad = n.next_multiple_of(16);
-    let mut out = vec![0f32; k * npad];
-    let fill = |k0: usize, block: &mut [f32]| {
-        let kc = block.len() / npad;
-        let mut j = 0;
-        while j < n {
-            let w = (n - j).min(64);
-            let wp = w.next_multiple_of(16);
-            let panel = &mut block[kc * j..kc * (j + wp)];
-            for (kk, dst) in panel.chunks_exact_mut(wp).enumerate() {
-                let src = &b[(k0 + kk) * n + j..(k0 + kk) * n + j + w];
-                dst[..w].copy_from_slice(src);
-            }
-            j += w;
-        }
-    };
-    if k * npad >= PARALLEL_WORK / 4 {
-        out.par_chunks_mut(KC512 * npad)
-            .enumerate()
-            .for_each(|(bi, block)| fill(bi * KC512, block));
-    } else {
-        for (bi, block) in out.chunks_mut(KC512 * npad).enumerate() {
-            fill(bi * KC512, block);
-        }
-    }
-    out
-}
-
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::needless_range_loop)] // fixed-size register tiles read best with indices
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{KC, KC512, portable};
-
-    /// AVX-512 over B packed by [`super::pack_b`]: for each block of k, each panel of up to 64
-    /// columns stays in L1 while every tile of rows streams past it. Tiles are as tall as the
-    /// 32 registers allow (6 rows × 64 columns, 8 × 48, 12 × 32 or 12 × 16 accumulators); the
-    /// last vector of a narrow panel is masked.
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn kernel_avx512(a: &[f32], packed: &[f32], c: &mut [f32], k: usize, n: usize) {
-        let m = c.len() / n;
-        let npad = n.next_multiple_of(16);
-        if a.len() < m * k || packed.len() < k * npad {
-            return;
-        }
-        let (ap, bp, cp) = (a.as_ptr(), packed.as_ptr(), c.as_mut_ptr());
-        let mut k0 = 0;
-        while k0 < k {
-            let kc = (k - k0).min(KC512);
-            let mut j = 0;
-            while j < n {
-                let w = (n - j).min(64);
-                let mask: __mmask16 = if w.is_multiple_of(16) {
-                    0xffff
-                } else {
-                    (1u16 << (w % 16)) - 1
-                };
-                let t = Tiles {
-                    a: ap.wrapping_add(k0),
-                    k,
-                    b: bp.wrapping_add(k0 * npad + kc * j),
-                    kc,
-                    c: cp.wrapping_add(j),
-                    n,
-                    first: k0 == 0,
-                    mask,
-                };
-                // SAFETY: rows < m, columns j..j + w ≤ n, and the panel holds kc rows of
-                // w rounded up to 16 values (checked above).
-                unsafe {
-                    match w.div_ceil(16) {
-                        4 => t.rows::<6, 4>(m),
-                        3 => t.rows::<8, 3>(m),
-                        2 => t.rows::<12, 2>(m),
-                        _ => t.rows::<12, 1>(m),
-                    }
-                }
-                j += w;
-            }
-            k0 += kc;
-        }
-    }
-
-    /// One block of k for one panel of columns: where A, the packed panel and C start.
-    struct Tiles {
-        a: *const f32,
-        k: usize,
-        b: *const f32,
-        kc: usize,
-        c: *mut f32,
-        n: usize,
-        first: bool,
-        mask: __mmask16,
-    }
-
-    impl Tiles {
-        /// Every row, R at a time; the last m mod R rows in one shorter tile.
-        #[inline(always)]
-        unsafe fn rows<const R: usize, const Q: usize>(&self, m: usize) {
-            let mut i = 0;
-            // SAFETY (all calls): rows i..i + R (or the rest) are below m.
-            unsafe {
-                while i + R <= m {
-                    self.tile::<R, Q>(i);
-                    i += R;
-                }
-                macro_rules! rest {
-                    ($($r:literal)*) => {
-                        match m - i {
-                            $($r if $r < R => self.tile::<$r, Q>(i),)*
-                            _ => {}
-                        }
-                    };
-                }
-                rest!(1 2 3 4 5 6 7 8 9 10 11);
-            }
-        }
-
-        /// Rows i..i + R: the accumulators start from C (zero on the first block of k), take
-        /// one fused multiply-add per k in order, and go back to C.
-        #[target_feature(enable = "avx512f")]
-        unsafe fn tile<const R: usize, const Q: usize>(&self, i: usize) {
-            let (k, n) = (self.k, self.n);
-            let mask = |q: usize| if q + 1 == Q { self.mask } else { 0xffff };
-            // SAFETY: the caller keeps rows and columns in bounds; the masks stop at n.
-            unsafe {
-                let a = self.a.add(i * k);
-                let c = self.c.add(i * n);
-                let mut acc = [[_mm512_setzero_ps(); Q]; R];
-                if !self.first {
-                    for r in 0..R {
-                        for q in 0..Q {
-                            acc[r][q] = _mm512_maskz_loadu_ps(mask(q), c.add(r * n + 16 * q));
-                        }
-                    }
-                }
-                for kk in 0..self.kc {
-                    let brow = self.b.add(kk * 16 * Q);
-                    let mut bv = [_mm512_setzero_ps(); Q];
-                    for q in 0..Q {
-                        bv[q] = _mm512_loadu_ps(brow.add(16 * q));
-                    }
-                    for r in 0..R {
-                        let av = _mm512_set1_ps(*a.add(r * k + kk));
-                        for q in 0..Q {
-                            acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
-                        }
-                    }
-                }
-                for r in 0..R {
-                    for q in 0..Q {
-                        _mm512_mask_storeu_ps(c.add(r * n + 16 * q), mask(q), acc[r][q]);
-                    }
-                }
-            }
-        }
-    }
+    use super::{KC, portable};
 
     /// Narrow outputs on AVX-512: 16 rows at once, one per lane (their k-th inputs gathered),
     /// so the rows' sums advance side by side, each still one chain of fused multiply-adds in
@@ -765,6 +615,26 @@ mod tests {
             matmul(&Array2::zeros((0, 3)), &Array2::zeros((3, 2))).dim(),
             (0, 2)
         );
+    }
+
+    #[test]
+    fn transposed_operands_give_the_defining_chains() {
+        // Aᵀ·B read through strides (both the wide and the narrow-B order) on every path.
+        for &(k, m, n) in &[(37, 20, 50), (129, 13, 70), (300, 70, 9), (5, 100, 33)] {
+            let (a, b) = (random(k, m, 13), random(k, n, 14));
+            let c = matmul_at_b(&a, &b);
+            for ((i, j), v) in c.indexed_iter() {
+                let mut e = 0f32;
+                for r in 0..k {
+                    e = a[[r, i]].mul_add(b[[r, j]], e);
+                }
+                assert_eq!(e.to_bits(), v.to_bits(), "{k}x{m}x{n} at {i},{j}");
+            }
+            for p in paths() {
+                let at = a.t();
+                assert_eq!(matmul_path(at, b.view(), p), c, "{p:?} {k}x{m}x{n}");
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Which keys each figure and table kind takes, and the diagnostic for a key given to a kind
-//! that does not take it (naming the kinds that do).
+//! Which keys each figure and table kind takes (`per_kind.rs` has a type holding exactly
+//! these), and the diagnostic for a key given to a kind that does not take it (naming the
+//! kinds that do).
 
 use super::options::OPTIONS;
 use super::{FigureKind, ShowKind, TableKind};
@@ -18,6 +19,7 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
             "x-label",
             "y-label",
             "equal-aspect",
+            "palette",
         ],
         ShowKind::Figure(FigureKind::DecisionRegions) => &[
             "figure",
@@ -32,22 +34,23 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
             "equal-aspect",
             "weight-arrows",
             "arrow-scale",
+            "palette",
         ],
         ShowKind::Figure(FigureKind::TrainingCurve) => {
-            &["figure", "id", "caption", "metric", "title"]
+            &["figure", "id", "caption", "metric", "title", "palette"]
         }
         ShowKind::Figure(FigureKind::RegressionFit) => &[
-            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "palette",
         ],
         ShowKind::Figure(FigureKind::ImageGrid) => {
             &["figure", "id", "caption", "count", "columns", "weights"]
         }
         ShowKind::Figure(FigureKind::ProbabilityMesh) => &[
-            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid",
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "palette",
         ],
         ShowKind::Figure(FigureKind::Evolution) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
-            "gif",
+            "gif", "palette",
         ],
         ShowKind::Figure(FigureKind::NetworkDiagram) => &[
             "figure",
@@ -62,16 +65,18 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
             "heatmaps",
             "x",
             "y",
+            "palette",
         ],
         ShowKind::Figure(FigureKind::BoundaryHistory) => &[
             "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "grid", "frames",
+            "palette",
         ],
         ShowKind::Figure(FigureKind::Sweep) => &[
             "figure", "id", "caption", "runs", "of", "columns", "x", "y", "grid", "title",
-            "x-label", "y-label", "metric", "overlay",
+            "x-label", "y-label", "metric", "overlay", "palette",
         ],
         ShowKind::Figure(FigureKind::HiddenGrid) => &[
-            "figure", "id", "caption", "x", "y", "grid", "title", "x-label", "y-label",
+            "figure", "id", "caption", "x", "y", "grid", "title", "x-label", "y-label", "palette",
         ],
         ShowKind::Figure(FigureKind::Scatter3d) => &[
             "figure",
@@ -94,9 +99,10 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
             "x",
             "y",
             "grid",
+            "palette",
         ],
         ShowKind::Figure(FigureKind::UnitDecomposition | FigureKind::UnitOverlay) => &[
-            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label",
+            "figure", "id", "caption", "x", "y", "title", "x-label", "y-label", "palette",
         ],
         ShowKind::Figure(FigureKind::ActivationCurve) => &[
             "figure",
@@ -110,6 +116,7 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
             "title",
             "x-label",
             "y-label",
+            "palette",
         ],
         ShowKind::Table(TableKind::Runs) => &["table", "id", "caption", "runs"],
         ShowKind::Table(TableKind::ForwardPass) => {
@@ -124,7 +131,7 @@ pub(in crate::spec) fn keys(what: ShowKind) -> &'static [&'static str] {
 }
 
 /// Every kind, figures first.
-fn all_kinds() -> impl Iterator<Item = ShowKind> {
+pub(super) fn all_kinds() -> impl Iterator<Item = ShowKind> {
     let figures = FigureKind::NAMES
         .iter()
         .filter_map(|n| FigureKind::from_name(n))

@@ -1,6 +1,6 @@
 //! The `show:` part of a block: which figures and tables to draw and their options. The
-//! options are defined once each in `options`, the keys each kind takes in `kinds`, and what
-//! each kind needs from its block in `needs`.
+//! options are defined once each in `options`, the keys each kind takes in `kinds`, each
+//! kind's options type in `per_kind`, and what each kind needs from its block in `needs`.
 
 use serde::Serialize;
 
@@ -11,12 +11,18 @@ use crate::yaml::{Node, YamlError, YamlErrorKind};
 mod kinds;
 mod needs;
 mod options;
+mod per_kind;
 
 pub(super) use kinds::keys;
 pub use needs::default_frames;
 pub(super) use needs::{check_show_needs, evolution_frames};
-pub use options::{FigureOptions, PanelSpec};
+pub use options::PanelSpec;
 pub(super) use options::{PANEL_KEYS, VARIANT_KEYS};
+pub use per_kind::{
+    ActivationOptions, BackpropOptions, Common, CurveOptions, DiagramOptions, EvolutionOptions,
+    ForwardOptions, HistoryOptions, ImageOptions, MeshOptions, Options, PlotOptions, RegionOptions,
+    RunsOptions, Scatter3dOptions, ScatterOptions, SweepOptions, WeightsOptions,
+};
 
 named_enum!(
     /// Figure kinds.
@@ -92,7 +98,8 @@ pub struct Show {
     pub id: String,
     pub what: ShowKind,
     pub caption: Option<String>,
-    pub options: FigureOptions,
+    /// The kind's own options.
+    pub options: Options,
     #[serde(skip)]
     pub location: Location,
 }
@@ -174,7 +181,7 @@ pub(super) fn parse_show(
             id,
             what,
             caption: map.opt("caption", Node::as_text)?,
-            options: options::parse_options(&map)?,
+            options: options::parse_options(&map, what)?,
             location: src.loc(item),
         });
     }

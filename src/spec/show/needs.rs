@@ -2,7 +2,7 @@
 //! evolution figures keep a model at.
 
 use super::super::{Block, MAX_FRAMES};
-use super::{FigureKind, Metric, ShowKind, TableKind};
+use super::{BackpropOptions, FigureKind, Metric, Options, ShowKind, TableKind};
 use crate::yaml::{Node, YamlError, YamlErrorKind};
 
 /// The epochs an evolution figure shows by default: dense at first, where training moves
@@ -43,8 +43,8 @@ pub(in crate::spec) fn evolution_frames(block: &Block) -> Vec<usize> {
         })
         .flat_map(|s| {
             s.options
-                .frames
-                .clone()
+                .frames()
+                .cloned()
                 .unwrap_or_else(|| default_frames(epochs))
         })
         .filter(|&e| e <= epochs)
@@ -71,24 +71,27 @@ pub(in crate::spec) fn check_show_needs(
         if matches!(
             show.what,
             ShowKind::Table(TableKind::Runs) | ShowKind::Figure(FigureKind::Sweep)
-        ) && show.options.runs.is_none()
+        ) && show.options.runs().is_none()
         {
             return Err(
                 YamlError::at(node, YamlErrorKind::MissingKey, "missing key `runs`")
                     .hint("list the experiments, e.g. `runs: [xor-relu, xor-tanh]`"),
             );
         }
-        let worked = matches!(
-            show.what,
-            ShowKind::Table(TableKind::ForwardPass | TableKind::Backprop)
-        ) || show.options.values.is_some();
-        if worked && show.options.input.is_none() {
+        // A worked pass starts from an input: the tables', or the diagram's worked values'.
+        let missing_input = match &show.options {
+            Options::ForwardPass(o) => o.input.is_none(),
+            Options::Backprop(o) => o.input.is_none(),
+            Options::NetworkDiagram(o) => o.values.is_some() && o.input.is_none(),
+            _ => false,
+        };
+        if missing_input {
             return Err(
                 YamlError::at(node, YamlErrorKind::MissingKey, "missing key `input`")
                     .hint("give the input the pass starts from, e.g. `input: [1, 1]`"),
             );
         }
-        if show.what == ShowKind::Table(TableKind::Backprop) && show.options.target.is_none() {
+        if let Options::Backprop(BackpropOptions { target: None, .. }) = &show.options {
             return Err(
                 YamlError::at(node, YamlErrorKind::MissingKey, "missing key `target`").hint(
                     "the backward pass starts from the error against a target, e.g. `target: 0`",
@@ -104,17 +107,12 @@ pub(in crate::spec) fn check_show_needs(
                 "an evolution needs a network trained by gradient descent",
             ));
         }
-        let needs_model = match show.what {
-            ShowKind::Figure(
-                FigureKind::Scatter | FigureKind::ActivationCurve | FigureKind::ImageGrid,
-            ) => false,
-            ShowKind::Figure(FigureKind::NetworkDiagram) => {
-                show.options.layers.is_none() || show.options.heatmaps == Some(true)
-            }
-            ShowKind::Table(TableKind::Data | TableKind::Runs) => false,
-            ShowKind::Figure(FigureKind::Sweep) => false,
-            ShowKind::Figure(FigureKind::Scatter3d) => {
-                let o = &show.options;
+        let needs_model = match (&show.options, show.what) {
+            (Options::Scatter(_) | Options::ActivationCurve(_) | Options::ImageGrid(_), _) => false,
+            (Options::NetworkDiagram(o), _) => o.layers.is_none() || o.heatmaps == Some(true),
+            (_, ShowKind::Table(TableKind::Data | TableKind::Runs)) => false,
+            (Options::Sweep(_), _) => false,
+            (Options::Scatter3d(o), _) => {
                 o.space.as_deref() == Some("hidden")
                     || o.plane == Some(true)
                     || o.weight_arrows == Some(true)
@@ -130,7 +128,7 @@ pub(in crate::spec) fn check_show_needs(
             )
             .hint("add `model:` and `train:` to this block, or show a `scatter`"));
         }
-        if show.options.metric == Some(Metric::Accuracy)
+        if show.options.metric() == Some(Metric::Accuracy)
             && let Some(t) = &exp.train
             && !t.loss.is_classification()
         {

@@ -1,18 +1,22 @@
 //! The options of a figure or table: each key defined once (its name and how its value is
-//! read), so a kind's accepted keys (in `kinds.rs`) and the parser cannot drift apart.
+//! read), so a kind's accepted keys (in `kinds.rs`) and the parser cannot drift apart. Keys
+//! are read into one flat `Given`, from which `per_kind.rs` takes the kind's own type.
 
 use serde::Serialize;
 
 use super::super::{
     Activation, MAX_EPOCHS, MAX_FRAMES, MAX_GRID, MAX_UNITS, choice, parse_id, positive,
 };
-use super::{FigureKind, Metric};
+use super::per_kind::Options;
+use super::{FigureKind, Metric, ShowKind};
+use crate::config::Palette;
 use crate::yaml::{Map, Node, YamlError, YamlErrorKind};
 
-/// Options of a figure or table; which ones a kind takes is `kinds::keys`, and the parser
-/// leaves every other one unset.
+/// The keys of one entry as parsed, before its kind takes its own: which ones a kind takes is
+/// `kinds::keys`, and the parser leaves every other one unset. Serialised (field order and
+/// all) as an item's options, so the warm-build keys do not depend on the per-kind types.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct FigureOptions {
+pub(super) struct Given {
     pub x: Option<[f64; 2]>,
     pub y: Option<[f64; 2]>,
     pub title: Option<String>,
@@ -81,9 +85,16 @@ pub struct FigureOptions {
     pub heatmaps: Option<bool>,
     /// Add the activation's derivative to an activation curve.
     pub derivative: Option<bool>,
-    /// Set by a sweep for its panels: points as compact dots (not an author's key).
-    #[serde(skip)]
-    pub compact: bool,
+    /// The figure's palette instead of the book's (left out when unset, as before it existed).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "palette_name"
+    )]
+    pub palette: Option<Palette>,
+}
+
+fn palette_name<S: serde::Serializer>(p: &Option<Palette>, s: S) -> Result<S::Ok, S::Error> {
+    p.map(Palette::name).serialize(s)
 }
 
 /// One view of a multi-panel 3-D figure.
@@ -107,7 +118,7 @@ pub(super) const BASE_KEYS: &[&str] = &["figure", "table", "id", "caption"];
 /// One option: the key an author writes and how its value is read into the options.
 pub(super) struct Opt {
     pub key: &'static str,
-    read: fn(&Node, &mut FigureOptions) -> Result<(), YamlError>,
+    read: fn(&Node, &mut Given) -> Result<(), YamlError>,
 }
 
 /// `opt!("key", field, parser)`: the key's value, read by `parser`, goes to `field`.
@@ -171,6 +182,9 @@ pub(super) static OPTIONS: &[Opt] = &[
     opt!("overlay", overlay, Node::as_bool),
     opt!("heatmaps", heatmaps, Node::as_bool),
     opt!("derivative", derivative, Node::as_bool),
+    opt!("palette", palette, |n: &Node| n
+        .as_choice("palette", &Palette::NAMES)
+        .map(|s| Palette::parse(s).unwrap_or_default())),
     opt!("of", of, |n| {
         const PANELS: &[&str] = &[
             "decision-regions",
@@ -244,8 +258,8 @@ pub(super) static OPTIONS: &[Opt] = &[
 ];
 
 /// Read the options of one `show:` entry whose keys were already checked against its kind.
-pub(super) fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
-    let mut out = FigureOptions::default();
+pub(super) fn parse_options(map: &Map<'_>, what: ShowKind) -> Result<Options, YamlError> {
+    let mut out = Given::default();
     for (key, value) in map.entries() {
         let name = key.describe();
         if BASE_KEYS.contains(&name.as_str()) {
@@ -255,7 +269,7 @@ pub(super) fn parse_options(map: &Map<'_>) -> Result<FigureOptions, YamlError> {
             (opt.read)(value, &mut out)?;
         }
     }
-    Ok(out)
+    Ok(Options::take(what, &mut out))
 }
 
 /// A list of 1 to `max` items.
