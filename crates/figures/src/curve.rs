@@ -4,8 +4,9 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, draw_frame};
+use super::place::{Swatch, along, legend, room_for};
 use super::scatter::auto_range;
-use super::style::{FONT, LINE, marker};
+use super::style::{LINE, marker};
 use super::svg::{escape_xml, finish, id_of, num};
 use super::{FigureError, Meta};
 
@@ -95,6 +96,7 @@ pub fn training_curve(
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);
     let mut layers = plot.clip_path(&id);
+    let mut marks = Vec::new();
     let _ = writeln!(
         layers,
         "<g clip-path=\"url(#{id}-clip)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">"
@@ -110,14 +112,12 @@ pub fn training_curve(
         );
     }
     for (k, s) in series.iter().enumerate() {
-        let color = s.color.clone().unwrap_or_else(|| {
-            if k == 0 {
-                LINE.into()
-            } else {
-                marker(k).into()
-            }
-        });
+        let color = color_of(k, s);
         let mut pts = String::new();
+        let px: Vec<(f64, f64)> = (0..s.values.len())
+            .map(|i| plot.map(i as f64, s.values[i]))
+            .collect();
+        along(&px, 2.0, &mut marks);
         let mut last: Option<(String, String)> = None;
         for (i, v) in s.values.iter().enumerate() {
             let (px, py) = plot.map(i as f64, *v);
@@ -136,36 +136,27 @@ pub fn training_curve(
         );
     }
     layers.push_str("</g>\n");
-    let mut overlay = String::new();
-    if series.len() > 1 {
-        let (x0, y0) = (plot.px[1] - 150.0, plot.py[1] + 10.0);
-        let _ = writeln!(
-            overlay,
-            "<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\">"
-        );
-        for (k, s) in series.iter().enumerate() {
-            let color = s.color.clone().unwrap_or_else(|| {
-                if k == 0 {
-                    LINE.into()
-                } else {
-                    marker(k).into()
-                }
-            });
-            let cy = y0 + 10.0 + 20.0 * k as f64;
-            let _ = writeln!(
-                overlay,
-                "<line x1=\"{}\" x2=\"{}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"/><text x=\"{4}\" y=\"{2}\" dy=\"0.35em\">{5}</text>",
-                num(x0),
-                num(x0 + 24.0),
-                num(cy),
-                escape_xml(&color),
-                num(x0 + 30.0),
-                escape_xml(&s.name)
-            );
+    let entries: Vec<(Swatch, String)> = if series.len() > 1 {
+        series
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (Swatch::Line(color_of(k, s)), s.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let lg = legend(&plot, &entries, &marks);
+    Ok(finish(room_for(&plot.svg, &lg), meta, &layers, &lg.svg))
+}
+
+fn color_of(k: usize, s: &Series) -> String {
+    s.color.clone().unwrap_or_else(|| {
+        if k == 0 {
+            LINE.into()
+        } else {
+            marker(k).into()
         }
-        overlay.push_str("</g>\n");
-    }
-    Ok(finish(plot.svg, meta, &layers, &overlay))
+    })
 }
 
 fn one_decimal(v: f64) -> String {

@@ -12,7 +12,10 @@ mod images;
 mod lines;
 mod mesh;
 mod network;
+#[cfg(test)]
+mod overlap;
 mod panels;
+mod place;
 mod regions;
 mod scatter;
 mod scatter3d;

@@ -4,8 +4,9 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, draw_frame};
+use super::place::{Mark, Swatch, along, legend, room_for};
 use super::scatter::auto_range;
-use super::style::{FONT, LINE, marker};
+use super::style::{LINE, marker};
 use super::svg::{escape_xml, finish, id_of, num};
 use super::{FigureError, Meta};
 
@@ -94,6 +95,7 @@ pub fn line_plot(
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);
     let mut layers = plot.clip_path(&id);
+    let mut marks = Vec::new();
     let _ = writeln!(layers, "<g clip-path=\"url(#{id}-clip)\">");
     for (k, d) in dots.iter().enumerate() {
         let color = d.color.clone().unwrap_or_else(|| {
@@ -110,6 +112,7 @@ pub fn line_plot(
         layers.push_str(">\n");
         for p in &d.points {
             let (x, y) = plot.map(p[0], p[1]);
+            marks.push(Mark { at: (x, y), r: 4.5 });
             let _ = writeln!(
                 layers,
                 "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\"/>",
@@ -129,8 +132,13 @@ pub fn line_plot(
         });
         let mut pts = String::new();
         let mut last = String::new();
-        for (x, y) in l.xs.iter().zip(&l.ys) {
-            let (px, py) = plot.map(*x, *y);
+        let px: Vec<(f64, f64)> =
+            l.xs.iter()
+                .zip(&l.ys)
+                .map(|(x, y)| plot.map(*x, *y))
+                .collect();
+        along(&px, l.width / 2.0 + 1.0, &mut marks);
+        for &(px, py) in &px {
             let p = format!("{},{}", num(px), num(py));
             if p != last {
                 pts.push_str(&p);
@@ -181,55 +189,19 @@ pub fn line_plot(
             })
         }))
         .collect();
-    let mut overlay = String::new();
-    if !named.is_empty() {
-        let w = named
-            .iter()
-            .map(|(n, _, _)| n.chars().count())
-            .max()
-            .unwrap_or(1) as f64
-            * 7.8
-            + 44.0;
-        let (x0, y0) = (plot.px[1] - w - 8.0, plot.py[1] + 8.0);
-        let _ = writeln!(
-            overlay,
-            "<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\">\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>",
-            num(x0),
-            num(y0),
-            num(w),
-            num(named.len() as f64 * 20.0 + 10.0)
-        );
-        for (k, (name, color, is_dot)) in named.iter().enumerate() {
-            let cy = y0 + 15.0 + 20.0 * k as f64;
-            if *is_dot {
-                let _ = writeln!(
-                    overlay,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>",
-                    num(x0 + 16.0),
-                    num(cy),
-                    escape_xml(color)
-                );
+    let entries: Vec<(Swatch, String)> = named
+        .into_iter()
+        .map(|(name, color, is_dot)| {
+            let s = if is_dot {
+                Swatch::Dot(color)
             } else {
-                let _ = writeln!(
-                    overlay,
-                    "<line x1=\"{}\" x2=\"{}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"/>",
-                    num(x0 + 6.0),
-                    num(x0 + 26.0),
-                    num(cy),
-                    escape_xml(color)
-                );
-            }
-            let _ = writeln!(
-                overlay,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(x0 + 32.0),
-                num(cy),
-                escape_xml(name)
-            );
-        }
-        overlay.push_str("</g>\n");
-    }
-    Ok(finish(plot.svg, meta, &layers, &overlay))
+                Swatch::Line(color)
+            };
+            (s, name)
+        })
+        .collect();
+    let lg = legend(&plot, &entries, &marks);
+    Ok(finish(room_for(&plot.svg, &lg), meta, &layers, &lg.svg))
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use super::frame::{Axes, Plot, draw_frame};
 use super::images::base64;
-use super::scatter::{check_points, class_legend, points_layer};
+use super::place::{Mark, Swatch, along, legend, room_for};
+use super::scatter::{check_points, class_legend, point_marks, points_layer};
 use super::svg::{finish, id_of, num, widen};
 use super::{Class, FigureError, Meta};
 
@@ -264,6 +265,14 @@ pub struct MeshOptions {
     pub title: Option<String>,
 }
 
+/// Samples along contour lines (in data coordinates) as marks a legend keeps clear of.
+fn line_marks(plot: &Plot, lines: &[Vec<[f64; 2]>], out: &mut Vec<Mark>) {
+    for l in lines {
+        let px: Vec<(f64, f64)> = l.iter().map(|p| plot.map(p[0], p[1])).collect();
+        along(&px, 1.5, out);
+    }
+}
+
 /// The field, its p = 0.5 contour and the points on top.
 pub fn probability_mesh(
     field: &Field,
@@ -288,26 +297,31 @@ pub fn probability_mesh(
     let id = id_of(meta);
     let mut layers = plot.clip_path(&id);
     layers.push_str(&image_layer(&plot, field)?);
+    let boundary = contour(field, 0.5);
     let _ = writeln!(
         layers,
         "<path clip-path=\"url(#{id}-clip)\" d=\"{}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\"/>",
-        path_data(&plot, &contour(field, 0.5))
+        path_data(&plot, &boundary)
     );
     layers.push_str(&points_layer(
         &plot, &id, points, class_of, classes, 4.0, 1.0,
     ));
-    let mut overlay = if classes.len() > 1 {
-        class_legend(&plot, points, classes)
+    let mut marks = point_marks(&plot, points, 5.0);
+    line_marks(&plot, &boundary, &mut marks);
+    let lg = if classes.len() > 1 {
+        class_legend(&plot, &marks, classes)
     } else {
-        String::new()
+        legend(&plot, &[], &[])
     };
+    let mut overlay = lg.svg.clone();
     overlay.push_str(&colour_key(
         plot.px[1] + 16.0,
         plot.py[1],
         plot.py[0],
         &key_label(classes),
     )?);
-    Ok(finish(widen(&plot.svg, KEY_WIDTH), meta, &layers, &overlay))
+    let svg = room_for(&widen(&plot.svg, KEY_WIDTH), &lg);
+    Ok(finish(svg, meta, &layers, &overlay))
 }
 
 /// The p = 0.5 boundary of several models in one panel, light (first) to dark (last), each
@@ -343,37 +357,26 @@ pub fn boundary_history(
         &plot, &id, points, class_of, classes, 3.5, 0.5,
     ));
     let n = fields.len();
+    let mut marks = point_marks(&plot, points, 4.5);
     // Ordered colours, not grey shades: six or ten greys in one legend cannot be matched to
     // their lines, while viridis steps stay apart and still read in order; the last (the
     // trained model) is the darkest, as it was in grey.
     let mut colors = super::style::sequence(n);
     colors.reverse();
-    let mut legend = String::new();
-    for (k, ((epoch, field), color)) in fields.iter().zip(&colors).enumerate() {
+    let mut entries = Vec::new();
+    for ((epoch, field), color) in fields.iter().zip(&colors) {
         field.check()?;
+        let boundary = contour(field, 0.5);
+        line_marks(&plot, &boundary, &mut marks);
         let _ = writeln!(
             layers,
             "<path clip-path=\"url(#{id}-clip)\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"/>",
-            path_data(&plot, &contour(field, 0.5))
+            path_data(&plot, &boundary)
         );
-        let (x, y) = (plot.px[0] + 10.0, plot.py[1] + 14.0 + 18.0 * k as f64);
-        let _ = writeln!(
-            legend,
-            "<path d=\"M{} {}h18\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-family=\"{}\" font-size=\"13\">{word} {epoch}</text>",
-            num(x),
-            num(y),
-            num(x + 22.0),
-            num(y),
-            super::style::FONT
-        );
+        entries.push((Swatch::Line(color.clone()), format!("{word} {epoch}")));
     }
-    let backdrop = format!(
-        "<rect x=\"{}\" y=\"{}\" width=\"96\" height=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
-        num(plot.px[0] + 4.0),
-        num(plot.py[1] + 4.0),
-        num(18.0 * n as f64 + 2.0)
-    );
-    Ok(finish(plot.svg, meta, &layers, &(backdrop + &legend)))
+    let lg = legend(&plot, &entries, &marks);
+    Ok(finish(room_for(&plot.svg, &lg), meta, &layers, &lg.svg))
 }
 
 #[cfg(test)]

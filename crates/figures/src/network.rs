@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::place::{Mark, Rect, best_spot, text_width};
 use super::style::FONT;
 use super::svg::{escape_xml, finish, num};
 use super::{FigureError, Meta};
@@ -86,8 +87,9 @@ pub fn network(
     );
     let mut edges_svg = String::from("<g stroke=\"#888888\" stroke-width=\"1.2\">\n");
     let mut edge_text = format!(
-        "<g font-family=\"{FONT}\" font-size=\"13\" fill=\"#b00000\" text-anchor=\"middle\">\n"
+        "<g class=\"labels\" font-family=\"{FONT}\" font-size=\"13\" fill=\"#b00000\" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\n"
     );
+    let mut pending = Vec::new();
     for c in 0..columns.len() - 1 {
         for (a, ua) in shown(&columns[c]).iter().enumerate() {
             for (b, ub) in shown(&columns[c + 1]).iter().enumerate() {
@@ -109,25 +111,56 @@ pub fn network(
                         .and_then(|m| m.get(*i))
                         .and_then(|row| row.get(*j))
                 {
-                    // Staggered along the edge by source: the first source's labels sit near
-                    // it, where its edges fan out; the last source's near the targets, where
-                    // each target receives one labelled edge. Labels then never share a spot.
                     let sources = shown(&columns[c]).len();
-                    let t = if sources < 2 {
-                        0.28
-                    } else {
-                        0.2 + 0.6 * a as f64 / (sources - 1) as f64
-                    };
-                    let _ = writeln!(
-                        edge_text,
-                        "<text x=\"{}\" y=\"{}\" dy=\"-0.3em\">{}</text>",
-                        num(x1 + (x2 - x1) * t),
-                        num(y1 + (y2 - y1) * t),
-                        escape_xml(text)
-                    );
+                    pending.push((a, sources, (x1, y1), (x2, y2), text.clone()));
                 }
             }
         }
+    }
+    // Nodes first, as marks the labels keep clear of.
+    let mut marks = Vec::new();
+    for (c, col) in columns.iter().enumerate() {
+        for k in 0..shown(col).len() {
+            marks.push(Mark {
+                at: (x_of(c), y_of(c, k)),
+                r: r + 6.0,
+            });
+        }
+    }
+    let bounds = Rect::new(0.0, 0.0, width, height);
+    let mut placed: Vec<Rect> = Vec::new();
+    for (a, sources, (x1, y1), (x2, y2), text) in pending {
+        // Staggered along the edge by source: the first source's labels sit near it, where
+        // its edges fan out; the last source's near the targets, where each target receives
+        // one labelled edge. From there a label is nudged along its edge, nearest spot first,
+        // until it clears the nodes and the labels already placed.
+        let t0 = if sources < 2 {
+            0.28
+        } else {
+            0.2 + 0.6 * a as f64 / (sources - 1) as f64
+        };
+        let mut spots = Vec::new();
+        // Above the line, 9 px up, so the edge stays visible under the text; below it only
+        // when no spot above is free.
+        for lift in [-9.0, 9.0] {
+            for step in 0..30 {
+                let d = 0.03 * f64::from((step + 1) / 2);
+                let t = if step % 2 == 1 { t0 + d } else { t0 - d };
+                if (0.05..=0.95).contains(&t) {
+                    spots.push((x1 + (x2 - x1) * t, y1 + (y2 - y1) * t + lift));
+                }
+            }
+        }
+        let wh = (text_width(&text, 13.0, false), 13.0 * 1.1);
+        let (x, y) = best_spot(&spots, wh, &marks, &placed, &bounds);
+        placed.push(Rect::text(x, y, &text, 13.0, false, "middle"));
+        let _ = writeln!(
+            edge_text,
+            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+            num(x),
+            num(y),
+            escape_xml(&text)
+        );
     }
     edges_svg.push_str("</g>\n");
     edge_text.push_str("</g>\n");

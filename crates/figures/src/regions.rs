@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, draw_frame};
-use super::scatter::{check_points, class_legend, points_layer};
+use super::place::{Mark, Rect, along, legend, room_for};
+use super::scatter::{check_points, class_legend, point_marks, points_layer};
 use super::style::region;
 use super::svg::{finish, id_of, num};
 use super::{Class, FigureError, Meta};
@@ -48,22 +49,49 @@ pub struct Arrow {
     pub label: Option<String>,
 }
 
-/// Arrows in black with filled heads, labels in bold italic beside the tips.
-pub(super) fn arrows_layer(plot: &super::frame::Plot, id: &str, arrows: &[Arrow]) -> String {
+/// Arrows in black with filled heads, then their labels in bold italic, placed clear of the
+/// points (`marks`), the legend (`avoid`), the arrows and each other.
+pub(super) fn arrows_layer(
+    plot: &super::frame::Plot,
+    id: &str,
+    arrows: &[Arrow],
+    marks: &[Mark],
+    avoid: &[Rect],
+) -> String {
     let mut out = format!("<g clip-path=\"url(#{id}-clip)\">\n");
+    let mut labels = Vec::new();
     for a in arrows {
         if a.from.iter().chain(&a.to).any(|v| !v.is_finite()) {
             continue;
         }
-        out.push_str(&super::svg::arrow(
-            plot.map(a.from[0], a.from[1]),
-            plot.map(a.to[0], a.to[1]),
-            10.0,
-            a.label.as_deref(),
-        ));
+        let (from, to) = (plot.map(a.from[0], a.from[1]), plot.map(a.to[0], a.to[1]));
+        out.push_str(&super::svg::arrow(from, to, 10.0));
+        if let Some(l) = a.label.as_deref() {
+            labels.push((from, to, l));
+        }
     }
+    let bounds = Rect {
+        x0: plot.px[0],
+        y0: plot.py[1],
+        x1: plot.px[1],
+        y1: plot.py[0],
+    };
+    out.push_str(&super::svg::arrow_labels(&labels, marks, avoid, &bounds));
     out.push_str("</g>\n");
     out
+}
+
+/// The arrows' shafts as marks a legend keeps clear of.
+pub(super) fn arrow_marks(plot: &super::frame::Plot, arrows: &[Arrow], out: &mut Vec<Mark>) {
+    for a in arrows {
+        if a.from.iter().chain(&a.to).all(|v| v.is_finite()) {
+            along(
+                &[plot.map(a.from[0], a.from[1]), plot.map(a.to[0], a.to[1])],
+                1.5,
+                out,
+            );
+        }
+    }
 }
 
 impl Default for RegionOptions {
@@ -209,13 +237,23 @@ pub fn decision_regions(
             opts.opacity,
         ));
     }
-    layers.push_str(&arrows_layer(&plot, &id, &opts.arrows));
-    let overlay = if classes.len() > 1 {
-        class_legend(&plot, points, classes)
+    let radius = if opts.compact { 3.0 } else { opts.radius };
+    let points_only = point_marks(&plot, points, radius + 1.0);
+    let mut marks = points_only.clone();
+    arrow_marks(&plot, &opts.arrows, &mut marks);
+    let lg = if classes.len() > 1 {
+        class_legend(&plot, &marks, classes)
     } else {
-        String::new()
+        legend(&plot, &[], &[])
     };
-    Ok(finish(plot.svg, meta, &layers, &overlay))
+    layers.push_str(&arrows_layer(
+        &plot,
+        &id,
+        &opts.arrows,
+        &points_only,
+        &lg.boxes,
+    ));
+    Ok(finish(room_for(&plot.svg, &lg), meta, &layers, &lg.svg))
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::frame::{Axes, Plot, draw_frame};
-use super::style::{FONT, marker};
+use super::place::{Legend, Mark, Swatch, legend, room_for};
+use super::style::marker;
 use super::svg::{escape_xml, finish, id_of, num};
 use super::{Class, FigureError, Meta};
 
@@ -122,83 +123,28 @@ pub(super) fn points_layer(
     out
 }
 
-/// A legend box in the plot corner holding the fewest points ("best", deterministically).
-pub(super) fn legend(
-    plot: &Plot,
-    points: &[[f64; 2]],
-    classes: &[Class],
-    swatch: impl Fn(usize, f64, f64) -> String,
-) -> String {
-    if classes.is_empty() {
-        return String::new();
-    }
-    let line_h = 20.0;
-    let text_w = classes
+/// Points as marks to keep clear, `r` pixels around each.
+pub(super) fn point_marks(plot: &Plot, points: &[[f64; 2]], r: f64) -> Vec<Mark> {
+    points
         .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(1) as f64
-        * 7.8;
-    let (w, h) = (text_w + 38.0, classes.len() as f64 * line_h + 10.0);
-    let (l, r, b, t) = (plot.px[0], plot.px[1], plot.py[0], plot.py[1]);
-    let corners = [
-        (r - w - 8.0, t + 8.0),
-        (l + 8.0, t + 8.0),
-        (l + 8.0, b - h - 8.0),
-        (r - w - 8.0, b - h - 8.0),
-    ];
-    let inside = |(cx, cy): (f64, f64)| {
-        points
-            .iter()
-            .filter(|p| {
-                let (x, y) = plot.map(p[0], p[1]);
-                x >= cx - 4.0 && x <= cx + w + 4.0 && y >= cy - 4.0 && y <= cy + h + 4.0
-            })
-            .count()
-    };
-    let mut best = corners[0];
-    let mut best_n = inside(best);
-    for &c in &corners[1..] {
-        let n = inside(c);
-        if n < best_n {
-            best = c;
-            best_n = n;
-        }
-    }
-    let (x0, y0) = best;
-    let mut out = format!(
-        "<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\">\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
-        num(x0),
-        num(y0),
-        num(w),
-        num(h)
-    );
-    for (k, class) in classes.iter().enumerate() {
-        let cy = y0 + 5.0 + line_h * (k as f64 + 0.5);
-        out.push_str(&swatch(k, x0 + 14.0, cy));
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-            num(x0 + 28.0),
-            num(cy),
-            escape_xml(&class.name)
-        );
-    }
-    out.push_str("</g>\n");
-    out
+        .map(|p| Mark {
+            at: plot.map(p[0], p[1]),
+            r,
+        })
+        .collect()
 }
 
-/// The legend of a class-coloured figure: one marker swatch per class.
-pub(super) fn class_legend(plot: &Plot, points: &[[f64; 2]], classes: &[Class]) -> String {
-    legend(plot, points, classes, |k, x, y| {
-        let color = classes[k].color.as_deref().unwrap_or(marker(k));
-        format!(
-            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/>\n",
-            num(x),
-            num(y),
-            escape_xml(color)
-        )
-    })
+/// The legend of a class-coloured figure: one marker swatch per class, clear of `marks`.
+pub(super) fn class_legend(plot: &Plot, marks: &[Mark], classes: &[Class]) -> Legend {
+    let entries: Vec<(Swatch, String)> = classes
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let color = c.color.clone().unwrap_or_else(|| marker(k).to_string());
+            (Swatch::Dot(color), c.name.clone())
+        })
+        .collect();
+    legend(plot, &entries, marks)
 }
 
 /// A scatter plot of `points` coloured by `class_of`.
@@ -236,12 +182,16 @@ pub fn scatter(
         opts.radius,
         opts.opacity,
     ));
-    let overlay = if opts.legend && classes.len() > 1 {
-        class_legend(&plot, points, classes)
+    let lg = if opts.legend && classes.len() > 1 {
+        class_legend(
+            &plot,
+            &point_marks(&plot, points, opts.radius + 1.0),
+            classes,
+        )
     } else {
-        String::new()
+        legend(&plot, &[], &[])
     };
-    Ok(finish(plot.svg, meta, &layers, &overlay))
+    Ok(finish(room_for(&plot.svg, &lg), meta, &layers, &lg.svg))
 }
 
 /// Points as round dots, one path per class: a zero-length segment with a round cap is a dot

@@ -5,8 +5,9 @@
 
 use std::fmt::Write as _;
 
+use super::place::{Mark, Rect};
 use super::style::{FONT, INK, marker};
-use super::svg::{arrow, escape_xml, finish, id_of, num};
+use super::svg::{arrow, arrow_labels, escape_xml, finish, id_of, num};
 use super::{Class, FigureError, Meta};
 
 /// Camera angles in degrees, as matplotlib's `view_init(elev, azim)`.
@@ -455,11 +456,25 @@ pub fn scatter3d(
     }
 
     // Arrows on top.
+    let mut labels = Vec::new();
     for a in &opts.arrows {
         let (x0, y0, _) = cam.project(a.from);
         let (x1, y1, _) = cam.project(a.to);
-        svg.push_str(&arrow((x0, y0), (x1, y1), 9.0, a.label.as_deref()));
+        svg.push_str(&arrow((x0, y0), (x1, y1), 9.0));
+        if let Some(l) = a.label.as_deref() {
+            labels.push(((x0, y0), (x1, y1), l));
+        }
     }
+    let marks: Vec<Mark> = order
+        .iter()
+        .map(|&(_, x, y, _)| Mark { at: (x, y), r: 4.5 })
+        .collect();
+    svg.push_str(&arrow_labels(
+        &labels,
+        &marks,
+        &[],
+        &Rect::new(0.0, 0.0, w, h),
+    ));
 
     if opts.legend && classes.len() > 1 {
         let mut y = head + 18.0;

@@ -49,8 +49,8 @@ pub fn id_of(meta: &Meta) -> String {
 }
 
 /// A black arrow from (x0, y0) to (x1, y1) in pixels, with a filled head of at most `head`
-/// pixels and an optional bold italic label beyond the tip. Empty for a zero-length arrow.
-pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64, label: Option<&str>) -> String {
+/// pixels. Empty for a zero-length arrow.
+pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64) -> String {
     let ((x0, y0), (x1, y1)) = (from, to);
     let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
     if !len.is_finite() || len < 1e-6 {
@@ -60,7 +60,7 @@ pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64, label: Option<&str>) -
     let head = head.min(len * 0.4);
     let (bx, by) = (x1 - ux * head, y1 - uy * head);
     let (qx, qy) = (-uy * head * 0.4, ux * head * 0.4);
-    let mut out = format!(
+    format!(
         "<path d=\"M{} {}L{} {}\" stroke=\"#000000\" stroke-width=\"2\" fill=\"none\"/><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#000000\" stroke=\"none\"/>\n",
         num(x0),
         num(y0),
@@ -72,49 +72,99 @@ pub fn arrow(from: (f64, f64), to: (f64, f64), head: f64, label: Option<&str>) -
         num(by + qy),
         num(bx - qx),
         num(by - qy)
+    )
+}
+
+/// An arrow's tail and tip in pixels, and its label.
+pub type LabelledArrow<'a> = ((f64, f64), (f64, f64), &'a str);
+
+/// Labels of arrows, placed clear of `marks`, `avoid` and each other within `bounds`, in
+/// bold italic 13 px with a white halo: one `<g class="labels">`.
+pub fn arrow_labels(
+    arrows: &[LabelledArrow<'_>],
+    marks: &[super::place::Mark],
+    avoid: &[super::place::Rect],
+    bounds: &super::place::Rect,
+) -> String {
+    use super::place::{Mark, Rect, along, arrow_label, text_width};
+    if arrows.is_empty() {
+        return String::new();
+    }
+    let mut keep: Vec<Mark> = marks.to_vec();
+    for (from, to, _) in arrows {
+        along(&[*from, *to], 1.5, &mut keep);
+    }
+    let mut placed: Vec<Rect> = avoid.to_vec();
+    let mut out = format!(
+        "<g class=\"labels\" font-family=\"{}\" font-size=\"13\" font-weight=\"bold\" font-style=\"italic\" text-anchor=\"middle\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\n",
+        super::style::FONT,
+        super::style::INK
     );
-    if let Some(l) = label {
+    for (from, to, text) in arrows {
+        let wh = (text_width(text, 13.0, true), 13.0 * 1.1);
+        let (x, y) = arrow_label(*from, *to, wh, &keep, &placed, bounds);
+        placed.push(Rect::text(x, y, text, 13.0, true, "middle"));
         out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{}\" font-size=\"13\" font-weight=\"bold\" font-style=\"italic\" fill=\"{}\" stroke=\"none\">{}</text>\n",
-            num(x1 + ux * 14.0),
-            num(y1 + uy * 14.0),
-            super::style::FONT,
-            super::style::INK,
-            escape_xml(l)
+            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>\n",
+            num(x),
+            num(y),
+            escape_xml(text)
         ));
     }
+    out.push_str("</g>\n");
     out
 }
 
 /// plotters' SVG made `extra` pixels wider on the right (room for a colour key or a legend):
 /// the root's width and view box and the white background grow, the drawing stays put.
 pub fn widen(svg: &str, extra: f64) -> String {
-    let Some(open_end) = svg.find('>') else {
-        return svg.to_string();
-    };
-    let head = &svg[..open_end];
+    grow(svg, extra, 0.0)
+}
+
+/// plotters' SVG made `extra` pixels taller at the bottom (room for a legend under the plot).
+pub fn taller(svg: &str, extra: f64) -> String {
+    grow(svg, 0.0, extra)
+}
+
+/// The root's width and height.
+pub fn size_of(svg: &str) -> Option<(f64, f64)> {
+    let head = &svg[..svg.find('>')?];
     let attr = |name: &str| -> Option<f64> {
         let i = head.find(&format!(" {name}=\""))? + name.len() + 3;
         head[i..].split('"').next()?.parse().ok()
     };
-    let (Some(w), Some(h)) = (attr("width"), attr("height")) else {
+    Some((attr("width")?, attr("height")?))
+}
+
+fn grow(svg: &str, dw: f64, dh: f64) -> String {
+    let (Some(open_end), Some((w, h))) = (svg.find('>'), size_of(svg)) else {
         return svg.to_string();
     };
-    let wider = num(w + extra);
+    let head = &svg[..open_end];
+    let (nw, nh) = (num(w + dw), num(h + dh));
     let new_head = head
         .replacen(
             &format!(" width=\"{}\"", num(w)),
-            &format!(" width=\"{wider}\""),
+            &format!(" width=\"{nw}\""),
+            1,
+        )
+        .replacen(
+            &format!(" height=\"{}\"", num(h)),
+            &format!(" height=\"{nh}\""),
             1,
         )
         .replacen(
             &format!("viewBox=\"0 0 {} {}\"", num(w), num(h)),
-            &format!("viewBox=\"0 0 {wider} {}\"", num(h)),
+            &format!("viewBox=\"0 0 {nw} {nh}\""),
             1,
         );
     let rest = svg[open_end..].replacen(
-        &format!("<rect x=\"0\" y=\"0\" width=\"{}\"", num(w)),
-        &format!("<rect x=\"0\" y=\"0\" width=\"{wider}\""),
+        &format!(
+            "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\"",
+            num(w),
+            num(h)
+        ),
+        &format!("<rect x=\"0\" y=\"0\" width=\"{nw}\" height=\"{nh}\""),
         1,
     );
     new_head + &rest
