@@ -272,10 +272,31 @@ mod weights {
             out.to_str().unwrap(),
         ];
         build_ok(book.path(), &args);
-        for f in ["torch-regions", "torch-mesh", "torch-net", "keras-regions"] {
+        // Every figure kind a loaded network of its shape allows (training kinds are refused).
+        for f in [
+            "torch-regions",
+            "torch-mesh",
+            "torch-net",
+            "keras-regions",
+            "hidden2-grid",
+            "hidden3-space",
+            "loaded-sweep",
+            "regressor-fit",
+            "regressor-units",
+            "regressor-overlay",
+        ] {
             assert!(out.join(format!("figures/{f}.svg")).is_file(), "{f}");
         }
         let page = read(out.join("01-loaded.html"));
+        // Says how the figure was made: not trained here.
+        assert!(page.contains("from weights it did not train"));
+        assert!(!page.contains("trained by the nnbook engine"));
+        // Sweep panels of loaded models name no learning rate they never had.
+        let sweep = read(out.join("figures/loaded-sweep.svg"));
+        assert!(
+            sweep.contains("3 ReLU") && !sweep.contains(" lr "),
+            "{sweep}"
+        );
         for table in [
             "torch-weights",
             "torch-summary",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Chapter, Label, Labels};
 use crate::diag::{Diagnostic, Location, did_you_mean, display_path};
-use crate::spec::{ShowKind, needs_history};
+use crate::spec::{Options, ShowKind, needs_history};
 
 /// Give every figure and table a number ("Figure 2.3") and check ids: experiment ids unique,
 /// `use:` naming a known experiment, show ids unique across the book.
@@ -80,6 +80,25 @@ pub fn collect_labels(chapters: &[Chapter]) -> Result<Labels, Vec<Diagnostic>> {
                         .at(show.location.clone())
                         .with_source(&ch.text)
                         .hint("show what the weights do instead: decision-regions, probability-mesh, network-diagram, the weights or summary table"),
+                    );
+                }
+                // A runs table reports training (optimizer, epochs, final loss): a loaded model
+                // has none, so listing one is refused like its training curve.
+                if let Options::Runs(o) = &show.options
+                    && let Some(id) = o
+                        .runs
+                        .iter()
+                        .flatten()
+                        .find(|id| loaded.contains(&id.as_str()))
+                {
+                    errors.push(
+                        Diagnostic::error(
+                            "E013",
+                            format!("a runs table shows training, and `{id}` loads its model from a file"),
+                        )
+                        .at(show.location.clone())
+                        .with_source(&ch.text)
+                        .hint("leave it out of `runs:`; a weights or summary table shows a loaded model"),
                     );
                 }
                 let text = match show.what {

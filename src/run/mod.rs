@@ -76,6 +76,11 @@ pub struct Trained {
 }
 
 impl Trained {
+    /// False for a model used as given (weights in the block or loaded from a file).
+    pub fn trained_here(&self) -> bool {
+        self.history.epochs_run > 0 || !self.history.loss.is_empty()
+    }
+
     /// The last logged value of each metric, by name, as the shortest decimal that reads back
     /// as the same f32 (0.948, not 0.9480000138282776).
     pub fn final_metrics(&self) -> BTreeMap<String, f64> {

@@ -63,6 +63,7 @@ pub(super) fn figure(
     svg: &str,
     panels: &[(String, Vec<u8>)],
     meta: &Meta,
+    made: super::Made,
 ) -> Markup {
     let panel_sizes: Vec<Option<[u64; 2]>> = panels
         .iter()
@@ -109,6 +110,7 @@ pub(super) fn figure(
             "experiment": block.id,
             "chapter": display_path(&ch.source),
             "engine": crate::engine::VERSION,
+            "made": made.name(),
         },
     });
     Markup {

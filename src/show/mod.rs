@@ -132,7 +132,7 @@ fn make_item(
             desc: format!("The {name} activation function g(z) plotted against z."),
         };
         let svg = activation_curve(show, &meta).map_err(fail)?;
-        return Ok(figure(ch, block, show, number, svg, &meta));
+        return Ok(figure(ch, block, show, number, svg, &meta, Made::Nothing));
     }
     if let Options::NetworkDiagram(o) = &show.options
         && let Some(layers) = &o.layers
@@ -141,7 +141,7 @@ fn make_item(
     {
         let meta = diagram_meta(show, layers);
         let svg = diagram(show, o, layers.clone(), None).map_err(fail)?;
-        return Ok(figure(ch, block, show, number, svg, &meta));
+        return Ok(figure(ch, block, show, number, svg, &meta, Made::Nothing));
     }
     if let Options::Sweep(o) = &show.options {
         let runs = o.runs.clone().unwrap_or_default();
@@ -154,7 +154,7 @@ fn make_item(
             ),
         };
         let svg = sweep(show, outcomes, &meta).map_err(fail)?;
-        return Ok(figure(ch, block, show, number, svg, &meta));
+        return Ok(figure(ch, block, show, number, svg, &meta, Made::Listed));
     }
     if let Options::Runs(o) = &show.options {
         let mut table = runs(o, outcomes).map_err(fail)?;
@@ -188,7 +188,7 @@ fn make_item(
                 desc: describe(FigureKind::Evolution, block, result),
             };
             let (svg, gif, anim) = evolution(show, result, &meta, cache).map_err(fail)?;
-            let mut shown = figure(ch, block, show, number, svg, &meta);
+            let mut shown = figure(ch, block, show, number, svg, &meta, Made::of(result));
             if let Shown::Figure {
                 extra,
                 markup: m,
@@ -210,7 +210,15 @@ fn make_item(
                 desc: describe(kind, block, result),
             };
             let svg = draw(show, result, &meta).map_err(fail)?;
-            Ok(figure(ch, block, show, number, svg, &meta))
+            Ok(figure(
+                ch,
+                block,
+                show,
+                number,
+                svg,
+                &meta,
+                Made::of(result),
+            ))
         }
         ShowKind::Table(kind) => {
             let table = match (&show.options, kind) {
@@ -237,6 +245,38 @@ fn make_item(
     }
 }
 
+/// How a figure's model came to be, for the line under it that says how it was made.
+#[derive(Clone, Copy)]
+pub(super) enum Made {
+    /// Trained by the engine at build time.
+    Trained,
+    /// Weights given in the block or loaded from a file: drawn, not trained.
+    Untrained,
+    /// No model: the block's data, an activation function or a layer list.
+    Nothing,
+    /// From the experiments a sweep lists.
+    Listed,
+}
+
+impl Made {
+    fn of(result: &run::ExperimentResult) -> Made {
+        match &result.trained {
+            None => Made::Nothing,
+            Some(t) if !t.trained_here() => Made::Untrained,
+            Some(_) => Made::Trained,
+        }
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Made::Trained => "trained",
+            Made::Untrained => "untrained",
+            Made::Nothing => "nothing",
+            Made::Listed => "listed",
+        }
+    }
+}
+
 /// A drawn figure with its page markup.
 fn figure(
     ch: &Chapter,
@@ -245,6 +285,7 @@ fn figure(
     number: &str,
     svg: String,
     meta: &Meta,
+    made: Made,
 ) -> Shown {
     let file = format!("figures/{}.svg", show.id);
     // Small multiples whose panels stand alone (a sweep, views side by side, variants) reach
@@ -262,7 +303,7 @@ fn figure(
         .enumerate()
         .map(|(k, p)| (format!("figures/{}/{}.svg", show.id, k + 1), p.into_bytes()))
         .collect();
-    let markup = markup::figure(ch, block, show, number, &file, &svg, &extra, meta);
+    let markup = markup::figure(ch, block, show, number, &file, &svg, &extra, meta, made);
     Shown::Figure {
         id: show.id.clone(),
         file,

@@ -33,10 +33,12 @@ pub(super) fn sweep(
         };
         let t = trained_run(id, r)?;
         let hidden = hidden_layers(&t.model);
-        let title = if hidden.is_empty() {
-            format!("lr {}", t.train.optimizer.lr())
-        } else {
-            format!("{} · lr {}", hidden.join(", "), t.train.optimizer.lr())
+        // A model not trained here (weights given or loaded) has no learning rate to name.
+        let title = match (hidden.is_empty(), t.trained_here()) {
+            (true, true) => format!("lr {}", t.train.optimizer.lr()),
+            (false, true) => format!("{} · lr {}", hidden.join(", "), t.train.optimizer.lr()),
+            (true, false) => "no hidden layer".into(),
+            (false, false) => hidden.join(", "),
         };
         let part = Show {
             what: ShowKind::Figure(kind),
