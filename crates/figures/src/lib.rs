@@ -12,8 +12,8 @@ mod images;
 mod lines;
 mod mesh;
 mod network;
-#[cfg(test)]
-mod overlap;
+#[doc(hidden)]
+pub mod overlap;
 mod panels;
 mod place;
 mod regions;

@@ -1,4 +1,4 @@
-//! Test-only: reads a drawn figure back (its legend boxes, labels, points and curves) and
+//! For tests (here and `tests/books.rs`): reads a drawn figure back (its legend boxes, labels, points and curves) and
 //! lists every overlap between two labels, a label and a legend or point, and a legend and
 //! a point or curve. Text boxes use [`text_width`], the estimate the legends are sized with.
 
@@ -179,42 +179,6 @@ mod tests {
                 .any(|f| f.contains("\"w1\" covers a mark at (200.0, 200.0)"))
         );
         assert_eq!(found.len(), 4, "{found:?}");
-    }
-
-    /// The committed figures of the sample book and of the figure-kinds fixture.
-    #[test]
-    fn no_figure_of_the_books_covers_anything() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut failures = Vec::new();
-        let (mut figures, mut labels, mut legends) = (0, 0, 0);
-        for dir in ["tests/snapshots", "tests/fixtures/kinds/snapshots"] {
-            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
-                .expect("snapshot directory")
-                .map(|e| e.expect("entry").path())
-                .filter(|p| p.extension().is_some_and(|e| e == "svg"))
-                .collect();
-            files.sort();
-            for f in files {
-                let svg = std::fs::read_to_string(&f).expect("readable");
-                let r = read(&svg);
-                figures += 1;
-                labels += r.labels.len();
-                legends += r.legends.len();
-                for o in overlaps(&svg) {
-                    failures.push(format!("{}: {o}", f.display()));
-                }
-            }
-        }
-        assert!(
-            figures > 80 && labels > 20 && legends > 20,
-            "{figures} {labels} {legends}"
-        );
-        assert!(
-            failures.is_empty(),
-            "{} overlaps:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
     }
 
     /// Three tight clusters with the weight-difference arrows of Bagheri's Fig 14 pointing
