@@ -308,18 +308,23 @@ fn make_files(
                 .map_or(Ok(None), |o| run::prose_value(&v.experiment, o, &v.metric))
         });
         match html {
-            Ok(html) => filled.push(html),
+            Ok((html, texts)) => filled.push((html, texts)),
             Err(mut e) => errors.append(&mut e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    for ((ch, r), mut html) in chapters.iter().zip(rendered).zip(filled) {
+    let search_meta = search_meta(&chapters);
+    for ((ch, mut r), (mut html, value_texts)) in chapters.iter().zip(rendered).zip(filled) {
+        r.outline.fill_values(&value_texts);
+        // What each block shows, as the search index reads it.
+        let mut searchable: Vec<Vec<site::SearchPart>> = Vec::new();
         // A `vary:` family's members stand where its block does and show nothing.
         let fenced = ch.blocks.iter().filter(|b| b.member_of.is_none());
         for (k, block) in fenced.enumerate() {
             let mut block_html = String::new();
+            let mut block_search = Vec::new();
             for show in &block.show {
                 let number = number_of(&show.id);
                 let Some(shown) = made.next() else {
@@ -352,6 +357,7 @@ fn make_files(
                 }
                 // The theme's figure, table and notice templates make the item's page markup.
                 let markup = shown.markup();
+                block_search.push(search_part(&shown, block, &search_meta));
                 let item_html = theme
                     .render(markup.template, &markup.context)
                     .map_err(|d| vec![d])?;
@@ -380,6 +386,7 @@ fn make_files(
                 }
             }
             html = html.replacen(&content::block_placeholder(k), &block_html, 1);
+            searchable.push(block_search);
         }
         pages.push(Page {
             number: ch.number,
@@ -387,14 +394,14 @@ fn make_files(
             path: ch.page.clone(),
             html,
             toc: r.toc,
+            search: site::search_parts(&r.outline, &searchable),
         });
     }
     for (path, bytes) in live.files {
         files.insert(path, bytes);
     }
     files.insert("manifest.json".into(), manifest.to_json().into_bytes());
-    let search_meta = search_meta(&chapters);
-    site::assemble(&config, &theme, &pages, &search_meta, &mut files).map_err(|d| vec![d])?;
+    site::assemble(&config, &theme, &pages, &mut files).map_err(|d| vec![d])?;
     let report = BuildReport {
         out_dir: out.path.clone(),
         warnings,
@@ -436,9 +443,16 @@ fn cite_all(
     let cites: Vec<&[content::cite::Cite]> = rendered.iter().map(|r| r.cites.as_slice()).collect();
     let pages: Vec<&str> = chapters.iter().map(|c| c.page.as_str()).collect();
     let styled = content::cite::style(bib, &cites, &pages, mode);
-    for ((r, citations), list) in rendered.iter_mut().zip(styled.citations).zip(styled.lists) {
+    let texts = styled.citation_texts.iter().zip(&styled.list_texts);
+    let styled = styled.citations.into_iter().zip(styled.lists).zip(texts);
+    for (r, ((citations, list), (cite_texts, list_texts))) in rendered.iter_mut().zip(styled) {
         for (k, html) in citations.iter().enumerate() {
             r.html = r.html.replacen(&content::cite::placeholder(k), html, 1);
+        }
+        r.outline.fill_cites(cite_texts);
+        if let Some(entries) = list_texts {
+            r.outline
+                .push_section(content::cite::LIST_ID, "References", entries);
         }
         if let Some(list) = list {
             r.html.push_str(&list);
@@ -448,6 +462,25 @@ fn cite_all(
                 title: "References".into(),
             });
         }
+    }
+}
+
+/// A shown item as the search index reads it: a figure with its experiment's metadata and
+/// block source, a table with its metadata and cells, a notice as text of its section.
+fn search_part(shown: &Shown, block: &Block, meta: &BTreeMap<String, String>) -> site::SearchPart {
+    let s = shown.markup().searchable();
+    let Some(id) = s.id else {
+        return site::SearchPart::Text(format!(" {} ", s.text));
+    };
+    let meta = meta.get(&id).map_or("", String::as_str);
+    let text = match shown {
+        Shown::Figure { .. } => format!("{meta} {}", block.source),
+        _ => format!("{meta} {}", s.text),
+    };
+    site::SearchPart::Item {
+        anchor: id,
+        title: s.title,
+        text,
     }
 }
 

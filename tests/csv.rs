@@ -60,6 +60,18 @@ fn a_book_trains_on_its_csv_files() {
         index.contains("points.csv"),
         "search index lacks the CSV file"
     );
+    // The data table's cells are searchable, in the table's own result.
+    let json = index
+        .trim_start_matches("window.nnbookSearchIndex = ")
+        .trim_end()
+        .trim_end_matches(';');
+    let json: serde_json::Value = serde_json::from_str(json).unwrap();
+    let hits = json["terms"]["circle"].as_array().expect("cells indexed");
+    assert!(
+        hits.iter()
+            .any(|d| json["docs"][d.as_u64().unwrap() as usize][3] == "figure"),
+        "{index}"
+    );
 }
 
 #[test]

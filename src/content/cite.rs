@@ -285,6 +285,9 @@ pub struct Styled {
     pub citations: Vec<Vec<String>>,
     /// Per chapter, the reference list to append (with its heading), if any.
     pub lists: Vec<Option<String>>,
+    /// The same as plain text, for the search index: each citation, and each list's entries.
+    pub citation_texts: Vec<Vec<String>>,
+    pub list_texts: Vec<Option<Vec<String>>>,
 }
 
 /// Style the citations of every chapter (`cites[i]` are chapter i's, on page `pages[i]`).
@@ -295,6 +298,8 @@ pub fn style(bib: &Bibliography, cites: &[&[Cite]], pages: &[&str], mode: Refere
     let mut out = Styled {
         citations: vec![Vec::new(); n],
         lists: vec![None; n],
+        citation_texts: vec![Vec::new(); n],
+        list_texts: vec![None; n],
     };
     // Each group of chapters shares one driver: its numbering, disambiguation and list.
     let groups: Vec<Vec<usize>> = match mode {
@@ -347,17 +352,24 @@ pub fn style(bib: &Bibliography, cites: &[&[Cite]], pages: &[&str], mode: Refere
                 keys.get(i).map(|k| href(k))
             });
             out.citations[c].push(format!("<span class=\"nn-cite\">{html}</span>"));
+            out.citation_texts[c].push(plain_children(&citation.citation));
         }
         if let Some(list) = rendered.bibliography {
             let mut html = format!(
                 "<section class=\"nn-references\">\n<h2 id=\"{LIST_ID}\">References</h2>\n<ul class=\"nn-reference-list\">\n"
             );
+            let mut texts = Vec::new();
             for item in &list.items {
                 let mut entry = String::new();
+                let mut text = String::new();
                 if let Some(first) = &item.first_field {
                     write_child(first, &mut entry, &|_| None);
                     entry.push(' ');
+                    plain_child(first, &mut text);
+                    text.push(' ');
                 }
+                plain_children_into(&item.content, &mut text);
+                texts.push(text);
                 write_children(&item.content, &mut entry, &|_| None);
                 html.push_str(&format!(
                     "<li id=\"{}\">{entry}</li>\n",
@@ -366,6 +378,7 @@ pub fn style(bib: &Bibliography, cites: &[&[Cite]], pages: &[&str], mode: Refere
             }
             html.push_str("</ul>\n</section>\n");
             out.lists[list_at] = Some(html);
+            out.list_texts[list_at] = Some(texts);
         }
     }
     out
@@ -435,6 +448,29 @@ fn write_child(child: &ElemChild, out: &mut String, link: &dyn Fn(usize) -> Opti
                 out.push_str("</span>");
             }
         }
+    }
+}
+
+/// The text [`write_children`] writes, without its markup.
+fn plain_children(children: &ElemChildren) -> String {
+    let mut out = String::new();
+    plain_children_into(children, &mut out);
+    out
+}
+
+fn plain_children_into(children: &ElemChildren, out: &mut String) {
+    for child in &children.0 {
+        plain_child(child, out);
+    }
+}
+
+fn plain_child(child: &ElemChild, out: &mut String) {
+    match child {
+        ElemChild::Text(t) => out.push_str(&t.text),
+        ElemChild::Markup(m) => out.push_str(m),
+        ElemChild::Link { text, .. } => out.push_str(&text.text),
+        ElemChild::Transparent { .. } => {}
+        ElemChild::Elem(e) => plain_children_into(&e.children, out),
     }
 }
 

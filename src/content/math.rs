@@ -98,6 +98,15 @@ pub fn inline_html(text: &str) -> Result<String, String> {
     Ok(html)
 }
 
+/// The text a page reads as prose: the formulas left out (they are MathML, not words).
+pub fn inline_prose(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .filter(|(math, _)| !math)
+        .map(|(_, p)| p)
+        .collect()
+}
+
 /// The same text read aloud or shown where markup cannot go (alt text, an SVG's title): each
 /// formula's LaTeX without its dollars.
 pub fn inline_plain(text: &str) -> String {

@@ -9,6 +9,7 @@ mod equations;
 mod highlight;
 pub mod math;
 mod numbering;
+pub mod outline;
 mod refs;
 mod render;
 pub mod values;

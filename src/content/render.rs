@@ -11,6 +11,7 @@ use pulldown_cmark::{
 use super::chapters::is_nn;
 use super::cite::{self, Cite};
 use super::equations::label_at_start;
+use super::outline::{Outline, Recorder, Run};
 use super::refs::{Labels, Piece, split_refs};
 use super::values::{self, Span, ValueRef};
 use super::{Chapter, dollars, line_col, markdown_options, math};
@@ -34,6 +35,8 @@ pub struct Rendered {
     pub values: Vec<(ValueRef, Location)>,
     /// Citations, in order: `cite::placeholder(k)` stands for the k-th.
     pub cites: Vec<Cite>,
+    /// The text the search index needs, cut at the headings.
+    pub outline: Outline,
 }
 
 /// What prose may refer to: labels, experiments (for values and for a better hint when an
@@ -86,6 +89,7 @@ pub fn render_chapter_with(chapter: &Chapter, known: &Known) -> Result<Rendered,
         ids: Vec::new(),
         toc: Vec::new(),
         errors: Vec::new(),
+        rec: Recorder::default(),
     };
     r.run();
     for stray in dollars::find(&chapter.text) {
@@ -117,6 +121,7 @@ pub fn render_chapter_with(chapter: &Chapter, known: &Known) -> Result<Rendered,
         toc: r.toc,
         values: r.values,
         cites: r.cites,
+        outline: r.rec.outline,
     })
 }
 
@@ -142,6 +147,8 @@ struct Renderer<'a> {
     ids: Vec<String>,
     toc: Vec<TocEntry>,
     errors: Vec<Diagnostic>,
+    /// What the search index needs, recorded alongside the HTML.
+    rec: Recorder,
 }
 
 impl<'a> Renderer<'a> {
@@ -168,6 +175,7 @@ impl<'a> Renderer<'a> {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_nn(&info) => {
                     skip_depth = Some("nn");
                     self.emit(Event::Html(block_placeholder(block_index).into()));
+                    self.rec.mark(Run::Block(block_index));
                     block_index += 1;
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -189,6 +197,9 @@ impl<'a> Renderer<'a> {
                         )
                         .into(),
                     ));
+                    self.rec.space();
+                    self.rec.text(&code);
+                    self.rec.space();
                 }
                 Event::Text(t) if self.in_code() => self.emit(Event::Text(t)),
                 Event::Text(t) => {
@@ -233,6 +244,7 @@ impl<'a> Renderer<'a> {
                 Event::Start(Tag::Heading {
                     level, id, classes, ..
                 }) => {
+                    self.rec.start_heading();
                     self.heading = Some(HeadingBuf {
                         level,
                         id: id.map(|s| s.to_string()),
@@ -250,9 +262,13 @@ impl<'a> Renderer<'a> {
                         )
                         .into(),
                     ));
+                    self.rec.space();
+                    self.rec.text(title);
+                    self.rec.space();
                 }
                 Event::End(TagEnd::BlockQuote(Some(_))) => {
-                    self.emit(Event::Html("</div>\n".into()))
+                    self.emit(Event::Html("</div>\n".into()));
+                    self.rec.space();
                 }
                 Event::Code(c) => match values::classify(&c) {
                     Span::Value(expr, at) => self.value(expr, at, range.start),
@@ -290,6 +306,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn emit(&mut self, ev: Event<'a>) {
+        self.rec.event(&ev);
         match &mut self.heading {
             Some(h) => h.events.push(ev),
             None => self.out.push(ev),
@@ -411,6 +428,7 @@ impl<'a> Renderer<'a> {
             self.emit(Event::InlineHtml(
                 cite::placeholder(self.cites.len()).into(),
             ));
+            self.rec.mark(Run::Cite(self.cites.len()));
             self.cites.push(cite);
         }
     }
@@ -447,6 +465,7 @@ impl<'a> Renderer<'a> {
                         )
                         .into(),
                     ));
+                    self.rec.text(&label.text);
                 }
                 None => {
                     // Find the reference in the source to point at it exactly.
@@ -571,6 +590,7 @@ impl<'a> Renderer<'a> {
         self.emit(Event::InlineHtml(
             values::placeholder(self.values.len()).into(),
         ));
+        self.rec.mark(Run::Value(self.values.len()));
         self.values.push((v, location));
     }
 
@@ -592,6 +612,7 @@ impl<'a> Renderer<'a> {
             )
             .into(),
         ));
+        self.rec.text(&format!("({number})"));
     }
 
     fn math(&mut self, latex: &str, display: bool, offset: usize) {
@@ -624,6 +645,7 @@ impl<'a> Renderer<'a> {
         }
         self.ids.push(id.clone());
         let level = h.level as u8;
+        self.rec.end_heading(level, &id);
         if (2..=3).contains(&level) {
             self.toc.push(TocEntry {
                 level,

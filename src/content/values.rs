@@ -195,21 +195,29 @@ fn group_thousands(text: &str) -> String {
     format!("{sign}{grouped}{frac}")
 }
 
-/// Put the values into a rendered chapter's HTML. `lookup` gives a value's number (None when
-/// its experiment did not run here) or says why the experiment has none.
+/// Put the values into a rendered chapter's HTML; with it, each value as plain text (for the
+/// search index). `lookup` gives a value's number (None when its experiment did not run here)
+/// or says why the experiment has none.
 pub fn fill(
     html: &str,
     values: &[(ValueRef, Location)],
     source: &str,
     lookup: impl Fn(&ValueRef) -> Result<Option<f64>, String>,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<(String, Vec<String>), Vec<Diagnostic>> {
     let mut html = html.to_string();
+    let mut texts = Vec::with_capacity(values.len());
     let mut errors = Vec::new();
     for (k, (v, at)) in values.iter().enumerate() {
         let shown = match lookup(v) {
-            Ok(Some(x)) => super::escape(&format(x, v.format)),
+            Ok(Some(x)) => {
+                let text = format(x, v.format);
+                let shown = super::escape(&text);
+                texts.push(text);
+                shown
+            }
             // The build has warned that the experiment was skipped; the text says so too.
             Ok(None) => {
+                texts.push("?".into());
                 "<span class=\"nn-value-missing\" title=\"not computed on this machine\">?</span>"
                     .into()
             }
@@ -229,7 +237,7 @@ pub fn fill(
         html = html.replacen(&placeholder(k), &shown, 1);
     }
     if errors.is_empty() {
-        Ok(html)
+        Ok((html, texts))
     } else {
         Err(errors)
     }

@@ -15,6 +15,58 @@ use crate::spec::{Block, Show};
 use super::captions::caption_of;
 use super::tables::Table;
 
+/// What the search index needs of a shown item, read from the context its markup is made of
+/// (never from the HTML a theme makes of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Searchable {
+    /// The figure's or table's id; None for a notice, whose text is the section's.
+    pub id: Option<String>,
+    /// The numbered caption as the page reads it (math left out); a table's note ends it.
+    pub title: String,
+    /// A table's header and cells; a notice's number, reason and help.
+    pub text: String,
+}
+
+impl Markup {
+    pub fn searchable(&self) -> Searchable {
+        let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let prose = |v: &Value| crate::content::math::inline_prose(v.as_str().unwrap_or_default());
+        let title = |item: &Value, note: &Value| {
+            let words = [s(&item["number"]), prose(&item["caption"]), s(note)];
+            crate::content::outline::collapse(&words.join(" "))
+        };
+        let join = |parts: Vec<String>| parts.join(" ");
+        let c = &self.context;
+        if c["table"].is_object() {
+            let t = &c["table"];
+            let cells = |v: &Value| v.as_array().cloned().unwrap_or_default();
+            let mut text: Vec<String> = cells(&t["header"]).iter().map(prose).collect();
+            for row in cells(&t["rows"]) {
+                text.extend(cells(&row).iter().map(s));
+            }
+            Searchable {
+                id: Some(s(&t["id"])),
+                title: title(t, &t["note"]),
+                text: join(text),
+            }
+        } else if c["figure"].is_object() {
+            let f = &c["figure"];
+            Searchable {
+                id: Some(s(&f["id"])),
+                title: title(f, &Value::Null),
+                text: String::new(),
+            }
+        } else {
+            let n = &c["notice"];
+            Searchable {
+                id: None,
+                title: String::new(),
+                text: join(vec![s(&n["number"]), s(&n["reason"]), s(&n["help"])]),
+            }
+        }
+    }
+}
+
 /// A template of the theme and the context it is rendered with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Markup {
@@ -244,6 +296,34 @@ fn svg_width(svg: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn search_reads_the_context_with_math_left_out() {
+        let table = super::Markup {
+            template: "table.html",
+            context: json!({"table": {"id": "t", "number": "Table 1.1",
+                "caption": "Loss $\\ell$ by epoch", "note": "(lr 0.1)",
+                "header": ["epoch", "$\\ell$ loss"], "rows": [["1", "0.5"]]}}),
+        };
+        let s = table.searchable();
+        assert_eq!(s.id.as_deref(), Some("t"));
+        assert_eq!(s.title, "Table 1.1 Loss by epoch (lr 0.1)");
+        assert_eq!(s.text, "epoch  loss 1 0.5");
+        let figure = super::Markup {
+            template: "figure.html",
+            context: json!({"figure": {"id": "f", "number": "Figure 1.3", "caption": null}}),
+        };
+        assert_eq!(figure.searchable().title, "Figure 1.3");
+        let notice = super::Markup {
+            template: "notice.html",
+            context: json!({"notice": {"id": "n", "number": "Figure 1.2", "reason": "gone",
+                "help": "add it"}}),
+        };
+        let s = notice.searchable();
+        assert_eq!((s.id, s.text.as_str()), (None, "Figure 1.2 gone add it"));
+    }
+
     #[test]
     fn drawings_too_wide_for_a_phone_keep_a_legible_width() {
         let svg = |w: u32, size: &str| {

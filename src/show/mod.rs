@@ -26,7 +26,7 @@ use activation::activation_curve;
 use captions::{caption_of, default_title, describe, diagram_meta};
 use diagram::diagram;
 use draw::{draw, evolution};
-pub use markup::{Animation, Markup};
+pub use markup::{Animation, Markup, Searchable};
 use sweep::sweep;
 use tables::{
     backprop_table, confusion_table, data_table, forward_table, metrics, runs, summary,

@@ -7,7 +7,10 @@ mod strict;
 mod theme;
 mod write;
 
-pub use search::{index_script as search_index, tokens as search_tokens};
+pub use search::{
+    Part as SearchPart, index_script as search_index, parts as search_parts,
+    tokens as search_tokens,
+};
 pub use theme::Theme;
 pub use write::{Files, recover, write_site};
 
@@ -27,6 +30,8 @@ pub struct Page {
     /// Final body HTML (figures and tables in place).
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// The page's searchable text, in reading order.
+    pub search: Vec<search::Part>,
 }
 
 /// Render every page and add the theme's static files; `files` already holds figures and the
@@ -35,7 +40,6 @@ pub fn assemble(
     config: &Config,
     theme: &Theme,
     pages: &[Page],
-    search_meta: &std::collections::BTreeMap<String, String>,
     files: &mut Files,
 ) -> Result<(), Diagnostic> {
     let book = json!({
@@ -132,7 +136,7 @@ pub fn assemble(
     );
     files.insert(
         "search-index.js".into(),
-        search::index_script(pages, search_meta).into_bytes(),
+        search::index_script(pages).into_bytes(),
     );
     // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
     files.insert(".nojekyll".into(), Vec::new());

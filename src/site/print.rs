@@ -219,6 +219,7 @@ mod tests {
             path: path.into(),
             html: html.into(),
             toc: Vec::new(),
+            search: Vec::new(),
         }
     }
 
