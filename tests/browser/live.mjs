@@ -85,7 +85,7 @@ if (leo.redrawn.join(" ") !== "leo-anim-relu-0.1" || leo.same.join(" ") !== leo.
 const changed = await train(page, "leo-relu-0.1", { lr: "0.05", units: 2, activation: "tanh", epochs: 150, seed: 9 });
 if (changed.redrawn.length !== 1 || changed.same.length) fail(`leo-relu-0.1 changed: redrew ${changed.redrawn}, same ${changed.same}`);
 // An evolution draws two hidden units: with four the page keeps the published one and says so.
-const four = await train(page, "leo-relu-0.1", { units: 4 });
+const four = await train(page, "leo-relu-0.1", { lr: "0.05", units: 4, activation: "tanh", epochs: 150, seed: 9 });
 if (four.redrawn.length || !/as published/.test(await page.locator('details.nn-live[data-experiment="leo-relu-0.1"] .nn-live-result').first().textContent())) {
   fail(`leo-relu-0.1 with four units: redrew ${four.redrawn} without saying why not`);
 }
