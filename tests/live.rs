@@ -108,6 +108,7 @@ fn the_browser_module_redraws_the_builds_figures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (blocks, outcomes) = native_runs(&["bagheri-m3", "bagheri-m5", "leo-tanh-0.01"]);
     let mut kinds = Vec::new();
+    let mut tables = 0;
     for block in &blocks {
         let Some(RunOutcome::Done(r)) = outcomes.get(&block.id) else {
             panic!("{} did not run", block.id);
@@ -130,6 +131,19 @@ fn the_browser_module_redraws_the_builds_figures() {
             &Settings::default(),
             Some(&figures),
         );
+        // Tables made from the model: the module's rows are the build's table, row by row.
+        for t in &figures.tables {
+            let html = std::fs::read_to_string(root.join(format!("tests/snapshots/{}.html", t.id)))
+                .unwrap();
+            let rows: Vec<Vec<String>> =
+                serde_json::from_value(out["tables"][&t.id]["rows"].clone()).unwrap();
+            assert!(rows.len() > 1, "{}: {}", t.id, out["tables"]);
+            for row in rows {
+                let tr: String = row.iter().map(|c| format!("<td>{c}</td>")).collect();
+                assert!(html.contains(&format!("<tr>{tr}</tr>")), "{}: {tr}", t.id);
+            }
+            tables += 1;
+        }
         for f in &figures.items {
             kinds.push(serde_json::to_value(&f.kind).unwrap()["kind"].clone());
             let svg = out["figures"][&f.id]["svg"].as_str();
@@ -166,6 +180,10 @@ fn the_browser_module_redraws_the_builds_figures() {
             epochs: changed.epochs,
             predict: &nnbook::run::predict,
         };
+        for t in &figures.tables {
+            let native = nnbook_live::tables::summary(&model, changed.inputs);
+            assert_eq!(out["tables"][&t.id], serde_json::json!(native), "{}", t.id);
+        }
         for f in &figures.items {
             let native = nnbook_live::draw::draw(f, &input).unwrap();
             assert_eq!(
@@ -176,6 +194,8 @@ fn the_browser_module_redraws_the_builds_figures() {
             );
         }
     }
+    // bagheri-m3's and bagheri-m5's summaries.
+    assert_eq!(tables, 2, "summary tables rebuilt");
     for kind in [
         "scatter",
         "training-curve",

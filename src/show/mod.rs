@@ -333,9 +333,21 @@ pub fn live_figures(block: &Block, result: &run::ExperimentResult) -> nnbook_liv
             })
         })
         .collect();
+    // Tables made from the model alone are rebuilt too (a trained model: a loaded or classic
+    // one is never live).
+    let tables = block
+        .show
+        .iter()
+        .filter(|show| matches!(show.what, ShowKind::Table(TableKind::Summary)))
+        .map(|show| nnbook_live::draw::TableItem {
+            id: show.id.clone(),
+            kind: nnbook_live::draw::TableKind::Summary,
+        })
+        .collect();
     nnbook_live::draw::Figures {
         classes: result.data.classes.clone(),
         class_of: result.data.class_of.clone(),
         items,
+        tables,
     }
 }

@@ -11,47 +11,13 @@ use super::captions::activation_label;
 use super::sweep::{hidden_layers, listed, trained_run};
 use super::worked::{self, fixed, short, sum_text};
 
-/// A table as data: header and rows of cells (already formatted).
-pub(super) struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
+// The table type, the summary and the number formats the browser's module shares.
+pub(super) use nnbook_live::tables::{Table, thousands};
 
 /// Keras's model.summary(): one row per layer with its output shape and parameter count.
 pub(super) fn summary(r: &ExperimentResult) -> Option<Table> {
     let t = r.trained.as_ref()?;
-    let mut fan_in = r.data.x.ncols();
-    let mut rows = Vec::new();
-    let mut total = 0;
-    for (i, layer) in t.model.layers.iter().enumerate() {
-        let units = layer.w.ncols();
-        let params = fan_in * units + units;
-        total += params;
-        let name = if i == 0 {
-            "dense".to_string()
-        } else {
-            format!("dense_{i}")
-        };
-        rows.push(vec![
-            format!("{name} (Dense, {})", activation_name(layer)),
-            format!("(None, {units})"),
-            thousands(params),
-        ]);
-        fan_in = units;
-    }
-    rows.push(vec!["Total".into(), String::new(), thousands(total)]);
-    Some(Table {
-        header: vec![
-            "Layer (type)".into(),
-            "Output shape".into(),
-            "Param #".into(),
-        ],
-        rows,
-    })
-}
-
-pub(super) fn activation_name(layer: &crate::engine::Dense) -> String {
-    format!("{:?}", layer.activation).to_lowercase()
+    Some(nnbook_live::tables::summary(&t.model, r.data.x.ncols()))
 }
 
 /// Rows of the dataset: its features and label. Refused above 100 rows (a table that long helps
@@ -385,19 +351,6 @@ pub(super) fn small(v: f64) -> String {
     }
 }
 
-/// 795010 → "795,010".
-pub(super) fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Leaves out the columns (but the first, which names the row) that hold the same value in
 /// every one of two or more rows, and says what they held ("Same in every run: Optimizer, lr:
 /// adam 0.01."), so a runs table shows only what the runs differ in and still fits the page.
@@ -458,12 +411,5 @@ mod tests {
         };
         assert_eq!(super::drop_same_columns(&mut one), "");
         assert_eq!(one.header.len(), 4);
-    }
-
-    #[test]
-    fn thousands_separator() {
-        assert_eq!(super::thousands(795_010), "795,010");
-        assert_eq!(super::thousands(13), "13");
-        assert_eq!(super::thousands(1_201), "1,201");
     }
 }

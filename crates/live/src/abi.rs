@@ -123,5 +123,17 @@ pub fn run_json(exp: &[u8], settings: &[u8], figures: &[u8]) -> Result<String, S
             drawn.insert(f.id.clone(), v);
         }
     }
-    Ok(serde_json::json!({ "ok": outcome(&model, &history), "figures": drawn }).to_string())
+    let mut tables = serde_json::Map::new();
+    for t in &figures.tables {
+        let table = match t.kind {
+            draw::TableKind::Summary => crate::tables::summary(&model, exp.inputs),
+        };
+        tables.insert(t.id.clone(), serde_json::json!(table));
+    }
+    Ok(serde_json::json!({
+        "ok": outcome(&model, &history),
+        "figures": drawn,
+        "tables": tables,
+    })
+    .to_string())
 }

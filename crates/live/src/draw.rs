@@ -21,6 +21,23 @@ pub struct Figures {
     pub classes: Vec<String>,
     pub class_of: Vec<usize>,
     pub items: Vec<Figure>,
+    /// The experiment's tables the module rebuilds from the retrained model.
+    #[serde(default)]
+    pub tables: Vec<TableItem>,
+}
+
+/// One table the module rebuilds: its id (the page's table figure) and kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableItem {
+    pub id: String,
+    pub kind: TableKind,
+}
+
+/// The table kinds the module rebuilds: those made from the model alone.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableKind {
+    Summary,
 }
 
 /// One figure: its id (the page's `<figure>`), title and description, and what to draw.

@@ -22,6 +22,7 @@ mod abi;
 pub mod draw;
 pub mod grid;
 mod run;
+pub mod tables;
 
 pub use abi::run_json;
 pub use run::{

@@ -2,8 +2,8 @@
 // page's thread, then redraws its figures with the build's drawing code. Messages in:
 // {module, experiment, settings, figures} (the module's URL, the experiment's JSON text, the
 // settings object, the figures' JSON text). Out: {progress: [epoch, loss]} at most every
-// 100 ms, then {ok: outcome, figures: {id: {svg} or {error}}} or {error: message}. The page
-// stops a run with terminate().
+// 100 ms, then {ok: outcome, figures: {id: {svg} or {error}}, tables: {id: {header, rows}}}
+// or {error: message}. The page stops a run with terminate().
 "use strict";
 importScripts("live-wasi.js");
 let lastPost = 0;

@@ -140,6 +140,7 @@
     form.addEventListener("reset", () => {
       result.textContent = "";
       redraw(box, null);
+      retable(box, null);
       stop("Back to the block's own settings and the published figures.");
     });
   }
@@ -224,6 +225,40 @@
     return notes;
   }
 
+  // Put each rebuilt table's rows in place of the published ones (null: the published rows
+  // again). The author's caption described the published run, so a rebuilt table says so.
+  function retable(box, tables) {
+    box.nnTables = box.nnTables || {};
+    for (const id of Object.keys(box.nnTables)) {
+      if (tables && tables[id]) continue;
+      const fig = document.getElementById(id);
+      fig.querySelector("tbody").replaceWith(box.nnTables[id]);
+      const note = fig.querySelector(".nn-live-note");
+      if (note) note.remove();
+      delete fig.dataset.live;
+      delete box.nnTables[id];
+    }
+    for (const [id, t] of Object.entries(tables || {})) {
+      const fig = document.getElementById(id);
+      const old = fig && fig.querySelector("tbody");
+      if (!old) continue;
+      if (!box.nnTables[id]) box.nnTables[id] = old;
+      const body = document.createElement("tbody");
+      for (const row of t.rows) {
+        const tr = body.insertRow();
+        for (const cell of row) tr.insertCell().textContent = cell;
+      }
+      old.replaceWith(body);
+      if (!fig.querySelector(".nn-live-note")) {
+        const note = document.createElement("span");
+        note.className = "nn-live-note";
+        note.textContent = " (Rebuilt for this run; the caption describes the published one.)";
+        fig.querySelector("figcaption").appendChild(note);
+      }
+      fig.dataset.live = "redrawn";
+    }
+  }
+
   function show(box, data, m, authored, ms) {
     const out = m.ok;
     out.figures = m.figures;
@@ -259,6 +294,7 @@
       tr.insertCell().textContent = String(theirs);
     }
     const notes = redraw(box, out.figures || {});
+    retable(box, m.tables || {});
     result.replaceChildren(table);
     for (const note of notes) {
       const p = document.createElement("p");
