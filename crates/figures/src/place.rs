@@ -145,6 +145,21 @@ fn swatch_svg(s: &Swatch, x: f64, y: f64) -> String {
     }
 }
 
+/// One legend row: the swatch centred at (`x`, `cy`), its name 14 px to the right. Both
+/// legend layouts (in a corner, in rows under the plot) draw their rows with it, so they
+/// cannot drift apart.
+pub(crate) fn entry_svg(s: &Swatch, name: &str, x: f64, cy: f64) -> String {
+    let mut out = swatch_svg(s, x, cy);
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+        num(x + 14.0),
+        num(cy),
+        escape_xml(name)
+    );
+    out
+}
+
 /// A legend for `entries` that covers none of `marks`: in the first plot corner (upper right,
 /// upper left, lower left, lower right) whose box is clear, else in rows under the figure
 /// (the caller grows the SVG by `extra_height`, see [`room_for`]).
@@ -185,14 +200,7 @@ pub fn legend(plot: &Plot, entries: &[(Swatch, String)], marks: &[Mark]) -> Lege
         );
         for (k, (s, name)) in entries.iter().enumerate() {
             let cy = y0 + 5.0 + ROW * (k as f64 + 0.5);
-            svg.push_str(&swatch_svg(s, x0 + 14.0, cy));
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(x0 + 28.0),
-                num(cy),
-                escape_xml(name)
-            );
+            svg.push_str(&entry_svg(s, name, x0 + 14.0, cy));
         }
         svg.push_str("</g>\n");
         return Legend {
@@ -225,14 +233,7 @@ pub fn legend(plot: &Plot, entries: &[(Swatch, String)], marks: &[Mark]) -> Lege
         let cy = height + ROW * (i as f64 + 0.5);
         for &k in row {
             let (s, name) = &entries[k];
-            svg.push_str(&swatch_svg(s, x + 10.0, cy));
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(x + 24.0),
-                num(cy),
-                escape_xml(name)
-            );
+            svg.push_str(&entry_svg(s, name, x + 10.0, cy));
             boxes.push(Rect::new(x, cy - ROW / 2.0, widths[k] - 14.0, ROW));
             x += widths[k];
         }
