@@ -161,15 +161,18 @@ pub(crate) fn entry_svg(s: &Swatch, name: &str, x: f64, cy: f64) -> String {
     out
 }
 
+/// A legend's rows: each swatch and its name.
+pub type Entries = Vec<(Swatch, String)>;
+
 thread_local! {
     /// While [`legends_held`] runs: the legends held back, else None.
-    static HELD: RefCell<Option<Vec<Vec<(Swatch, String)>>>> = const { RefCell::new(None) };
+    static HELD: RefCell<Option<Vec<Entries>>> = const { RefCell::new(None) };
 }
 
 /// Draw inside `f` with every legend held back instead of drawn, and return them, so that
 /// small multiples can draw one key for the whole grid. A figure is drawn on one thread from
 /// start to end (as with the palette), so this needs no option in every figure kind.
-pub fn legends_held<T>(f: impl FnOnce() -> T) -> (T, Vec<Vec<(Swatch, String)>>) {
+pub fn legends_held<T>(f: impl FnOnce() -> T) -> (T, Vec<Entries>) {
     let before = HELD.with(|h| h.replace(Some(Vec::new())));
     let out = f();
     let held = HELD.with(|h| h.replace(before)).unwrap_or_default();
