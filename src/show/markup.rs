@@ -137,10 +137,12 @@ pub(super) fn figure(
     let panels: Vec<Value> = panels
         .iter()
         .zip(&panel_sizes)
-        .map(|((src, _), sz)| {
+        .map(|((src, bytes), sz)| {
             json!({
                 "src": src,
                 "size": sz.map_or(Value::Null, |[w, h]| json!({"width": w, "height": h})),
+                // The key the panels share takes a row of its own.
+                "key": crate::figures::is_key(&String::from_utf8_lossy(bytes)),
             })
         })
         .collect();

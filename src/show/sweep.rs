@@ -27,6 +27,7 @@ pub(super) fn sweep(
         return sweep_overlay(&ids, o, outcomes, meta);
     }
     let mut panels = Vec::new();
+    let mut keys = Vec::new();
     for (k, id) in ids.iter().enumerate() {
         let Outcome::Done(r) = listed(id, outcomes)? else {
             return Err(format!("experiment `{id}` did not run"));
@@ -50,10 +51,26 @@ pub(super) fn sweep(
             title: id.clone(),
             desc: String::new(),
         };
-        panels.push(Some(draw(&part, r, &part_meta)?));
+        // Each panel's legend is held back: panels that share their classes or series get
+        // one key for the whole grid instead of one per panel, some on data, some under it.
+        let (svg, held) = figures::legends_held(|| draw(&part, r, &part_meta));
+        panels.push((part, r, part_meta, svg?));
+        keys.push(held.concat());
     }
     let columns = o.columns.unwrap_or(3).min(panels.len().max(1));
-    figures::panel_grid(&panels, columns, o.common.title.as_deref(), meta)
+    let shared = keys.windows(2).all(|w| w[0] == w[1]);
+    let (drawn, key) = if shared {
+        let key = keys.into_iter().next().unwrap_or_default();
+        (panels.into_iter().map(|p| Some(p.3)).collect(), key)
+    } else {
+        // Panels with different legends keep their own.
+        let drawn = panels
+            .iter()
+            .map(|(part, r, part_meta, _)| draw(part, r, part_meta).map(Some))
+            .collect::<Result<Vec<_>, String>>()?;
+        (drawn, Vec::new())
+    };
+    figures::panel_grid_keyed(&drawn, columns, o.common.title.as_deref(), &key, meta)
         .map_err(|e| e.to_string())
 }
 

@@ -49,6 +49,30 @@ fn shown(col: &Column) -> Vec<Option<usize>> {
     }
 }
 
+/// Node text size (px).
+const NODE_TEXT: f64 = 15.0;
+
+/// The radius every node circle gets: 21 px, or more when a label's text box (the width
+/// estimate the overlap checks use) would reach past it, so worked values such as "−0.7311"
+/// sit inside their circles. One radius for all keeps the columns even.
+fn node_radius(columns: &[Column]) -> f64 {
+    let widest = columns
+        .iter()
+        .flat_map(|c| {
+            shown(c)
+                .into_iter()
+                .flatten()
+                // A node drawn as a heatmap shows no label.
+                .filter(|i| c.heatmaps.get(*i).is_none())
+                .filter_map(|i| c.node_labels.get(i))
+        })
+        .map(|l| text_width(l, NODE_TEXT, false))
+        .fold(0.0, f64::max);
+    let half_h = 0.55 * NODE_TEXT;
+    // The box's corners on the circle, plus 2 px so the stroke does not touch the glyphs.
+    ((widest / 2.0).hypot(half_h) + 2.0).max(21.0).ceil()
+}
+
 /// Draw the network.
 pub fn network(
     columns: &[Column],
@@ -60,6 +84,7 @@ pub fn network(
             "a network needs layers with at least one unit each".into(),
         ));
     }
+    let r = node_radius(columns);
     // Columns far enough apart for their captions (bold 14 px: about 8.5 px a character).
     let caption_w = columns
         .iter()
@@ -67,10 +92,11 @@ pub fn network(
         .max()
         .unwrap_or(0) as f64
         * 8.5;
-    let col_gap = (if edges.is_some() { 190.0 } else { 150.0f64 }).max(caption_w + 24.0);
+    // Wider nodes keep their edges as long as 21 px ones had, for the weights on them.
+    let col_gap =
+        (if edges.is_some() { 190.0 } else { 150.0f64 }).max(caption_w + 24.0) + 2.0 * (r - 21.0);
     let margin = (caption_w / 2.0 + 12.0).max(60.0);
-    let row_gap = 62.0;
-    let r = 21.0;
+    let row_gap = (2.0 * r + 20.0).max(62.0);
     let tallest = columns.iter().map(|c| shown(c).len()).max().unwrap_or(1) as f64;
     let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
     let body = row_gap * tallest;
@@ -165,7 +191,8 @@ pub fn network(
     edges_svg.push_str("</g>\n");
     edge_text.push_str("</g>\n");
     svg.push_str(&edges_svg);
-    let mut nodes = format!("<g font-family=\"{FONT}\" font-size=\"15\" text-anchor=\"middle\">\n");
+    let mut nodes =
+        format!("<g font-family=\"{FONT}\" font-size=\"{NODE_TEXT}\" text-anchor=\"middle\">\n");
     for (c, col) in columns.iter().enumerate() {
         for (k, unit) in shown(col).iter().enumerate() {
             let (x, y) = (x_of(c), y_of(c, k));
@@ -298,5 +325,62 @@ mod tests {
         for t in [">0.8</text>", ">0.9</text>", ">1.3</text>"] {
             assert!(svg.contains(t), "{t}");
         }
+    }
+
+    /// Every node's text box (the overlap checks' width estimate, 15 px) inside its circle.
+    fn labels_outside_their_circles(svg: &str) -> Vec<String> {
+        let attr = |tag: &str, name: &str| -> f64 {
+            let key = format!(" {name}=\"");
+            let i = tag.find(&key).expect(name) + key.len();
+            tag[i..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mut bad = Vec::new();
+        let mut circle: Option<(f64, f64, f64)> = None;
+        for line in svg.lines() {
+            if line.starts_with("<circle") {
+                circle = Some((attr(line, "cx"), attr(line, "cy"), attr(line, "r")));
+            } else if let (Some((cx, cy, r)), true) = (circle, line.starts_with("<text")) {
+                let text = line.split('>').nth(1).unwrap().trim_end_matches("</text");
+                let b = Rect::text(
+                    attr(line, "x"),
+                    attr(line, "y"),
+                    text,
+                    NODE_TEXT,
+                    false,
+                    "middle",
+                );
+                let corners = [(b.x0, b.y0), (b.x1, b.y0), (b.x0, b.y1), (b.x1, b.y1)];
+                if corners.iter().any(|&(x, y)| (x - cx).hypot(y - cy) > r) {
+                    bad.push(format!("{text:?} in a circle of radius {r}"));
+                }
+                circle = None;
+            } else {
+                circle = None;
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn worked_values_fit_their_circles() {
+        let mut input = col(2, "Input");
+        input.node_labels = vec!["1".into(), "−0.5".into()];
+        let mut hidden = col(3, "Hidden");
+        hidden.node_labels = vec!["0.7311".into(), "−0.2689".into(), "12.25".into()];
+        let mut out = col(1, "Output");
+        out.node_labels = vec!["0.5".into()];
+        let columns = [input, hidden, out];
+        let svg = network(&columns, None, &Meta::default()).unwrap();
+        assert_eq!(svg.matches("<circle").count(), 6);
+        assert_eq!(labels_outside_their_circles(&svg), Vec::<String>::new());
+        // The check catches these values in the 21 px circles drawn before.
+        let r = node_radius(&columns);
+        assert!(r > 21.0);
+        let small = svg.replace(&format!(" r=\"{}\"", num(r)), " r=\"21\"");
+        assert_eq!(labels_outside_their_circles(&small).len(), 3, "{small}");
+        // Short labels keep the 21 px nodes.
+        let mut plain = col(2, "Input");
+        plain.node_labels = vec!["x1".into(), "x2".into()];
+        assert_eq!(node_radius(&[plain]), 21.0);
     }
 }

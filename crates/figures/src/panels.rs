@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::place::Swatch;
 use super::style::{FONT, INK};
 use super::svg::{escape_xml, finish, num};
 use super::{FigureError, Meta};
@@ -21,6 +22,13 @@ fn size(svg: &str) -> Option<(f64, f64)> {
 
 /// Marks each panel in a grid's SVG.
 const PANEL: &str = "<!--nn-panel-->";
+/// Marks the key shared by a grid's panels (after the last panel).
+const KEY: &str = "<!--nn-key-->";
+
+/// Whether an SVG split from a grid is its key rather than a panel.
+pub fn is_key(svg: &str) -> bool {
+    svg.starts_with("<svg class=\"nn-key\"")
+}
 
 /// The panels of a grid drawn by [`panel_grid`] as SVG documents of their own, in order, for a
 /// page that lays them out itself (fewer per row on a narrow screen). None for a grid with a
@@ -30,7 +38,8 @@ pub fn split(svg: &str) -> Option<Vec<String>> {
     if svg[..first].contains("<text") {
         return None;
     }
-    let end = svg.rfind("</svg>")?;
+    let key = svg.find(KEY);
+    let end = key.or_else(|| svg.rfind("</svg>"))?;
     let marks: Vec<usize> = svg.match_indices(PANEL).map(|(i, _)| i).collect();
     let mut out = Vec::new();
     for (k, &at) in marks.iter().enumerate() {
@@ -46,6 +55,12 @@ pub fn split(svg: &str) -> Option<Vec<String>> {
         };
         out.push(format!("<svg {xmlns}{rest}\n"));
     }
+    if let Some(at) = key {
+        let part = svg.get(at + KEY.len()..svg.rfind("</svg>")?)?.trim_end();
+        let rest = part.strip_prefix("<svg x=\"")?;
+        let rest = rest.split_once("\" y=\"")?.1.split_once("\" ")?.1;
+        out.push(format!("<svg {rest}\n"));
+    }
     Some(out)
 }
 
@@ -54,6 +69,18 @@ pub fn panel_grid(
     panels: &[Option<String>],
     columns: usize,
     title: Option<&str>,
+    meta: &Meta,
+) -> Result<String, FigureError> {
+    panel_grid_keyed(panels, columns, title, &[], meta)
+}
+
+/// [`panel_grid`] with one key for the whole grid under it (panels drawn inside
+/// [`super::place::legends_held`] share it), a panel wide and centred.
+pub fn panel_grid_keyed(
+    panels: &[Option<String>],
+    columns: usize,
+    title: Option<&str>,
+    key: &[(Swatch, String)],
     meta: &Meta,
 ) -> Result<String, FigureError> {
     if columns == 0 || panels.iter().all(Option::is_none) {
@@ -70,7 +97,9 @@ pub fn panel_grid(
     let cell_h = sizes.iter().map(|s| s.1).fold(0.0, f64::max);
     let rows = panels.len().div_ceil(columns);
     let head = if title.is_some() { 36.0 } else { 0.0 };
-    let (w, h) = (cell_w * columns as f64, head + cell_h * rows as f64);
+    let key = super::place::key(key, cell_w);
+    let key_h = key.as_deref().and_then(size).map_or(0.0, |s| s.1);
+    let (w, h) = (cell_w * columns as f64, head + cell_h * rows as f64 + key_h);
     let mut svg = format!(
         "<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" fill=\"#FFFFFF\"/>\n",
         num(w),
@@ -98,6 +127,15 @@ pub fn panel_grid(
         if !svg.ends_with('\n') {
             svg.push('\n');
         }
+    }
+    if let Some(k) = key {
+        let _ = write!(
+            svg,
+            "{KEY}<svg x=\"{}\" y=\"{}\" {}",
+            num((w - cell_w) / 2.0),
+            num(head + cell_h * rows as f64),
+            k.strip_prefix("<svg ").unwrap_or(&k)
+        );
     }
     svg.push_str("</svg>\n");
     Ok(finish(svg, meta, "", ""))
@@ -158,5 +196,47 @@ mod tests {
             assert_eq!((img.width, img.height), (100, 50));
         }
         assert_eq!(split("<svg width=\"1\" height=\"1\"></svg>"), None);
+    }
+
+    #[test]
+    fn one_key_under_the_grid_split_off_last() {
+        let p = || {
+            Some(
+                "<svg width=\"300\" height=\"50\" viewBox=\"0 0 300 50\"><rect/></svg>\n"
+                    .to_string(),
+            )
+        };
+        let key = [
+            (Swatch::Dot("#d55e00".into()), "y=0".into()),
+            (Swatch::Dot("#0072b2".into()), "y=1".into()),
+        ];
+        let svg = panel_grid_keyed(&[p(), p(), p()], 2, None, &key, &Meta::default()).unwrap();
+        // Two rows of panels, then one row of key (28 px) under them, centred.
+        assert!(
+            svg.starts_with("<svg width=\"600\" height=\"128\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<svg x=\"150\" y=\"100\" class=\"nn-key\" width=\"300\""),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("class=\"legend\"").count(), 1);
+        assert_eq!(svg.matches(">y=0</text>").count(), 1);
+        let parts = split(&svg).unwrap();
+        assert_eq!(parts.len(), 4);
+        assert!(
+            parts[..3]
+                .iter()
+                .all(|p| !is_key(p) && !p.contains("legend"))
+        );
+        assert!(is_key(&parts[3]), "{}", parts[3]);
+        let img = crate::testing::render(&parts[3]);
+        assert_eq!((img.width, img.height), (300, 28));
+        // Without entries, no key.
+        let plain = panel_grid_keyed(&[p()], 1, None, &[], &Meta::default()).unwrap();
+        assert_eq!(
+            plain,
+            panel_grid(&[p()], 1, None, &Meta::default()).unwrap()
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! edge until they clear the points, the legend and each other. Every choice is a fixed-order
 //! search, so the same data always gives the same figure.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
 use super::frame::Plot;
@@ -145,12 +146,107 @@ fn swatch_svg(s: &Swatch, x: f64, y: f64) -> String {
     }
 }
 
+/// One legend row: the swatch centred at (`x`, `cy`), its name 14 px to the right. Both
+/// legend layouts (in a corner, in rows under the plot) draw their rows with it, so they
+/// cannot drift apart.
+pub(crate) fn entry_svg(s: &Swatch, name: &str, x: f64, cy: f64) -> String {
+    let mut out = swatch_svg(s, x, cy);
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+        num(x + 14.0),
+        num(cy),
+        escape_xml(name)
+    );
+    out
+}
+
+/// A legend's rows: each swatch and its name.
+pub type Entries = Vec<(Swatch, String)>;
+
+thread_local! {
+    /// While [`legends_held`] runs: the legends held back, else None.
+    static HELD: RefCell<Option<Vec<Entries>>> = const { RefCell::new(None) };
+}
+
+/// Draw inside `f` with every legend held back instead of drawn, and return them, so that
+/// small multiples can draw one key for the whole grid. A figure is drawn on one thread from
+/// start to end (as with the palette), so this needs no option in every figure kind.
+pub fn legends_held<T>(f: impl FnOnce() -> T) -> (T, Vec<Entries>) {
+    let before = HELD.with(|h| h.replace(Some(Vec::new())));
+    let out = f();
+    let held = HELD.with(|h| h.replace(before)).unwrap_or_default();
+    (out, held)
+}
+
+/// Entries in rows no wider than `right - left`, each row centred between them, the first
+/// row's middle `ROW / 2` under `top`: the SVG, each entry's box, and the number of rows.
+fn rows_svg(
+    entries: &[(Swatch, String)],
+    left: f64,
+    right: f64,
+    top: f64,
+) -> (String, Vec<Rect>, usize) {
+    let widths: Vec<f64> = entries
+        .iter()
+        .map(|(_, n)| 28.0 + text_width(n, SIZE, false) + 14.0)
+        .collect();
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for (k, w) in widths.iter().enumerate() {
+        let row = rows.last_mut().expect("one row");
+        if !row.is_empty() && used + w > right - left {
+            rows.push(vec![k]);
+            used = *w;
+        } else {
+            row.push(k);
+            used += w;
+        }
+    }
+    let mut svg = String::new();
+    let mut boxes = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let total: f64 = row.iter().map(|&k| widths[k]).sum::<f64>() - 14.0;
+        let mut x = (left + right) / 2.0 - total / 2.0;
+        let cy = top + ROW * (i as f64 + 0.5);
+        for &k in row {
+            let (s, name) = &entries[k];
+            svg.push_str(&entry_svg(s, name, x + 10.0, cy));
+            boxes.push(Rect::new(x, cy - ROW / 2.0, widths[k] - 14.0, ROW));
+            x += widths[k];
+        }
+    }
+    (svg, boxes, rows.len())
+}
+
+/// A key for a grid of panels, as an SVG `width` px wide: `entries` in centred rows. None
+/// without entries.
+pub fn key(entries: &[(Swatch, String)], width: f64) -> Option<String> {
+    if entries.is_empty() {
+        return None;
+    }
+    let (rows, _, n) = rows_svg(entries, 0.0, width, 4.0);
+    let height = ROW * n as f64 + 8.0;
+    Some(format!(
+        "<svg class=\"nn-key\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\">\n{rows}</g>\n</svg>\n",
+        w = num(width),
+        h = num(height)
+    ))
+}
+
 /// A legend for `entries` that covers none of `marks`: in the first plot corner (upper right,
 /// upper left, lower left, lower right) whose box is clear, else in rows under the figure
 /// (the caller grows the SVG by `extra_height`, see [`room_for`]).
 pub fn legend(plot: &Plot, entries: &[(Swatch, String)], marks: &[Mark]) -> Legend {
     let height = super::svg::size_of(&plot.svg).map_or(plot.py[0] + 50.0, |s| s.1);
-    if entries.is_empty() {
+    let held = !entries.is_empty()
+        && HELD.with(|h| {
+            h.borrow_mut()
+                .as_mut()
+                .map(|held| held.push(entries.to_vec()))
+                .is_some()
+        });
+    if entries.is_empty() || held {
         return Legend {
             svg: String::new(),
             boxes: Vec::new(),
@@ -185,14 +281,7 @@ pub fn legend(plot: &Plot, entries: &[(Swatch, String)], marks: &[Mark]) -> Lege
         );
         for (k, (s, name)) in entries.iter().enumerate() {
             let cy = y0 + 5.0 + ROW * (k as f64 + 0.5);
-            svg.push_str(&swatch_svg(s, x0 + 14.0, cy));
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(x0 + 28.0),
-                num(cy),
-                escape_xml(name)
-            );
+            svg.push_str(&entry_svg(s, name, x0 + 14.0, cy));
         }
         svg.push_str("</g>\n");
         return Legend {
@@ -202,46 +291,13 @@ pub fn legend(plot: &Plot, entries: &[(Swatch, String)], marks: &[Mark]) -> Lege
         };
     }
     // Under the figure, left to right in rows as wide as the plot, each row centred on it.
-    let widths: Vec<f64> = entries
-        .iter()
-        .map(|(_, n)| 28.0 + text_width(n, SIZE, false) + 14.0)
-        .collect();
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut used = 0.0;
-    for (k, w) in widths.iter().enumerate() {
-        let row = rows.last_mut().expect("one row");
-        if !row.is_empty() && used + w > r - l {
-            rows.push(vec![k]);
-            used = *w;
-        } else {
-            row.push(k);
-            used += w;
-        }
-    }
-    let mut boxes = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let total: f64 = row.iter().map(|&k| widths[k]).sum::<f64>() - 14.0;
-        let mut x = (l + r) / 2.0 - total / 2.0;
-        let cy = height + ROW * (i as f64 + 0.5);
-        for &k in row {
-            let (s, name) = &entries[k];
-            svg.push_str(&swatch_svg(s, x + 10.0, cy));
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(x + 24.0),
-                num(cy),
-                escape_xml(name)
-            );
-            boxes.push(Rect::new(x, cy - ROW / 2.0, widths[k] - 14.0, ROW));
-            x += widths[k];
-        }
-    }
+    let (rows, boxes, n) = rows_svg(entries, l, r, height);
+    svg.push_str(&rows);
     svg.push_str("</g>\n");
     Legend {
         svg,
         boxes,
-        extra_height: ROW * rows.len() as f64 + 8.0,
+        extra_height: ROW * n as f64 + 8.0,
     }
 }
 
