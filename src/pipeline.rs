@@ -206,15 +206,51 @@ fn make_files(
             all_kept.remove(&b.id);
         }
     }
-    let outcomes = run::run_all(
-        &blocks,
-        &sources,
-        &data_dirs,
-        opts.jobs,
-        &cache,
-        &config.limits,
-        &all_kept,
-    );
+    // Draw one item with the outcomes at hand. A kept item stands only while what it shows ran
+    // (or came from the cache): a dataset gone from this machine turns it into a notice.
+    let draw = |i: usize, outcomes: &BTreeMap<String, Outcome>| -> Result<Shown, Diagnostic> {
+        let (ch, block, show) = todo[i];
+        let ran = mentioned(show, block).all(|id| {
+            matches!(
+                outcomes.get(id),
+                None | Some(Outcome::Done(_) | Outcome::Cached(_))
+            )
+        });
+        if let Some(shown) = kept[i].as_ref().filter(|_| ran) {
+            return Ok(shown.clone());
+        }
+        // Each item is drawn on one thread from start to end, in its own palette or the book's.
+        let palette = show.options.palette().unwrap_or(config.palette);
+        let shown = crate::figures::style::with_palette(palette, || {
+            show::make(ch, block, show, &number_of(&show.id), outcomes, &cache)
+        })?;
+        if let Some(key) = &item_keys[i] {
+            crate::warm::store(&cache, key, &shown);
+        }
+        Ok(shown)
+    };
+    // The longest training runs on one side; every other experiment runs beside it, and the
+    // figures of those are drawn (meshes, GIFs and 3-D views are the slow part) while the
+    // longest still trains.
+    let around = run::Around {
+        sources: &sources,
+        data_dirs: &data_dirs,
+        cache: &cache,
+        limits: &config.limits,
+        shown: &all_kept,
+    };
+    let (outcomes, early) = run::run_beside(&blocks, &around, opts.jobs, |others| {
+        use rayon::prelude::*;
+        (0..todo.len())
+            .into_par_iter()
+            .map(|i| {
+                let (_, block, show) = todo[i];
+                mentioned(show, block)
+                    .all(|id| others.contains_key(id))
+                    .then(|| draw(i, others))
+            })
+            .collect::<Vec<_>>()
+    });
 
     let mut warnings = Vec::new();
     let mut files = Files::new();
@@ -253,34 +289,10 @@ fn make_files(
     let made: Vec<Result<Shown, Diagnostic>> = {
         use rayon::prelude::*;
         let work = || {
-            todo.par_iter()
-                .zip(kept)
-                .zip(&item_keys)
-                .map(|(((ch, block, show), kept), key)| {
-                    // A kept item stands only while what it shows ran (or came from the cache):
-                    // a dataset gone from this machine turns it into a notice.
-                    let ran = std::iter::once(&block.id)
-                        .chain(show.options.runs().into_iter().flatten())
-                        .all(|id| {
-                            matches!(
-                                outcomes.get(id),
-                                None | Some(Outcome::Done(_) | Outcome::Cached(_))
-                            )
-                        });
-                    if let Some(shown) = kept.filter(|_| ran) {
-                        return Ok(shown);
-                    }
-                    // Each item is drawn on one thread from start to end, in its own palette
-                    // or the book's.
-                    let palette = show.options.palette().unwrap_or(config.palette);
-                    let shown = crate::figures::style::with_palette(palette, || {
-                        show::make(ch, block, show, &number_of(&show.id), &outcomes, &cache)
-                    })?;
-                    if let Some(key) = key {
-                        crate::warm::store(&cache, key, &shown);
-                    }
-                    Ok(shown)
-                })
+            early
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, e)| e.unwrap_or_else(|| draw(i, &outcomes)))
                 .collect()
         };
         run::with_jobs(opts.jobs, work)
@@ -482,6 +494,14 @@ fn search_part(shown: &Shown, block: &Block, meta: &BTreeMap<String, String>) ->
         title: s.title,
         text,
     }
+}
+
+/// The experiments an item shows: its block's, and the runs it names.
+fn mentioned<'a>(
+    show: &'a crate::spec::Show,
+    block: &'a Block,
+) -> impl Iterator<Item = &'a String> {
+    std::iter::once(&block.id).chain(show.options.runs().into_iter().flatten())
 }
 
 /// Searchable words about each figure's experiment: the dataset, the architecture, the

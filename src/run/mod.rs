@@ -139,52 +139,125 @@ pub fn run_all(
     limits: &Limits,
     shown: &BTreeSet<String>,
 ) -> BTreeMap<String, Outcome> {
+    let found = Around {
+        sources,
+        data_dirs,
+        cache,
+        limits,
+        shown,
+    };
+    run_beside(blocks, &found, jobs, |_| ()).0
+}
+
+/// What every experiment of a build runs with.
+pub struct Around<'a> {
+    pub sources: &'a Resolution,
+    pub data_dirs: &'a [PathBuf],
+    pub cache: &'a Cache,
+    pub limits: &'a Limits,
+    /// Experiments whose every figure and table the cache has.
+    pub shown: &'a BTreeSet<String>,
+}
+
+/// [`run_all`], with the experiment guessed to train longest on one side and every other one
+/// beside it; `beside` is then given the others' outcomes while the longest still trains (a
+/// cold build draws their figures there). Returns all outcomes and what `beside` made.
+pub fn run_beside<R: Send>(
+    blocks: &[(&Chapter, &Block)],
+    around: &Around,
+    jobs: Option<usize>,
+    beside: impl FnOnce(&BTreeMap<String, Outcome>) -> R + Send,
+) -> (BTreeMap<String, Outcome>, R) {
+    let Around {
+        sources,
+        data_dirs,
+        cache,
+        limits,
+        shown,
+    } = *around;
     let hashes = crate::datasets::hashes::Hashes::open(cache.dir());
     let todo: Vec<(&Chapter, &Block, &Experiment)> = blocks
         .iter()
         .filter_map(|(c, b)| b.experiment.as_ref().map(|e| (*c, *b, e)))
         .collect();
     let (failed, skip) = family::over_limit(&todo, sources, data_dirs, limits);
-    let todo: Vec<_> = todo
+    let mut todo: Vec<_> = todo
         .into_iter()
         .filter(|(_, b, _)| !skip.contains(&b.id))
         .collect();
+    // Longest first (a stable sort: ties keep book order); outcomes are keyed by id, so the
+    // order never shows in the output.
+    todo.sort_by(|a, b| guessed_work(b.2).total_cmp(&guessed_work(a.2)));
+    let split = usize::from(todo.first().is_some_and(|t| guessed_work(t.2) > 0.0));
+    let (longest, rest) = todo.split_at(split);
     let progress = Progress::new(todo.len());
-    let work = || -> Vec<(String, Outcome)> {
-        todo.par_iter()
-            .map(|(ch, block, exp)| {
-                let found = Found {
-                    data: sources.get(&block.id, Role::Data),
-                    validate: sources.get(&block.id, Role::Validate),
-                    model: sources.get(&block.id, Role::Model),
-                    dirs: data_dirs,
-                };
-                let outcome = shown
-                    .contains(&block.id)
-                    .then(|| from_facts(block, exp, &found, cache, limits, &hashes))
-                    .flatten()
-                    .unwrap_or_else(|| {
-                        let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
-                        if let Outcome::Done(r) = &outcome {
-                            let key = experiment_key(exp, &found);
-                            let trains = exp.model.is_some() && exp.train.is_some();
-                            let facts = Facts::of(r, trains);
-                            if Facts::load(cache, &key).as_ref() != Some(&facts) {
-                                facts.store(cache, &key);
-                            }
-                        }
-                        outcome
-                    });
-                progress.done();
-                (block.id.clone(), outcome)
-            })
-            .collect()
+    let one = |&(ch, block, exp): &(&Chapter, &Block, &Experiment)| -> (String, Outcome) {
+        let found = Found {
+            data: sources.get(&block.id, Role::Data),
+            validate: sources.get(&block.id, Role::Validate),
+            model: sources.get(&block.id, Role::Model),
+            dirs: data_dirs,
+        };
+        let outcome = shown
+            .contains(&block.id)
+            .then(|| from_facts(block, exp, &found, cache, limits, &hashes))
+            .flatten()
+            .unwrap_or_else(|| {
+                let outcome = run_one(ch, block, exp, &found, cache, limits, &progress);
+                if let Outcome::Done(r) = &outcome {
+                    let key = experiment_key(exp, &found);
+                    let trains = exp.model.is_some() && exp.train.is_some();
+                    let facts = Facts::of(r, trains);
+                    if Facts::load(cache, &key).as_ref() != Some(&facts) {
+                        facts.store(cache, &key);
+                    }
+                }
+                outcome
+            });
+        progress.done();
+        (block.id.clone(), outcome)
     };
-    let results = with_jobs(jobs, work);
+    let work = || {
+        rayon::join(
+            || longest.iter().map(&one).collect::<Vec<_>>(),
+            || {
+                let others: BTreeMap<String, Outcome> = rest.par_iter().map(&one).collect();
+                let made = beside(&others);
+                (others, made)
+            },
+        )
+    };
+    let (longest, (mut outcomes, made)) = with_jobs(jobs, work);
     progress.finish();
+    // Once both sides are done: the digests both hashed are saved together.
     hashes.save();
     crate::datasets::hashes::release();
-    results.into_iter().chain(failed).collect()
+    outcomes.extend(longest);
+    outcomes.extend(failed);
+    (outcomes, made)
+}
+
+/// Training work of an experiment from its spec alone, before its data is read (a generator's
+/// or file's size is guessed; only the order experiments start in depends on it).
+fn guessed_work(exp: &Experiment) -> f64 {
+    let (Some(model), Some(train)) = (&exp.model, &exp.train) else {
+        return 0.0;
+    };
+    let d = &exp.data;
+    let (inputs, available) = if d.is_mnist() {
+        let rows = if d.split.as_deref() == Some("test") {
+            10_000
+        } else {
+            60_000
+        };
+        (784, rows)
+    } else {
+        (2, d.n.unwrap_or(200))
+    };
+    let rows = available.saturating_sub(d.offset);
+    let samples = d.limit.map_or(rows, |l| l.min(rows));
+    let layers: Vec<usize> = model.layers.iter().map(|l| l.units).collect();
+    estimate(inputs, &layers, samples, train.batch, train.epochs).work
 }
 
 /// What the build found for one experiment's data.
