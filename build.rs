@@ -1,14 +1,18 @@
-//! Builds the live-figures module (crates/live) for `wasm32-unknown-unknown`, which the
-//! nnbook binary embeds (src/live.rs), so a book author needs no tool beyond nnbook.
+//! Builds the live-figures module (crates/live) for `wasm32-wasip1`, which the nnbook binary
+//! embeds (src/live.rs), so a book author needs no tool beyond nnbook. WASI rather than
+//! `wasm32-unknown-unknown` because the module draws figures: plotters measures text there
+//! with the same estimate as natively (on unknown-unknown it asks a canvas, absent in a
+//! Worker), so the browser's SVG can be the build's byte for byte. The page gives it the few
+//! WASI imports it needs (themes/default/static/live-wasi.js).
 //!
-//! Without the wasm32 target (`rustup target add wasm32-unknown-unknown`) or when that build
+//! Without the wasm32 target (`rustup target add wasm32-wasip1`) or when that build
 //! fails, it warns and embeds nothing: nnbook itself still builds, and books with `live:`
 //! get pages without the control and a warning.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TARGET: &str = "wasm32-unknown-unknown";
+const TARGET: &str = "wasm32-wasip1";
 
 fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());

@@ -521,7 +521,7 @@ this warning into an error.
 
 Example:
 
-    live: {vary: {lr: [0.001, 1]}}    # nnbook built before `rustup target add wasm32-unknown-unknown`
+    live: {vary: {lr: [0.001, 1]}}    # nnbook built before `rustup target add wasm32-wasip1`
 
 Install the target and rebuild nnbook (`cargo install --path .`).",
     },

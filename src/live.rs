@@ -108,7 +108,8 @@ pub fn check_work(
 pub const MODULE_PATH: &str = "live/nnbook-live.wasm";
 
 /// What the build writes for its live experiments: each one's JSON (`live/<id>.json`: the
-/// experiment, the ranges, the authored settings and the published run's result) with the
+/// experiment, the figures the page redraws, the ranges, the authored settings and the
+/// published run's result) with the
 /// module, and each experiment's control (the context of the theme's `live.html`). Without the
 /// module, a warning per live block and no controls: the pages stay as published.
 #[derive(Default)]
@@ -135,7 +136,7 @@ pub fn site(chapters: &[Chapter], outcomes: &BTreeMap<String, RunOutcome>) -> Si
                         ),
                     )
                     .at(live.location.clone())
-                    .hint("build nnbook with the wasm32 target: `rustup target add wasm32-unknown-unknown`, then `cargo install --path .` again")
+                    .hint("build nnbook with the wasm32 target: `rustup target add wasm32-wasip1`, then `cargo install --path .` again")
                     .with_source(&ch.text),
                 );
                 continue;
@@ -167,8 +168,12 @@ pub fn site(chapters: &[Chapter], outcomes: &BTreeMap<String, RunOutcome>) -> Si
                 "accuracy": h.accuracy.as_ref().and_then(|a| a.last()).map(|v| v.to_bits()),
             });
             let json = format!("live/{}.json", block.id);
+            // JSON text inside the JSON: the page hands it to the module untouched.
+            let figures =
+                serde_json::to_string(&crate::show::live_figures(block, r)).unwrap_or_default();
             let body = serde_json::json!({
                 "experiment": e,
+                "figures": figures,
                 "vary": live,
                 "authored": authored,
                 "published": published,

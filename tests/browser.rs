@@ -213,7 +213,8 @@ fn fixture_under_another_sub_path_in_chromium() {
 /// Live figures (issue 18) in Chromium: tests/browser/live.mjs trains Leo's and Bagheri's
 /// live experiments through the "Try it" controls; at the blocks' own settings the page must
 /// report the build's bits, and at the settings it changed the browser's weights and losses
-/// must equal a native run of the same experiment JSON (the one the site serves).
+/// must equal a native run of the same experiment JSON (the one the site serves), and every
+/// figure the page redrew must equal a native draw of that run.
 #[test]
 #[ignore = "needs Chromium and `npm ci --prefix tests/browser` (cargo test -- --include-ignored)"]
 fn live_figures_in_chromium() {
@@ -231,7 +232,7 @@ fn live_figures_in_chromium() {
     let report: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("JSON report");
     let runs = report["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 4, "{report}");
+    assert_eq!(runs.len(), 5, "{report}");
     for run in runs {
         let id = run["id"].as_str().unwrap();
         let (status, _, body) = server.get(&format!("/book/live/{id}.json"));
@@ -251,5 +252,36 @@ fn live_figures_in_chromium() {
             .collect();
         let native_loss: Vec<u64> = native.loss.iter().map(|&b| u64::from(b)).collect();
         assert_eq!(loss, native_loss, "{id} {settings:?}: loss bits");
+        // Every figure the page redrew equals the build's drawing code run natively on a
+        // native run of the same settings.
+        let figures: nnbook_live::draw::Figures =
+            serde_json::from_str(site["figures"].as_str().unwrap_or("{}")).unwrap();
+        let changed = exp.with(&settings).unwrap();
+        let (model, history) =
+            nnbook_live::train(&changed, figures.snapshots(changed.epochs), &mut |_, _| {})
+                .unwrap();
+        let x = nnbook_live::inputs(&changed).unwrap();
+        let input = nnbook_live::draw::Input {
+            x: &x,
+            classes: &figures.classes,
+            class_of: &figures.class_of,
+            model: Some(&model),
+            history: Some(&history),
+            epochs: changed.epochs,
+            predict: &nnbook::run::predict,
+        };
+        let svgs = run["svgs"].as_object().cloned().unwrap_or_default();
+        for (fig, svg) in &svgs {
+            let f = figures.items.iter().find(|f| &f.id == fig).unwrap();
+            let native = nnbook_live::draw::draw(f, &input).unwrap();
+            assert_eq!(
+                svg.as_str(),
+                Some(native.as_str()),
+                "{id} {settings:?}: {fig}"
+            );
+        }
+        if id.starts_with("bagheri") {
+            assert_eq!(svgs.len(), 2, "{id}: redrawn figures {svgs:?}");
+        }
     }
 }

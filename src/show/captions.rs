@@ -47,10 +47,7 @@ pub(super) fn describe(kind: FigureKind, block: &Block, r: &ExperimentResult) ->
         ),
         FigureKind::TrainingCurve => {
             let epochs = r.trained.as_ref().map_or(0, |t| t.history.epochs_run);
-            format!(
-                "A metric of experiment {} per epoch over {epochs} epochs.",
-                block.id
-            )
+            nnbook_live::draw::curve_desc(&block.id, epochs)
         }
         FigureKind::RegressionFit => format!(
             "The {n} training points of experiment {} and the trained model's prediction as a line.",

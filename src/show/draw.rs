@@ -3,13 +3,15 @@
 
 use ndarray::Array2;
 
+use nnbook_live::draw as live;
+
 use crate::figures::{self, Class, Meta};
 use crate::run::{self, ExperimentResult};
 use crate::spec::{Common, Metric, Options, Show};
 
 use super::Animation;
 use super::diagram::diagram;
-use super::grid::{boundary_fields, class_grid, evolution_frames, probability_field};
+use super::grid::{evolution_frames, probability_field};
 
 pub(super) fn classes(r: &ExperimentResult) -> Vec<Class> {
     r.data
@@ -47,18 +49,9 @@ pub(super) fn xy_points(r: &ExperimentResult) -> Vec<[f64; 2]> {
         .collect()
 }
 
-/// Data extent with a 5% margin on each side.
+/// Data extent with a 5% margin on each side (the browser's redraw uses the same).
 pub(super) fn extent(pts: &[[f64; 2]], axis: usize) -> [f64; 2] {
-    let (lo, hi) = pts
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-            (lo.min(p[axis]), hi.max(p[axis]))
-        });
-    if !lo.is_finite() || !hi.is_finite() || hi <= lo {
-        return [lo.min(0.0) - 1.0, hi.max(0.0) + 1.0];
-    }
-    let pad = (hi - lo) * 0.05;
-    [lo - pad, hi + pad]
+    live::extent(pts, axis)
 }
 
 /// A figure of one experiment, drawn as its options' kind with the options that kind has.
@@ -85,47 +78,9 @@ pub(super) fn draw(show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<Str
             figures::scatter(&pts, &vec![0; pts.len()], &one, &opts, meta)
                 .map_err(|e| e.to_string())
         }
-        Options::Scatter(o) => {
-            let c = &o.common;
-            let pts = points2(r)?;
-            let opts = figures::ScatterOptions {
-                title: c.title.clone(),
-                x: c.x,
-                y: c.y,
-                x_label: c.x_label.clone().or(Some("x1".into())),
-                y_label: c.y_label.clone().or(Some("x2".into())),
-                equal_aspect: o.equal_aspect.unwrap_or(true),
-                ..Default::default()
-            };
-            figures::scatter(&pts, &r.data.class_of, &classes(r), &opts, meta)
-                .map_err(|e| e.to_string())
-        }
-        Options::DecisionRegions(o) => {
-            let c = &o.common;
-            let t = r.trained.as_ref().ok_or("no trained model")?;
-            let pts = points2(r)?;
-            let (x, y) = (
-                c.x.unwrap_or_else(|| extent(&pts, 0)),
-                c.y.unwrap_or_else(|| extent(&pts, 1)),
-            );
-            let n = o.grid.unwrap_or(200);
-            let grid = class_grid(&t.model, x, y, n);
-            let arrows = if o.weight_arrows == Some(true) {
-                weight_arrows(&t.model, r, x, y, o.arrow_scale.unwrap_or(1.0))?
-            } else {
-                Vec::new()
-            };
-            let opts = figures::RegionOptions {
-                title: c.title.clone(),
-                x_label: c.x_label.clone().or(Some("x1".into())),
-                y_label: c.y_label.clone().or(Some("x2".into())),
-                equal_aspect: o.equal_aspect.unwrap_or(true),
-                arrows,
-                compact: o.compact,
-                ..Default::default()
-            };
-            figures::decision_regions(&grid, &pts, &r.data.class_of, &classes(r), &opts, meta)
-                .map_err(|e| e.to_string())
+        Options::Scatter(_) | Options::DecisionRegions(_) => {
+            let kind = live_kind(show, r, None).ok_or("not a live kind")??;
+            draw_live(kind, r, meta)
         }
         Options::RegressionFit(o) => {
             let c = &o.common;
@@ -180,25 +135,9 @@ pub(super) fn draw(show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<Str
         Options::UnitOverlay(o) => super::units::overlay(r, &o.common, meta),
         Options::Sweep(_) => Err("sweeps are drawn on their own".into()),
         Options::HiddenGrid(o) => super::units::hidden_grid(r, o, meta),
-        Options::BoundaryHistory(o) => {
-            let c = &o.common;
-            let pts = points2(r)?;
-            let (x, y) = (
-                c.x.unwrap_or_else(|| extent(&pts, 0)),
-                c.y.unwrap_or_else(|| extent(&pts, 1)),
-            );
-            let fields = boundary_fields(r, o.frames.as_deref(), o.grid, x, y)?;
-            let opts = mesh_options(c);
-            figures::boundary_history(
-                &fields,
-                &pts,
-                &r.data.class_of,
-                &classes(r),
-                &opts,
-                meta,
-                "epoch",
-            )
-            .map_err(|e| e.to_string())
+        Options::BoundaryHistory(_) => {
+            let kind = live_kind(show, r, None).ok_or("not a live kind")??;
+            draw_live(kind, r, meta)
         }
         Options::Scatter3d(o) => {
             let flat = Show {
@@ -257,50 +196,9 @@ pub(super) fn draw(show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<Str
             };
             diagram(show, o, units, Some(&t.model))
         }
-        Options::TrainingCurve(o) => {
-            let t = r.trained.as_ref().ok_or("no trained model")?;
-            let h = &t.history;
-            let metric = o.metric.unwrap_or(Metric::Loss);
-            let values = match metric {
-                Metric::Loss => Some(&h.loss),
-                Metric::Accuracy => h.accuracy.as_ref(),
-                Metric::Mse => h.mse.as_ref(),
-            }
-            .ok_or_else(|| format!("the history has no {}", metric.name()))?;
-            let label = match metric {
-                Metric::Loss => "Loss",
-                Metric::Accuracy => "Accuracy",
-                Metric::Mse => "MSE",
-            };
-            let mut series = vec![figures::Series {
-                name: if h.validation.is_empty() {
-                    label.to_string()
-                } else {
-                    "Training".to_string()
-                },
-                values: values.iter().map(|v| f64::from(*v)).collect(),
-                color: None,
-            }];
-            // The held-out data's value after each epoch (loss, or the metric), when measured.
-            if !h.validation.is_empty() {
-                let k = usize::from(metric != Metric::Loss);
-                series.push(figures::Series {
-                    name: "Validation".into(),
-                    values: h.validation.iter().map(|v| f64::from(v[k])).collect(),
-                    color: Some("#ff7f0e".into()),
-                });
-            }
-            let opts = figures::CurveOptions {
-                title: o.title.clone().or(Some(format!("{label} vs Epochs"))),
-                x_label: Some("Epoch".into()),
-                y_label: Some(label.to_string()),
-                stop_epoch: h
-                    .stopped_by_threshold
-                    .then_some(h.epochs_run.saturating_sub(1)),
-                within: (metric == Metric::Accuracy).then_some([0.0, 1.0]),
-                ..Default::default()
-            };
-            figures::training_curve(&series, &opts, meta).map_err(|e| e.to_string())
+        Options::TrainingCurve(_) => {
+            let kind = live_kind(show, r, None).ok_or("not a live kind")??;
+            draw_live(kind, r, meta)
         }
         _ => Err(format!(
             "`{}` is not a figure of one experiment",
@@ -309,67 +207,107 @@ pub(super) fn draw(show: &Show, r: &ExperimentResult, meta: &Meta) -> Result<Str
     }
 }
 
-/// Weight vectors of a single-layer classifier: w from the origin for one output unit (normal
-/// to its boundary), or for softmax each pairwise difference w_j − w_i anchored on the i–j
-/// boundary at its point nearest the plot's centre.
-pub(super) fn weight_arrows(
-    model: &crate::engine::Model,
+/// The kinds the reader's browser redraws (crates/live's `draw`, which the build calls too),
+/// with the block's options resolved as the build resolves them; None for the other kinds.
+/// `experiment` names the block in a training curve's description drawn after retraining.
+pub(crate) fn live_kind(
+    show: &Show,
     r: &ExperimentResult,
-    x: [f64; 2],
-    y: [f64; 2],
-    scale: f64,
-) -> Result<Vec<figures::Arrow>, String> {
-    let [layer] = model.layers.as_slice() else {
-        return Err("weight arrows need a model with a single layer".into());
-    };
-    if layer.w.nrows() != 2 {
-        return Err("weight arrows need two inputs".into());
-    }
-    let w = |i: usize, k: usize| f64::from(layer.w[[i, k]]);
-    if layer.w.ncols() == 1 {
-        return Ok(vec![figures::Arrow {
-            from: [0.0, 0.0],
-            to: [scale * w(0, 0), scale * w(1, 0)],
-            label: Some("w".into()),
-        }]);
-    }
-    let names: Vec<String> = r.data.classes.clone();
-    let centre = [(x[0] + x[1]) / 2.0, (y[0] + y[1]) / 2.0];
-    let mut out = Vec::new();
-    let k = layer.w.ncols();
-    for j in (1..k).rev() {
-        for i in (0..j).rev() {
-            let d = [w(0, j) - w(0, i), w(1, j) - w(1, i)];
-            let e = f64::from(layer.b[j]) - f64::from(layer.b[i]);
-            let n2 = d[0] * d[0] + d[1] * d[1];
-            if n2 == 0.0 {
-                continue;
-            }
-            let t = (d[0] * centre[0] + d[1] * centre[1] + e) / n2;
-            let foot = [centre[0] - t * d[0], centre[1] - t * d[1]];
-            // The drawn i–j boundary is the part of this line where i and j lead the other
-            // classes; anchor the arrow at the middle of that part inside the plot.
-            let z = |p: [f64; 2], c: usize| w(0, c) * p[0] + w(1, c) * p[1] + f64::from(layer.b[c]);
-            let dir = [-d[1] / n2.sqrt(), d[0] / n2.sqrt()];
-            let span = (x[1] - x[0]).max(y[1] - y[0]);
-            let inside =
-                |p: [f64; 2]| (x[0]..=x[1]).contains(&p[0]) && (y[0]..=y[1]).contains(&p[1]);
-            let on_boundary = |p: [f64; 2]| (0..k).all(|c| c == i || c == j || z(p, c) <= z(p, i));
-            let along: Vec<[f64; 2]> = (-400..=400)
-                .map(|s| span * f64::from(s) / 400.0)
-                .map(|u| [foot[0] + u * dir[0], foot[1] + u * dir[1]])
-                .filter(|p| inside(*p) && on_boundary(*p))
-                .collect();
-            let from = along.get(along.len() / 2).copied().unwrap_or(foot);
-            let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| (c + 1).to_string());
-            out.push(figures::Arrow {
-                from,
-                to: [from[0] + scale * d[0], from[1] + scale * d[1]],
-                label: Some(format!("w{}−w{}", name(j), name(i))),
-            });
+    experiment: Option<&str>,
+) -> Option<Result<live::Kind, String>> {
+    let label = |l: &Option<String>, or: &str| l.clone().unwrap_or_else(|| or.to_string());
+    Some(match &show.options {
+        // Regression data (the target against one feature) is drawn natively only.
+        Options::Scatter(_) if r.data.classes.is_empty() && r.data.x.ncols() == 1 => return None,
+        Options::Scatter(o) => {
+            let c = &o.common;
+            points2(r).map(|_| {
+                live::Kind::scatter(
+                    c.title.clone(),
+                    label(&c.x_label, "x1"),
+                    label(&c.y_label, "x2"),
+                    o.equal_aspect.unwrap_or(true),
+                    c.x,
+                    c.y,
+                )
+            })
         }
-    }
-    Ok(out)
+        Options::DecisionRegions(o) => {
+            let c = &o.common;
+            points2(r).map(|pts| {
+                live::Kind::decision_regions(
+                    c.title.clone(),
+                    label(&c.x_label, "x1"),
+                    label(&c.y_label, "x2"),
+                    o.equal_aspect.unwrap_or(true),
+                    o.compact,
+                    c.x.unwrap_or_else(|| extent(&pts, 0)),
+                    c.y.unwrap_or_else(|| extent(&pts, 1)),
+                    o.grid.unwrap_or(200),
+                    (o.weight_arrows == Some(true)).then(|| o.arrow_scale.unwrap_or(1.0)),
+                )
+            })
+        }
+        Options::BoundaryHistory(o) => {
+            let c = &o.common;
+            points2(r).map(|pts| {
+                live::Kind::boundary_history(
+                    c.title.clone(),
+                    label(&c.x_label, "x1"),
+                    label(&c.y_label, "x2"),
+                    c.x.unwrap_or_else(|| extent(&pts, 0)),
+                    c.y.unwrap_or_else(|| extent(&pts, 1)),
+                    o.grid.unwrap_or(150),
+                    o.frames.clone(),
+                )
+            })
+        }
+        Options::Evolution(o) => {
+            let c = &o.common;
+            points2(r).map(|pts| {
+                live::Kind::evolution(
+                    c.title.clone(),
+                    label(&c.x_label, "x1"),
+                    label(&c.y_label, "x2"),
+                    c.x.unwrap_or_else(|| extent(&pts, 0)),
+                    c.y.unwrap_or_else(|| extent(&pts, 1)),
+                    o.grid,
+                    o.frames.clone(),
+                )
+            })
+        }
+        Options::TrainingCurve(o) => Ok(live::Kind::TrainingCurve {
+            experiment: experiment.map(str::to_string),
+            title: o.title.clone(),
+            metric: o.metric.unwrap_or(Metric::Loss).name().to_string(),
+        }),
+        _ => return None,
+    })
+}
+
+/// Draw a kind the browser redraws, from the experiment's result, with the shared code.
+pub(crate) fn draw_live(
+    kind: live::Kind,
+    r: &ExperimentResult,
+    meta: &Meta,
+) -> Result<String, String> {
+    let figure = live::Figure {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        desc: meta.desc.clone(),
+        kind,
+    };
+    let trained = r.trained.as_ref();
+    let input = live::Input {
+        x: &r.data.x,
+        classes: &r.data.classes,
+        class_of: &r.data.class_of,
+        model: trained.map(|t| &t.model),
+        history: trained.map(|t| &t.history),
+        epochs: trained.map_or(0, |t| t.train.epochs),
+        predict: &run::predict,
+    };
+    live::draw(&figure, &input)
 }
 
 /// The first layer's weights into each of the first `count` units as images (one pixel per
@@ -420,15 +358,12 @@ pub(super) fn evolution(
         c.y.unwrap_or_else(|| extent(&pts, 1)),
     );
     let f = evolution_frames(r, o.frames.as_deref(), o.grid, x, y)?;
-    let opts = figures::EvolutionOptions {
-        title: c.title.clone(),
-        x_label: c.x_label.clone().or(Some("x1".into())),
-        y_label: c.y_label.clone().or(Some("x2".into())),
-        hidden_labels: ["h1".into(), "h2".into()],
-        hidden_x: f.hidden_x,
-        hidden_y: f.hidden_y,
-        seconds: 0.4,
-    };
+    let opts = live::evolution_options(
+        &c.title,
+        c.x_label.as_deref().unwrap_or("x1"),
+        c.y_label.as_deref().unwrap_or("x2"),
+        &f,
+    );
     let gif = o.gif == Some(true);
     let anim = Animation {
         frames: f.frames.len(),

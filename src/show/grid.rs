@@ -5,86 +5,26 @@
 use ndarray::Array2;
 
 use crate::engine::{Activation, Model};
-use crate::figures::{self, Field, Frame};
+use crate::figures::{self, Field};
 use crate::run::{self, ExperimentResult};
-use crate::spec::default_frames;
+use nnbook_live::grid::{self as live, Frames};
 
-/// p(class 1) at the centres of an n × n grid: the one sigmoid output, or the second of two
-/// softmax outputs.
+/// p(class 1) at the centres of an n × n grid (shared with the browser's redraw).
 pub fn probability_field(
     model: &Model,
     x: [f64; 2],
     y: [f64; 2],
     n: usize,
 ) -> Result<Field, String> {
-    let column = match model.output_dim() {
-        1 => 0,
-        2 => 1,
-        k => {
-            return Err(format!(
-                "a probability mesh needs two classes, not {k} outputs"
-            ));
-        }
-    };
-    let mut field = Field {
-        nx: n,
-        ny: n,
-        x,
-        y,
-        p: Vec::with_capacity(n * n),
-    };
-    let pts = centres(&field);
-    field.p = run::predict(model, &pts)
-        .column(column)
-        .iter()
-        .map(|v| f64::from(*v))
-        .collect();
-    Ok(field)
+    live::probability_field(model, x, y, n, &run::predict)
 }
 
 /// The centres of a field's cells, row by row from the bottom, as model inputs.
 fn centres(field: &Field) -> Array2<f32> {
-    let mut pts = Array2::<f32>::zeros((field.nx * field.ny, 2));
-    for j in 0..field.ny {
-        for i in 0..field.nx {
-            let [cx, cy] = field.centre(i, j);
-            pts[[j * field.nx + i, 0]] = cx as f32;
-            pts[[j * field.nx + i, 1]] = cy as f32;
-        }
-    }
-    pts
+    live::centres(field)
 }
 
-/// The models kept at the epochs a figure asks for (its `frames`, or the default schedule),
-/// always with the last kept one (the last or stopping epoch).
-fn kept_models<'a>(
-    t: &'a crate::run::Trained,
-    frames: Option<&[usize]>,
-) -> Result<Vec<&'a (usize, Model)>, String> {
-    let wanted = frames.map_or_else(|| default_frames(t.train.epochs), <[usize]>::to_vec);
-    let snaps = &t.history.snapshots;
-    let last = snaps.last().map(|s| s.0);
-    let kept: Vec<&(usize, Model)> = snaps
-        .iter()
-        .filter(|(e, _)| wanted.contains(e) || Some(*e) == last)
-        .collect();
-    if kept.is_empty() {
-        return Err(
-            "no models were kept while training; was the figure added to a `use:` block?".into(),
-        );
-    }
-    Ok(kept)
-}
-
-/// The frames of an evolution, the hidden panel's limits, and the hidden labels.
-pub struct Frames {
-    pub frames: Vec<Frame>,
-    pub hidden_x: [f64; 2],
-    pub hidden_y: [f64; 2],
-}
-
-/// Evaluate every kept model: hidden outputs of the points, the output unit's line in hidden
-/// space, and the input-space probability field.
+/// Every kept model's frame of an evolution (shared with the browser's redraw).
 pub fn evolution_frames(
     r: &ExperimentResult,
     frames: Option<&[usize]>,
@@ -93,90 +33,16 @@ pub fn evolution_frames(
     y: [f64; 2],
 ) -> Result<Frames, String> {
     let t = r.trained.as_ref().ok_or("no trained model")?;
-    let shape_ok = t.model.layers.len() == 2
-        && t.model.layers[0].w.ncols() == 2
-        && t.model.input_dim() == 2
-        && matches!(t.model.output_dim(), 1 | 2);
-    if !shape_ok {
-        return Err(
-            "an evolution draws a 2-input network with one hidden layer of 2 units and a two-class output"
-                .into(),
-        );
-    }
-    let kept = kept_models(t, frames)?;
-    let n = grid.unwrap_or(100);
-    let mut frames = Vec::with_capacity(kept.len());
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for (epoch, model) in kept {
-        let outs = model.layer_outputs(&r.data.x);
-        let hidden: Vec<[f64; 2]> = outs[0]
-            .rows()
-            .into_iter()
-            .map(|row| [f64::from(row[0]), f64::from(row[1])])
-            .collect();
-        for h in &hidden {
-            for k in 0..2 {
-                lo[k] = lo[k].min(h[k]);
-                hi[k] = hi[k].max(h[k]);
-            }
-        }
-        let out = &model.layers[1];
-        let w = |i: usize, j: usize| f64::from(out.w[[i, j]]);
-        let line = if out.w.ncols() == 1 {
-            [w(0, 0), w(1, 0), f64::from(out.b[0])]
-        } else {
-            // Two softmax outputs: p1 = 0.5 where z1 − z0 = 0.
-            [
-                w(0, 1) - w(0, 0),
-                w(1, 1) - w(1, 0),
-                f64::from(out.b[1]) - f64::from(out.b[0]),
-            ]
-        };
-        frames.push(Frame {
-            epoch: *epoch,
-            loss: epoch
-                .checked_sub(1)
-                .and_then(|i| t.history.loss.get(i))
-                .map(|v| f64::from(*v)),
-            hidden,
-            line: Some(line),
-            field: probability_field(model, x, y, n)?,
-        });
-    }
-    let (hidden_x, hidden_y) = if t.model.layers[0].activation == Activation::Tanh {
-        ([-1.0, 1.0], [-1.0, 1.0])
-    } else {
-        let pad = |k: usize| {
-            let span = (hi[k] - lo[k]).max(1e-3);
-            [lo[k] - span * 0.05, hi[k] + span * 0.05]
-        };
-        (pad(0), pad(1))
-    };
-    Ok(Frames {
+    live::evolution_frames(
+        &t.model,
+        &t.history,
+        t.train.epochs,
+        &r.data.x,
         frames,
-        hidden_x,
-        hidden_y,
-    })
-}
-
-/// The probability field of every kept model that the figure asks for (its `frames`, or the
-/// default schedule), with the last kept epoch always included.
-pub fn boundary_fields(
-    r: &ExperimentResult,
-    frames: Option<&[usize]>,
-    grid: Option<usize>,
-    x: [f64; 2],
-    y: [f64; 2],
-) -> Result<Vec<(usize, Field)>, String> {
-    let t = r.trained.as_ref().ok_or("no trained model")?;
-    if t.model.input_dim() != 2 {
-        return Err("a boundary history needs two inputs".into());
-    }
-    let n = grid.unwrap_or(150);
-    kept_models(t, frames)?
-        .into_iter()
-        .map(|(e, m)| Ok((*e, probability_field(m, x, y, n)?)))
-        .collect()
+        grid,
+        [x, y],
+        &run::predict,
+    )
 }
 
 /// Every unit's output over the input plane as a small PNG, column by column (the inputs
@@ -244,49 +110,4 @@ pub fn unit_heatmaps(
             Ok((pngs, key))
         })
         .collect()
-}
-
-/// Classes on an n × n grid starting at the lower limits with step (hi − lo)/n (INVENTORY §0).
-/// One sigmoid output is thresholded at p ≥ 0.5 (Equation 2), several outputs by arg-max.
-pub(super) fn class_grid(
-    model: &crate::engine::Model,
-    x: [f64; 2],
-    y: [f64; 2],
-    n: usize,
-) -> figures::ClassGrid {
-    let (dx, dy) = ((x[1] - x[0]) / n as f64, (y[1] - y[0]) / n as f64);
-    let mut pts = Array2::<f32>::zeros((n * n, 2));
-    for j in 0..n {
-        for i in 0..n {
-            pts[[j * n + i, 0]] = (x[0] + i as f64 * dx) as f32;
-            pts[[j * n + i, 1]] = (y[0] + j as f64 * dy) as f32;
-        }
-    }
-    let out = run::predict(model, &pts);
-    let class = out
-        .rows()
-        .into_iter()
-        .map(|row| {
-            if row.len() == 1 {
-                u8::from(row[0] >= 0.5)
-            } else {
-                let mut best = 0;
-                for (k, v) in row.iter().enumerate() {
-                    if *v > row[best] {
-                        best = k;
-                    }
-                }
-                best as u8
-            }
-        })
-        .collect();
-    figures::ClassGrid {
-        nx: n,
-        ny: n,
-        x0: x[0],
-        x1: x[1],
-        y0: y[0],
-        y1: y[1],
-        class,
-    }
 }

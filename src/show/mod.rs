@@ -312,3 +312,30 @@ fn figure(
         extra,
     }
 }
+
+/// The figures of a block that the reader's browser redraws after retraining (see
+/// crates/live's `draw`), each with the title and description the build gives it; the
+/// block's other figures stay as published.
+pub fn live_figures(block: &Block, result: &run::ExperimentResult) -> nnbook_live::draw::Figures {
+    let items = block
+        .show
+        .iter()
+        .filter_map(|show| {
+            let ShowKind::Figure(kind) = show.what else {
+                return None;
+            };
+            let live = draw::live_kind(show, result, Some(&block.id))?.ok()?;
+            Some(nnbook_live::draw::Figure {
+                id: show.id.clone(),
+                title: caption_of(show).unwrap_or_else(|| default_title(kind, &block.id)),
+                desc: describe(kind, block, result),
+                kind: live,
+            })
+        })
+        .collect();
+    nnbook_live::draw::Figures {
+        classes: result.data.classes.clone(),
+        class_of: result.data.class_of.clone(),
+        items,
+    }
+}

@@ -76,6 +76,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/live-worker.js"),
     ),
     (
+        "live-wasi.js",
+        include_bytes!("../../themes/default/static/live-wasi.js"),
+    ),
+    (
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),

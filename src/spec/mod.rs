@@ -96,7 +96,7 @@ const BLOCK_KEYS: &[&str] = &[
 ];
 
 /// Upper bounds that keep a block from asking for unbounded work or memory.
-pub const MAX_FRAMES: usize = 60;
+pub const MAX_FRAMES: usize = nnbook_live::grid::MAX_FRAMES;
 pub const MAX_SAMPLES: usize = 1_000_000;
 pub const MAX_UNITS: usize = 100_000;
 pub const MAX_EPOCHS: usize = 1_000_000;

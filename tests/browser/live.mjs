@@ -3,11 +3,15 @@
 // "Try it" control, trains at the block's own settings (the page must say it matches the
 // published run) and times it; then changes settings through the controls, trains again and
 // reports the browser's weight digest and loss bits for tests/browser.rs to compare with a
-// native run; then reopens a shared link (#live=…) and checks it restores and trains.
+// native run; then reopens a shared link (#live=…) and checks it restores and trains. Each run
+// waits for the figures' redraw: at the authored settings every redrawn figure must be the
+// published SVG byte for byte; at changed settings the redrawn SVG goes into the report for
+// tests/browser.rs to compare with a native draw. Last, a page saved to disk and opened from
+// file:// must say why live mode is unavailable there.
 // Prints `BENCH live_leo_ms N` / `BENCH live_tiny_ms N` and one JSON line {ok, failures, runs}.
 
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -36,19 +40,34 @@ async function train(page, id, settings) {
   // Through the keyboard, as a reader without a mouse would.
   await box.locator('button[type="submit"]').focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction((b) => b.dataset.digest || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
+  await page.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
   const error = await box.evaluate((b) => b.dataset.error);
   if (error) throw new Error(`${id}: ${error}`);
-  const out = await box.evaluate((b) => ({
+  const out = await redrawn(box);
+  for (const [fig, ok] of Object.entries(out.shown)) if (!ok) fail(`${id}: ${fig} does not show its redrawn SVG`);
+  runs.push({ id, settings, ...out });
+  return out;
+}
+
+// What a finished run left in the control, with the SVG of every figure it redrew (read back
+// from the image the page now shows).
+async function redrawn(box) {
+  return await box.evaluate(async (b) => ({
     digest: b.dataset.digest,
     loss: b.dataset.loss.split(",").map(Number),
     ms: Number(b.dataset.ms),
     matches: b.dataset.matches === "1",
     status: b.querySelector(".nn-live-status").textContent,
     hash: location.hash,
+    redrawn: b.dataset.redrawn.split(" ").filter(Boolean),
+    same: b.dataset.same.split(" ").filter(Boolean),
+    // The redrawn SVG as the module returned it; an image's must be what the page shows.
+    svgs: b.nnSvgs,
+    shown: Object.fromEntries(await Promise.all(b.dataset.redrawn.split(" ").filter(Boolean).map(async (id) => {
+      const img = document.getElementById(id).querySelector(".nn-zoom img");
+      return [id, img ? (await (await fetch(img.src)).text()) === b.nnSvgs[id] : document.getElementById(id).querySelector(".nn-anim-svg svg") !== null];
+    }))),
   }));
-  runs.push({ id, settings, ...out });
-  return out;
 }
 
 const errors = [];
@@ -60,7 +79,16 @@ await page.goto(base + "01-understanding-with-graphs.html");
 const leo = await train(page, "leo-relu-0.1", {});
 if (!leo.matches) fail(`leo-relu-0.1 at its own settings does not match the build: ${leo.status}`);
 console.log(`BENCH live_leo_ms ${leo.ms}`);
-const changed = await train(page, "leo-relu-0.1", { lr: "0.05", units: 4, activation: "tanh", epochs: 150, seed: 9 });
+if (leo.redrawn.join(" ") !== "leo-anim-relu-0.1" || leo.same.join(" ") !== leo.redrawn.join(" ")) {
+  fail(`leo-relu-0.1 at its own settings: redrew ${leo.redrawn}, equal to the published SVG: ${leo.same}`);
+}
+const changed = await train(page, "leo-relu-0.1", { lr: "0.05", units: 2, activation: "tanh", epochs: 150, seed: 9 });
+if (changed.redrawn.length !== 1 || changed.same.length) fail(`leo-relu-0.1 changed: redrew ${changed.redrawn}, same ${changed.same}`);
+// An evolution draws two hidden units: with four the page keeps the published one and says so.
+const four = await train(page, "leo-relu-0.1", { units: 4 });
+if (four.redrawn.length || !/as published/.test(await page.locator('details.nn-live[data-experiment="leo-relu-0.1"] .nn-live-result').first().textContent())) {
+  fail(`leo-relu-0.1 with four units: redrew ${four.redrawn} without saying why not`);
+}
 if (changed.matches) fail("changed settings cannot match the published run");
 if (!changed.hash.startsWith("#live=leo-relu-0.1&")) fail(`settings are not in the address: ${changed.hash}`);
 
@@ -68,6 +96,15 @@ await page.goto(base + "02-visual-understanding.html");
 const m5 = await train(page, "bagheri-m5", {});
 if (!m5.matches) fail(`bagheri-m5 at its own settings does not match the build: ${m5.status}`);
 console.log(`BENCH live_tiny_ms ${m5.ms}`);
+if (m5.redrawn.length !== 2) fail(`bagheri-m5 redrew ${m5.redrawn.join(", ") || "nothing"}, not its two figures`);
+if (m5.same.join(" ") !== m5.redrawn.join(" ")) {
+  fail(`bagheri-m5 at its own settings: only ${m5.same.join(", ") || "none"} of ${m5.redrawn.join(", ")} equal the published SVG`);
+}
+// Reset puts the published images back.
+const m5box = page.locator('details.nn-live[data-experiment="bagheri-m5"]').first();
+await m5box.locator('button[type="reset"]').click();
+const back = await page.evaluate(() => [...document.querySelectorAll("figure[data-live]")].map((f) => f.dataset.live + " " + f.querySelector("img").getAttribute("src")));
+if (back.some((b) => !b.startsWith("published figures/"))) fail(`Reset left redrawn figures: ${back}`);
 
 // A shared link restores the settings and trains.
 const link = base + "02-visual-understanding.html#live=bagheri-m6&lr=0.01&units=2&epochs=300";
@@ -76,6 +113,8 @@ shared.on("pageerror", (e) => errors.push(String(e)));
 await shared.goto(link);
 const box = shared.locator('details.nn-live[data-experiment="bagheri-m6"]').first();
 await shared.waitForFunction((b) => b.dataset.digest || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
+await shared.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
+const restoredFigures = await redrawn(box);
 const restored = await box.evaluate((b) => ({
   open: b.open,
   lr: b.querySelector('[name="lr"]').value,
@@ -87,7 +126,27 @@ const restored = await box.evaluate((b) => ({
 if (!restored.open || restored.lr !== "0.01" || restored.units !== "2" || restored.epochs !== "300") {
   fail(`the shared link did not restore its settings: ${JSON.stringify(restored)}`);
 }
-runs.push({ id: "bagheri-m6", settings: { lr: "0.01", units: 2, epochs: 300 }, digest: restored.digest, loss: restored.loss });
+runs.push({ id: "bagheri-m6", settings: { lr: "0.01", units: 2, epochs: 300 }, digest: restored.digest, loss: restored.loss, svgs: restoredFigures.svgs });
+if (restoredFigures.redrawn.length !== 2) fail(`the shared link redrew ${restoredFigures.redrawn.join(", ") || "nothing"}`);
+if (restoredFigures.same.length) fail(`changed settings, yet ${restoredFigures.same} equal the published figures`);
+const shown = await shared.evaluate(() => [...document.querySelectorAll("figure[data-live]")].map((f) => f.dataset.live));
+if (!shown.length || shown.some((s) => s !== "redrawn")) fail(`the page does not show the redrawn figures: ${shown}`);
+
+// From file://: the page says why live mode is off instead of failing silently.
+const saved = mkdtempSync(join(tmpdir(), "nnbook-file-"));
+mkdirSync(join(saved, "theme"));
+for (const path of ["02-visual-understanding.html", "theme/live.js"]) {
+  writeFileSync(join(saved, path), await (await fetch(base + path)).text());
+}
+const local = await context.newPage();
+local.on("pageerror", (e) => errors.push(String(e)));
+await local.goto("file://" + join(saved, "02-visual-understanding.html"));
+const localBox = local.locator('details.nn-live[data-experiment="bagheri-m5"]').first();
+await localBox.locator("summary").click();
+const localStatus = await localBox.locator(".nn-live-status").textContent();
+const localDisabled = await localBox.locator("fieldset").evaluate((f) => f.disabled);
+if (!/file:\/\//.test(localStatus) || !localDisabled) fail(`from file:// the control says: ${localStatus}`);
+rmSync(saved, { recursive: true, force: true });
 for (const e of errors) fail(`page error: ${e}`);
 
 await context.close();

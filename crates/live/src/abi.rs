@@ -1,14 +1,17 @@
 //! The module's C ABI, for the page's worker (themes/default/static/live-worker.js):
 //!
 //! - `live_alloc(len) -> ptr` and `live_free(ptr, len)`: buffers the worker writes JSON into;
-//! - `live_run(experiment, len, settings, len) -> len`: train, leaving JSON
-//!   (`{"ok": outcome}` or `{"error": message}`) at `live_output()`, valid until the next run;
+//! - `live_run(experiment, len, settings, len, figures, len) -> len`: train, then redraw the
+//!   figures (`draw::Figures` as JSON; length 0 for none), leaving JSON (`{"ok": outcome,
+//!   "figures": {id: {"svg": text} or {"error": message}}}` or `{"error": message}`) at
+//!   `live_output()`, valid until the next run;
 //! - it imports `env.live_progress(epoch, loss)`, called after every epoch, so the worker can
 //!   post progress while it trains (and be stopped with `terminate()`).
 
 use std::sync::Mutex;
 
-use crate::run::{Experiment, Settings, run};
+use crate::draw::{self, Figures};
+use crate::run::{Experiment, Settings, inputs, outcome, train};
 
 /// The last run's JSON (one worker runs one experiment at a time).
 static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
@@ -57,15 +60,22 @@ pub unsafe extern "C" fn live_run(
     exp_len: usize,
     settings: *const u8,
     settings_len: usize,
+    figures: *const u8,
+    figures_len: usize,
 ) -> usize {
-    // SAFETY: the caller's contract above.
-    let (exp, settings) = unsafe {
+    // SAFETY: the caller's contract above (a null or dangling pointer only with length 0).
+    let (exp, settings, figures) = unsafe {
         (
             std::slice::from_raw_parts(exp, exp_len),
             std::slice::from_raw_parts(settings, settings_len),
+            if figures_len == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(figures, figures_len)
+            },
         )
     };
-    let json = match run_json(exp, settings) {
+    let json = match run_json(exp, settings, figures) {
         Ok(out) => out,
         Err(msg) => serde_json::json!({ "error": msg }).to_string(),
     };
@@ -80,12 +90,38 @@ pub extern "C" fn live_output() -> *const u8 {
     OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).as_ptr()
 }
 
-/// The run behind [`live_run`], with its JSON in and out.
-pub fn run_json(exp: &[u8], settings: &[u8]) -> Result<String, String> {
+/// The run behind [`live_run`], with its JSON in and out (`figures` empty for none).
+pub fn run_json(exp: &[u8], settings: &[u8], figures: &[u8]) -> Result<String, String> {
     let exp: Experiment =
         serde_json::from_slice(exp).map_err(|e| format!("bad experiment: {e}"))?;
     let settings: Settings =
         serde_json::from_slice(settings).map_err(|e| format!("bad settings: {e}"))?;
-    let outcome = run(&exp.with(&settings)?, &mut progress)?;
-    Ok(serde_json::json!({ "ok": outcome }).to_string())
+    let figures: Figures = if figures.is_empty() {
+        Figures::default()
+    } else {
+        serde_json::from_slice(figures).map_err(|e| format!("bad figures: {e}"))?
+    };
+    let exp = exp.with(&settings)?;
+    let (model, history) = train(&exp, figures.snapshots(exp.epochs), &mut progress)?;
+    let mut drawn = serde_json::Map::new();
+    if !figures.items.is_empty() {
+        let x = inputs(&exp)?;
+        let input = draw::Input {
+            x: &x,
+            classes: &figures.classes,
+            class_of: &figures.class_of,
+            model: Some(&model),
+            history: Some(&history),
+            epochs: exp.epochs,
+            predict: &|m, x| m.forward(x),
+        };
+        for f in &figures.items {
+            let v = match draw::draw(f, &input) {
+                Ok(svg) => serde_json::json!({ "svg": svg }),
+                Err(e) => serde_json::json!({ "error": e }),
+            };
+            drawn.insert(f.id.clone(), v);
+        }
+    }
+    Ok(serde_json::json!({ "ok": outcome(&model, &history), "figures": drawn }).to_string())
 }

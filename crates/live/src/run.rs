@@ -152,6 +152,44 @@ pub fn digest(model: &Model) -> String {
 
 /// Train the experiment, calling `on_epoch(epoch, loss)` after each epoch.
 pub fn run(e: &Experiment, on_epoch: &mut dyn FnMut(usize, f32)) -> Result<Outcome, String> {
+    let (model, history) = train(e, Vec::new(), on_epoch)?;
+    Ok(outcome(&model, &history))
+}
+
+/// What a run produced, from its final model and history.
+pub fn outcome(model: &Model, history: &engine::History) -> Outcome {
+    Outcome {
+        epochs_run: history.epochs_run,
+        loss: bits(&history.loss),
+        accuracy: history.accuracy.as_deref().map(bits),
+        digest: digest(model),
+        weights: model
+            .layers
+            .iter()
+            .map(|l| l.w.iter().chain(l.b.iter()).map(|v| v.to_bits()).collect())
+            .collect(),
+    }
+}
+
+/// The experiment's inputs, one row per sample.
+pub fn inputs(e: &Experiment) -> Result<Array2<f32>, String> {
+    if e.inputs == 0 || !e.x.len().is_multiple_of(e.inputs) {
+        return Err(format!(
+            "x: {} values do not make rows of {}",
+            e.x.len(),
+            e.inputs
+        ));
+    }
+    Array2::from_shape_vec((e.x.len() / e.inputs, e.inputs), floats(&e.x))
+        .map_err(|e| e.to_string())
+}
+
+/// Train the experiment: its final model and history, with the models at `snapshots` kept.
+pub fn train(
+    e: &Experiment,
+    snapshots: Vec<usize>,
+    on_epoch: &mut dyn FnMut(usize, f32),
+) -> Result<(Model, engine::History), String> {
     let rows = |len: usize, per: usize, what: &str| {
         if per == 0 || !len.is_multiple_of(per) {
             Err(format!("{what}: {len} values do not make rows of {per}"))
@@ -206,23 +244,13 @@ pub fn run(e: &Experiment, on_epoch: &mut dyn FnMut(usize, f32)) -> Result<Outco
         seed: e.seed ^ SHUFFLE_MIX,
         shuffle: e.shuffle,
         stop_loss_below: e.stop_loss_below.map(f),
-        snapshot_epochs: Vec::new(),
+        snapshot_epochs: snapshots,
     };
     let history = engine::train_observed(&mut model, &x, &y, &cfg, &mut |epoch, loss, _| {
         on_epoch(epoch, loss)
     })
     .map_err(|e| e.to_string())?;
-    Ok(Outcome {
-        epochs_run: history.epochs_run,
-        loss: bits(&history.loss),
-        accuracy: history.accuracy.as_deref().map(bits),
-        digest: digest(&model),
-        weights: model
-            .layers
-            .iter()
-            .map(|l| l.w.iter().chain(l.b.iter()).map(|v| v.to_bits()).collect())
-            .collect(),
-    })
+    Ok((model, history))
 }
 
 #[cfg(test)]

@@ -1,25 +1,13 @@
 //! What a `show:` entry needs from its block (a model, `runs:`, `input:`), and the epochs
 //! evolution figures keep a model at.
 
-use super::super::{Block, MAX_FRAMES};
+use super::super::Block;
 use super::{BackpropOptions, FigureKind, Metric, Options, ShowKind, TableKind};
 use crate::yaml::{Node, YamlError, YamlErrorKind};
 
-/// The epochs an evolution figure shows by default: dense at first, where training moves
-/// fastest, then sparser, always ending with the last epoch (the stopping epoch is added by the
-/// engine when the stop rule fires).
+/// The epochs an evolution figure shows by default (shared with the browser's redraw).
 pub fn default_frames(epochs: usize) -> Vec<usize> {
-    const SCHEDULE: &[usize] = &[
-        0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
-    ];
-    let mut frames: Vec<usize> = SCHEDULE.iter().copied().filter(|&e| e < epochs).collect();
-    let mut e = 200;
-    while e < epochs && frames.len() + 1 < MAX_FRAMES {
-        frames.push(e);
-        e += e / 2;
-    }
-    frames.push(epochs);
-    frames
+    nnbook_live::grid::default_frames(epochs)
 }
 
 /// The epochs to keep a model at for the block's evolution figures (sorted, unique).
@@ -32,7 +20,7 @@ pub(in crate::spec) fn evolution_frames(block: &Block) -> Vec<usize> {
     else {
         return Vec::new();
     };
-    let mut frames: Vec<usize> = block
+    let figures = block
         .show
         .iter()
         .filter(|s| {
@@ -41,21 +29,9 @@ pub(in crate::spec) fn evolution_frames(block: &Block) -> Vec<usize> {
                 ShowKind::Figure(FigureKind::Evolution | FigureKind::BoundaryHistory)
             )
         })
-        .flat_map(|s| {
-            s.options
-                .frames()
-                .cloned()
-                .unwrap_or_else(|| default_frames(epochs))
-        })
-        .filter(|&e| e <= epochs)
-        .collect();
-    // The last frame is always the last epoch (or the stopping epoch, which the engine adds).
-    if !frames.is_empty() {
-        frames.push(epochs);
-    }
-    frames.sort_unstable();
-    frames.dedup();
-    frames
+        .map(|s| s.options.frames().map(Vec::as_slice));
+    // The browser's redraw keeps models by the same rule (crates/live).
+    nnbook_live::grid::snapshot_epochs(figures, epochs)
 }
 
 /// Kinds drawn from a training history (epochs, losses, models kept while training), which a

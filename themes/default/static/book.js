@@ -106,6 +106,10 @@
     };
     watch.observe(fig);
   }
+  // Live figures (live.js) restart an animation after swapping in a retrained one.
+  window.nnbookAnimate = function (fig) {
+    initAnimation(fig, null);
+  };
   var anims = document.querySelectorAll("figure.nn-anim");
   var animWatch = null;
   if ("IntersectionObserver" in window) {

@@ -1,8 +1,10 @@
 // nnbook live figures: the "Try it" control under each figure of a live experiment (the
 // theme's live.html). Nothing loads until a reader opens a control; then a Web Worker
 // (live-worker.js) fetches the WebAssembly module and retrains the experiment with the
-// reader's settings, reporting progress; Cancel terminates it. Settings go into the address
-// (#live=<experiment>&lr=…), so a link reopens them.
+// reader's settings, reporting progress; Cancel terminates it. The module then redraws the
+// experiment's figures with the build's own drawing code, and they replace the published
+// images (Reset puts those back). Settings go into the address (#live=<experiment>&lr=…), so
+// a link reopens them.
 (function () {
   "use strict";
   if (window.nnLive) return; // one copy, though every control names this script
@@ -58,7 +60,7 @@
       return;
     }
     fields.disabled = false;
-    status.textContent = "Change a setting and press Train. The figures above stay as published; the retrained run is summarised here.";
+    status.textContent = "Change a setting and press Train: the figures of this experiment are redrawn from the retrained model.";
     let worker = null;
     const stop = (text) => {
       if (worker) worker.terminate();
@@ -74,6 +76,7 @@
       if (!form.reportValidity()) return;
       stop();
       delete box.dataset.error;
+      delete box.dataset.compared;
       const settings = settingsOf(form);
       const authored = isAuthored(form);
       const id = box.dataset.experiment;
@@ -120,7 +123,7 @@
           status.textContent = "Training stopped: " + m.error;
           return;
         }
-        show(box, data, m.ok, authored, ms);
+        show(box, data, m, authored, ms);
       };
       worker.onerror = (e) => {
         box.dataset.error = e.message || "the worker stopped";
@@ -131,15 +134,99 @@
         module: new URL(box.dataset.module, document.baseURI).href,
         experiment: JSON.stringify(data.experiment),
         settings,
+        figures: data.figures || "",
       });
     });
     form.addEventListener("reset", () => {
       result.textContent = "";
-      stop("Back to the block's own settings.");
+      redraw(box, null);
+      stop("Back to the block's own settings and the published figures.");
     });
   }
 
-  function show(box, data, out, authored, ms) {
+  // Whether each redrawn figure's SVG is the published file (figures/<id>.svg) byte for
+  // byte: said under the results and kept in data-same (the ids that are) for tests.
+  async function compare(box) {
+    const ids = (box.dataset.redrawn || "").split(" ").filter(Boolean);
+    const same = [];
+    for (const id of ids) {
+      try {
+        const r = await fetch("figures/" + id + ".svg");
+        if (r.ok && (await r.text()) === box.nnSvgs[id]) same.push(id);
+      } catch (e) {
+        // An unreadable published file: the figure is simply not counted as the same.
+      }
+    }
+    box.dataset.same = same.join(" ");
+    const p = document.createElement("p");
+    p.className = "nn-live-same";
+    p.textContent = ids.length + (ids.length === 1 ? " figure" : " figures") + " redrawn; " +
+      (same.length === ids.length
+        ? "each is the published SVG byte for byte."
+        : same.length + " of them equal the published SVG byte for byte.");
+    box.querySelector(".nn-live-result").appendChild(p);
+    box.dataset.compared = "1";
+  }
+
+  // An animated figure's SVG is inline: swap it and restart its controls (book.js).
+  function swapAnimation(fig, svg) {
+    const holder = fig.querySelector(".nn-anim-svg");
+    if (fig.nnPublished === undefined) fig.nnPublished = holder.innerHTML;
+    holder.innerHTML = svg === null ? fig.nnPublished : svg;
+    const controls = fig.querySelector(".nn-anim-controls");
+    if (!controls || !window.nnbookAnimate) return;
+    // A fresh copy of the controls drops the listeners bound to the old frames.
+    const fresh = controls.cloneNode(true);
+    controls.replaceWith(fresh);
+    const range = fresh.querySelector(".nn-scrubber");
+    const frames = holder.querySelectorAll(".nn-frame").length;
+    if (range) {
+      range.max = String(Math.max(frames - 1, 0));
+      range.value = range.max;
+    }
+    window.nnbookAnimate(fig);
+  }
+
+  // Put each redrawn figure's SVG in place of the published one (null: the published ones
+  // again); returns the lines saying which figures could not be redrawn, and why.
+  function redraw(box, drawn) {
+    const notes = [];
+    const done = [];
+    box.nnSvgs = {};
+    for (const id of (box.dataset.figures || "").split(" ").filter(Boolean)) {
+      const fig = document.getElementById(id);
+      if (!fig) continue;
+      const d = drawn && drawn[id];
+      const svg = d && d.svg ? d.svg : null;
+      if (svg) {
+        box.nnSvgs[id] = svg;
+        done.push(id);
+      } else if (drawn) {
+        const num = fig.querySelector(".nn-number");
+        notes.push((num ? num.textContent : id) + " is as published: " +
+          (d ? "it could not be redrawn (" + d.error + ")" : "the browser does not redraw this kind of figure") + ".");
+      }
+      if (fig.querySelector(".nn-anim-svg")) {
+        if (svg || fig.dataset.live === "redrawn") swapAnimation(fig, svg);
+      } else {
+        const img = fig.querySelector("img");
+        if (!img) continue;
+        const link = fig.querySelector("a.nn-zoom");
+        if (!img.dataset.published) img.dataset.published = img.getAttribute("src");
+        if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
+        const src = svg ? URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" })) : img.dataset.published;
+        img.src = src;
+        if (link) link.href = src;
+      }
+      fig.dataset.live = svg ? "redrawn" : "published";
+    }
+    box.dataset.redrawn = done.join(" ");
+    return notes;
+  }
+
+  function show(box, data, m, authored, ms) {
+    const out = m.ok;
+    out.figures = m.figures;
     const status = box.querySelector(".nn-live-status");
     const result = box.querySelector(".nn-live-result");
     const pub = data.published;
@@ -171,7 +258,14 @@
       tr.insertCell().textContent = String(mine);
       tr.insertCell().textContent = String(theirs);
     }
+    const notes = redraw(box, out.figures || {});
     result.replaceChildren(table);
+    for (const note of notes) {
+      const p = document.createElement("p");
+      p.textContent = note;
+      result.appendChild(p);
+    }
+    compare(box);
     box.dataset.digest = out.digest;
     box.dataset.loss = out.loss.join(",");
     box.dataset.ms = ms.toFixed(0);
@@ -180,7 +274,7 @@
       ? "Same bits as the build: this matches the published figure."
       : authored
         ? "These are the block's settings, yet the bits differ from the build's: please report it."
-        : "The figures above stay as published (they are drawn at build time); this run's numbers are in the table.");
+        : "The figures above are redrawn from this run; its numbers are in the table beside the published run's.");
   }
 
   function restore() {
