@@ -45,16 +45,15 @@ pub fn evolution_frames(
     )
 }
 
+/// One column's heatmaps (a PNG per unit) and the colour key they share.
+pub type ColumnMaps = (Vec<Vec<u8>>, figures::Key);
+
 /// Every unit's output over the input plane as a small PNG, column by column (the inputs
 /// first), with the colour key each column shares: zero is white, positive values blue and
 /// negative ones red, scaled to the column's largest magnitude, so units of one layer compare
 /// (TensorFlow Playground's picture of a network, with its scale); an output probability is
 /// drawn as the probability mesh draws it.
-pub fn unit_heatmaps(
-    model: &Model,
-    x: [f64; 2],
-    y: [f64; 2],
-) -> Result<Vec<(Vec<Vec<u8>>, figures::Key)>, String> {
+pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<ColumnMaps>, String> {
     const N: usize = 28;
     if model.input_dim() != 2 {
         return Err("heatmaps need a network with 2 inputs".into());

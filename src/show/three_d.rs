@@ -262,7 +262,8 @@ mod tests {
         let both = shared_limits(&space, &o, &[&left, &right]);
         assert_eq!(both[0], [-3.0, 4.0]);
         assert_eq!(both[1], [-3.0, 4.0]);
-        let pad = 0.05 * 2.0;
+        // The points span 1 in a3: 5 % of it on each side.
+        let pad = 0.05;
         assert_eq!(both[2], [-1.0 - pad, 0.0 + pad]);
         // Alone, the right view would have zoomed in on the points and the arrow.
         let alone = shared_limits(&space, &o, &[&right]);
