@@ -44,6 +44,7 @@ pub(super) fn diagram(
                 .and_then(|v| v.get(c).cloned())
                 .unwrap_or_default(),
             heatmaps: Vec::new(),
+            key: None,
         })
         .collect();
     let edges: Option<figures::EdgeLabels> = match (o.weights, model) {
@@ -66,8 +67,9 @@ pub(super) fn diagram(
         let m = model.ok_or("heatmaps need a trained model")?;
         let maps =
             super::grid::unit_heatmaps(m, o.x.unwrap_or([-3.0, 3.0]), o.y.unwrap_or([-3.0, 3.0]))?;
-        for (col, pngs) in columns.iter_mut().zip(maps) {
+        for (col, (pngs, key)) in columns.iter_mut().zip(maps) {
             col.heatmaps = pngs;
+            col.key = Some(key);
             col.node_labels.clear();
         }
     }
@@ -92,6 +94,21 @@ pub(super) fn diagram(
             }
         }
     }
-    let meta = diagram_meta(show, &units);
+    let mut meta = diagram_meta(show, &units);
+    let keys: Vec<String> = columns
+        .iter()
+        .filter_map(|c| {
+            c.key.map(|k| {
+                let [lo, _, hi] = k.ticks();
+                format!("{} from {lo} to {hi}", c.caption)
+            })
+        })
+        .collect();
+    if !keys.is_empty() {
+        meta.desc.push_str(&format!(
+            " Each node is drawn as its output over the input plane; the nodes of a column share one colour scale, shown by the key under it: {}.",
+            keys.join("; ")
+        ));
+    }
     figures::network(&columns, edges.as_ref(), &meta).map_err(|e| e.to_string())
 }

@@ -45,11 +45,15 @@ pub fn evolution_frames(
     )
 }
 
+/// One column's heatmaps (a PNG per unit) and the colour key they share.
+pub type ColumnMaps = (Vec<Vec<u8>>, figures::Key);
+
 /// Every unit's output over the input plane as a small PNG, column by column (the inputs
-/// first): zero is white, positive values blue and negative ones red, each unit scaled to its
-/// own largest magnitude (TensorFlow Playground's picture of a network); an output probability
-/// is drawn as the probability mesh draws it.
-pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<Vec<u8>>>, String> {
+/// first), with the colour key each column shares: zero is white, positive values blue and
+/// negative ones red, scaled to the column's largest magnitude, so units of one layer compare
+/// (TensorFlow Playground's picture of a network, with its scale); an output probability is
+/// drawn as the probability mesh draws it.
+pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<ColumnMaps>, String> {
     const N: usize = 28;
     if model.input_dim() != 2 {
         return Err("heatmaps need a network with 2 inputs".into());
@@ -73,20 +77,36 @@ pub fn unit_heatmaps(model: &Model, x: [f64; 2], y: [f64; 2]) -> Result<Vec<Vec<
         .iter()
         .enumerate()
         .map(|(c, out)| {
-            (0..out.ncols())
+            // An output probability is shown as itself, on the probability mesh's scale.
+            let key = if c == last && probabilities {
+                figures::Key::Probability
+            } else {
+                // The inputs' scale is the plane's (not its cell centres', a little inside it).
+                let m = if c == 0 {
+                    [x[0], x[1], y[0], y[1]]
+                        .iter()
+                        .fold(0.0f64, |m, v| m.max(v.abs()))
+                } else {
+                    out.iter().fold(0.0f64, |m, v| m.max(f64::from(v.abs())))
+                };
+                // A column that is zero everywhere (dead units) is drawn white on a ±1 key.
+                figures::Key::Signed(if m > 1e-12 { m } else { 1.0 })
+            };
+            let pngs = (0..out.ncols())
                 .map(|u| {
-                    let col = out.column(u);
-                    let m = col.iter().fold(1e-12f64, |m, v| m.max(f64::from(v.abs())));
-                    // An output probability is shown as itself, on the probability mesh's scale.
-                    let p = if c == last && probabilities {
-                        col.iter().map(|v| f64::from(*v)).collect()
-                    } else {
-                        col.iter().map(|v| 0.5 + 0.5 * f64::from(*v) / m).collect()
-                    };
+                    let p = out
+                        .column(u)
+                        .iter()
+                        .map(|v| match key {
+                            figures::Key::Probability => f64::from(*v),
+                            figures::Key::Signed(m) => 0.5 + 0.5 * f64::from(*v) / m,
+                        })
+                        .collect();
                     let field = Field { p, ..blank.clone() };
                     figures::field_png(&field).map_err(|e| e.to_string())
                 })
-                .collect()
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok((pngs, key))
         })
         .collect()
 }

@@ -96,53 +96,71 @@ fn extent(points: &[[f64; 3]], k: usize) -> [f64; 2] {
     [lo - pad, hi + pad]
 }
 
+/// The weight arrows a view draws, scaled.
+fn arrows_of(space: &Space, o: &Scatter3dOptions, panel: &PanelSpec) -> Vec<Arrow3> {
+    if panel.weight_arrows.or(o.weight_arrows) != Some(true) {
+        return Vec::new();
+    }
+    let scale = o.arrow_scale.unwrap_or(1.0);
+    space
+        .arrows
+        .iter()
+        .map(|(w, label)| Arrow3 {
+            from: [0.0; 3],
+            to: w.map(|v| v * scale),
+            label: Some(label.clone()),
+        })
+        .collect()
+}
+
+fn plane_on(o: &Scatter3dOptions, panel: &PanelSpec) -> bool {
+    panel.plane.or(o.plane) == Some(true)
+}
+
+/// One range per axis for all the 3-D views of a figure: the points with a margin, grown to
+/// hold every view's arrows and plane, so that views of the same points are drawn to the
+/// same scale (a view without the plane does not zoom in on the points).
+fn shared_limits(space: &Space, o: &Scatter3dOptions, views: &[&PanelSpec]) -> [[f64; 2]; 3] {
+    let mut limits = [0, 1, 2].map(|k| extent(&space.points, k));
+    let mut grow = |k: usize, lo: f64, hi: f64| {
+        limits[k] = [limits[k][0].min(lo), limits[k][1].max(hi)];
+    };
+    for panel in views {
+        for a in arrows_of(space, o, panel) {
+            for k in 0..3 {
+                grow(k, a.from[k].min(a.to[k]), a.from[k].max(a.to[k]));
+            }
+        }
+        if plane_on(o, panel) {
+            if let Some([lo, hi]) = o.plane_x {
+                grow(0, lo, hi);
+            }
+            if let Some([lo, hi]) = o.plane_y {
+                grow(1, lo, hi);
+            }
+        }
+    }
+    limits
+}
+
 /// One 3-D view of the space with the panel's settings over the figure's.
 fn view_svg(
     r: &ExperimentResult,
     space: &Space,
     classes: &[Class],
-    o: &Scatter3dOptions,
-    panel: &PanelSpec,
+    (o, panel): (&Scatter3dOptions, &PanelSpec),
+    limits: [[f64; 2]; 3],
     meta: &Meta,
 ) -> Result<String, String> {
-    let mut limits = [0, 1, 2].map(|k| extent(&space.points, k));
-    let scale = o.arrow_scale.unwrap_or(1.0);
-    let arrows: Vec<Arrow3> = if panel.weight_arrows.or(o.weight_arrows) == Some(true) {
-        space
-            .arrows
-            .iter()
-            .map(|(w, label)| Arrow3 {
-                from: [0.0; 3],
-                to: w.map(|v| v * scale),
-                label: Some(label.clone()),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for a in &arrows {
-        for (k, lim) in limits.iter_mut().enumerate() {
-            *lim = [
-                lim[0].min(a.from[k]).min(a.to[k]),
-                lim[1].max(a.from[k]).max(a.to[k]),
-            ];
-        }
-    }
-    let plane = if panel.plane.or(o.plane) == Some(true) {
+    let plane = if plane_on(o, panel) {
         let (w, b) = space
             .plane
             .ok_or("this model has no single output unit whose plane could be drawn")?;
-        let (px, py) = (
-            o.plane_x.unwrap_or(limits[0]),
-            o.plane_y.unwrap_or(limits[1]),
-        );
-        limits[0] = [limits[0][0].min(px[0]), limits[0][1].max(px[1])];
-        limits[1] = [limits[1][0].min(py[0]), limits[1][1].max(py[1])];
         Some(Plane {
             normal: w,
             offset: b,
-            x: px,
-            y: py,
+            x: o.plane_x.unwrap_or(limits[0]),
+            y: o.plane_y.unwrap_or(limits[1]),
             opacity: o.plane_opacity.unwrap_or(0.5),
         })
     } else {
@@ -167,7 +185,7 @@ fn view_svg(
         ],
         limits: Some(limits),
         plane,
-        arrows,
+        arrows: arrows_of(space, o, panel),
         point_opacity: panel.opacity.or(o.opacity).unwrap_or(0.8),
         title: None,
         legend: true,
@@ -192,8 +210,12 @@ pub fn scatter_3d(
         input_space(r, model)?
     };
     let Some(panels) = &o.panels else {
-        return view_svg(r, &space, classes, o, &PanelSpec::default(), meta);
+        let one = PanelSpec::default();
+        let limits = shared_limits(&space, o, &[&one]);
+        return view_svg(r, &space, classes, (o, &one), limits, meta);
     };
+    let views: Vec<&PanelSpec> = panels.iter().filter(|p| !p.regions).collect();
+    let limits = shared_limits(&space, o, &views);
     let mut svgs = Vec::new();
     for (k, p) in panels.iter().enumerate() {
         let part = Meta {
@@ -204,8 +226,50 @@ pub fn scatter_3d(
         svgs.push(Some(if p.regions {
             regions(&part)?
         } else {
-            view_svg(r, &space, classes, o, p, &part)?
+            view_svg(r, &space, classes, (o, p), limits, &part)?
         }));
     }
     panel_grid(&svgs, svgs.len(), o.common.title.as_deref(), meta).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bagheri's Fig 25: the plane on the left, the arrows on the right. Both views get the
+    /// plane's range and the arrows' reach, not each its own.
+    #[test]
+    fn views_of_the_same_points_share_their_ranges() {
+        let space = Space {
+            points: vec![[0.0, 0.0, 0.0], [1.0, 0.5, -1.0]],
+            labels: ["a1", "a2", "a3"].map(String::from),
+            plane: Some(([1.0, 1.0, 1.0], 0.0)),
+            arrows: vec![([0.5, 3.0, 0.0], "v1".into())],
+        };
+        let o = Scatter3dOptions {
+            plane: Some(true),
+            plane_x: Some([-3.0, 4.0]),
+            plane_y: Some([-3.0, 4.0]),
+            arrow_scale: Some(1.1),
+            ..Default::default()
+        };
+        let left = PanelSpec::default();
+        let right = PanelSpec {
+            plane: Some(false),
+            weight_arrows: Some(true),
+            ..Default::default()
+        };
+        let both = shared_limits(&space, &o, &[&left, &right]);
+        assert_eq!(both[0], [-3.0, 4.0]);
+        assert_eq!(both[1], [-3.0, 4.0]);
+        // The points span 1 in a3: 5 % of it on each side.
+        let pad = 0.05;
+        assert_eq!(both[2], [-1.0 - pad, 0.0 + pad]);
+        // Alone, the right view would have zoomed in on the points and the arrow.
+        let alone = shared_limits(&space, &o, &[&right]);
+        assert!(
+            (alone[1][1] - 3.3).abs() < 1e-12 && alone[0][0] > -1.0,
+            "{alone:?}"
+        );
+    }
 }

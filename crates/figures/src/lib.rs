@@ -4,11 +4,13 @@
 //! This crate takes plain data and returns SVG text; nnbook's `show` stage feeds it from
 //! experiment results. It knows no files, pages or command line, and builds for wasm32.
 
+mod axes3d;
 pub mod colour;
 mod curve;
 mod evolution;
 mod frame;
 mod images;
+mod key;
 mod lines;
 mod mesh;
 mod network;
@@ -25,6 +27,7 @@ mod svg;
 pub use curve::{CurveOptions, Series, training_curve};
 pub use evolution::{Evolution, EvolutionOptions, Frame, evolution};
 pub use images::{Gray, image_grid};
+pub use key::Key;
 pub use lines::{Dots, Line, PlotOptions, line_plot};
 pub use mesh::{Field, MeshOptions, boundary_history, png as field_png, probability_mesh};
 pub use network::{Column, EdgeLabels, network};

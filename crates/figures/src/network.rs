@@ -25,6 +25,8 @@ pub struct Column {
     /// A small PNG per node (by unit index): the unit's output over the input plane, drawn in
     /// place of the circle (TensorFlow Playground style).
     pub heatmaps: Vec<Vec<u8>>,
+    /// The colour key the column's heatmaps share, drawn under its captions.
+    pub key: Option<super::key::Key>,
 }
 
 /// Edge labels between column `c` and `c + 1`: `weights[c][i][j]` from unit i to unit j.
@@ -100,7 +102,8 @@ pub fn network(
     let tallest = columns.iter().map(|c| shown(c).len()).max().unwrap_or(1) as f64;
     let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
     let body = row_gap * tallest;
-    let height = body + 100.0;
+    let keyed = columns.iter().any(|c| c.key.is_some());
+    let height = body + 100.0 + if keyed { super::key::KEY_HEIGHT } else { 0.0 };
     let x_of = |c: usize| margin + col_gap * c as f64;
     let y_of = |c: usize, k: usize| {
         let n = shown(&columns[c]).len() as f64;
@@ -264,6 +267,9 @@ pub fn network(
                 num(base + 20.0),
                 escape_xml(&under)
             );
+        }
+        if let Some(key) = col.key {
+            nodes.push_str(&super::key::key_bar(x_of(c), base + 32.0, key)?);
         }
     }
     nodes.push_str("</g>\n");

@@ -5,7 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::place::{Mark, Rect};
+use super::axes3d::{self, TICK, ticks};
+use super::place::{Mark, Rect, text_width};
 use super::style::{FONT, INK, marker};
 use super::svg::{arrow, arrow_labels, escape_xml, finish, id_of, num};
 use super::{Class, FigureError, Meta};
@@ -51,7 +52,7 @@ pub struct Scatter3Options {
 }
 
 /// The projection of normalised box coordinates (each axis mapped to [−0.5, 0.5]).
-struct Camera {
+pub(super) struct Camera {
     right: [f64; 3],
     up: [f64; 3],
     eye: [f64; 3],
@@ -66,7 +67,7 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 }
 
 impl Camera {
-    fn new(view: View, limits: [[f64; 2]; 3], size: f64, centre: (f64, f64)) -> Camera {
+    pub(super) fn new(view: View, limits: [[f64; 2]; 3], size: f64, centre: (f64, f64)) -> Camera {
         // libm, not the platform's sin and cos: the same pixels on every machine.
         let (e, a) = (view.elevation.to_radians(), view.azimuth.to_radians());
         let (se, ce, sa, ca) = (libm::sin(e), libm::cos(e), libm::sin(a), libm::cos(a));
@@ -100,12 +101,28 @@ impl Camera {
         cam
     }
 
+    /// For each axis, the normalised coordinate of the box face on the far side from the eye.
+    pub(super) fn back(&self) -> [f64; 3] {
+        self.eye.map(|e| if e >= 0.0 { -0.5 } else { 0.5 })
+    }
+
+    /// The box's eight corners on screen.
+    pub(super) fn corners(&self) -> Vec<(f64, f64)> {
+        (0..8)
+            .map(|c| {
+                let u = [0, 1, 2].map(|k| if c >> k & 1 == 1 { 0.5 } else { -0.5 });
+                let (x, y, _) = self.project(self.corner(u));
+                (x, y)
+            })
+            .collect()
+    }
+
     fn unit(&self, p: [f64; 3]) -> [f64; 3] {
         [0, 1, 2].map(|k| (p[k] - self.lo[k]) / self.span[k] - 0.5)
     }
 
     /// Pixel position and depth (larger is nearer the viewer).
-    fn project(&self, p: [f64; 3]) -> (f64, f64, f64) {
+    pub(super) fn project(&self, p: [f64; 3]) -> (f64, f64, f64) {
         let u = self.unit(p);
         (
             self.centre.0 + self.scale * dot(u, self.right),
@@ -114,32 +131,9 @@ impl Camera {
         )
     }
 
-    fn corner(&self, u: [f64; 3]) -> [f64; 3] {
+    pub(super) fn corner(&self, u: [f64; 3]) -> [f64; 3] {
         [0, 1, 2].map(|k| self.lo[k] + (u[k] + 0.5) * self.span[k])
     }
-}
-
-/// About five round tick values inside `[lo, hi]`.
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let raw = (hi - lo) / 5.0;
-    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
-        return Vec::new();
-    }
-    let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step).floor() as i64;
-    (first..=last).map(|k| k as f64 * step).collect()
-}
-
-fn tick_text(v: f64) -> String {
-    let s = format!("{:.2}", if v.abs() < 1e-12 { 0.0 } else { v });
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.replace('-', "−")
 }
 
 /// The part of a convex polygon where `keep(p) >= 0` (one Sutherland–Hodgman pass).
@@ -234,6 +228,39 @@ fn auto_limits(points: &[[f64; 3]], opts: &Scatter3Options) -> [[f64; 2]; 3] {
     })
 }
 
+/// Space kept free around the box and its labels.
+const MARGIN: f64 = 6.0;
+/// Height of the legend's row under the box.
+const LEGEND_ROW: f64 = 26.0;
+
+/// The classes in one row centred at height `y`, under the box where they cover no point.
+fn legend_row(classes: &[Class], w: f64, y: f64) -> String {
+    let widths: Vec<f64> = classes
+        .iter()
+        .map(|c| 18.0 + text_width(&c.name, 13.0, false))
+        .collect();
+    let total = widths.iter().sum::<f64>() + 16.0 * (widths.len() as f64 - 1.0);
+    let mut x = (w - total).max(0.0) / 2.0;
+    let mut out =
+        format!("<g class=\"legend\" font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\">\n");
+    for (k, (c, cw)) in classes.iter().zip(&widths).enumerate() {
+        let color = c.color.as_deref().unwrap_or(marker(k));
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+            num(x + 5.0),
+            num(y),
+            escape_xml(color),
+            num(x + 18.0),
+            num(y),
+            escape_xml(&c.name)
+        );
+        x += cw + 16.0;
+    }
+    out.push_str("</g>\n");
+    out
+}
+
 /// One 3-D scatter panel.
 pub fn scatter3d(
     points: &[[f64; 3]],
@@ -280,7 +307,19 @@ pub fn scatter3d(
     let size = f64::from(opts.size.max(200));
     let head = if opts.title.is_some() { 30.0 } else { 0.0 };
     let (w, h) = (size, size + head);
-    let cam = Camera::new(opts.view, limits, size * 0.66, (w / 2.0, head + size / 2.0));
+    let legend = opts.legend && classes.len() > 1;
+    let foot = if legend { LEGEND_ROW } else { 0.0 };
+    // Zoom until the box and its labels fill the panel above the legend row.
+    let unit = Camera::new(opts.view, limits, 1.0, (0.0, 0.0));
+    let texts = axes3d::axis_texts(&unit, limits, &opts.labels);
+    let area = Rect::new(
+        MARGIN,
+        head + MARGIN,
+        w - 2.0 * MARGIN,
+        h - head - foot - 2.0 * MARGIN,
+    );
+    let (scale, origin) = axes3d::fit(&texts, &unit.corners(), &area);
+    let cam = Camera::new(opts.view, limits, scale, origin);
     let id = id_of(meta);
     let mut svg = format!(
         "<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" fill=\"#FFFFFF\"/>\n",
@@ -300,7 +339,7 @@ pub fn scatter3d(
         format!("{} {}", num(x), num(y))
     };
     // Back panes: for each axis, the face on the far side from the eye.
-    let back: [f64; 3] = cam.eye.map(|e| if e >= 0.0 { -0.5 } else { 0.5 });
+    let back = cam.back();
     let mut panes = String::from("<g stroke=\"#c8c8c8\" stroke-width=\"0.8\">\n");
     for k in 0..3 {
         let (i, j) = ((k + 1) % 3, (k + 2) % 3);
@@ -337,66 +376,41 @@ pub fn scatter3d(
     panes.push_str("</g>\n");
     svg.push_str(&panes);
 
-    // Ticks and labels: each axis along the box edge lowest on screen (x, y) or leftmost (z),
-    // among the edges that border a back pane.
+    // Ticks and labels, those that would touch another left out (see `axes3d`).
     let mut text = format!(
-        "<g font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\" text-anchor=\"middle\">\n"
+        "<g class=\"labels\" font-family=\"{FONT}\" font-size=\"{}\" fill=\"{INK}\" text-anchor=\"middle\">\n",
+        num(axes3d::TICK_SIZE)
     );
-    let (cx, cy) = cam.centre;
-    for k in 0..3 {
-        let (i, j) = ((k + 1) % 3, (k + 2) % 3);
-        let edges = [(-0.5, -0.5), (0.5, -0.5), (-0.5, 0.5), (0.5, 0.5)];
-        let edge_mid = |(si, sj): (f64, f64)| {
-            let mut u = [0.0; 3];
-            u[i] = si;
-            u[j] = sj;
-            cam.project(cam.corner(u))
-        };
-        let borders_back = |(si, sj): &(f64, f64)| *si == back[i] || *sj == back[j];
-        let best = edges
-            .iter()
-            .filter(|e| borders_back(e))
-            .copied()
-            .max_by(|a, b| {
-                let (ma, mb) = (edge_mid(*a), edge_mid(*b));
-                let key = |m: (f64, f64, f64)| if k == 2 { cx - m.0 } else { m.1 };
-                key(ma).total_cmp(&key(mb))
-            })
-            .unwrap_or((-0.5, -0.5));
-        let at = |ut: f64| {
-            let mut u = [0.0; 3];
-            u[k] = ut;
-            u[i] = best.0;
-            u[j] = best.1;
-            cam.project(cam.corner(u))
-        };
-        // Labels sit outward from the box centre, on the far side of the edge.
-        let (mx, my, _) = at(0.0);
-        let (dx, dy) = (mx - cx, my - cy);
-        let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-        let (ox, oy) = (dx / len, dy / len);
-        for t in ticks(limits[k][0], limits[k][1]) {
-            let ut = (t - limits[k][0]) / (limits[k][1] - limits[k][0]) - 0.5;
-            let (x, y, _) = at(ut);
+    let mut taken = Vec::new();
+    for (t, keep) in texts.iter().zip(axes3d::kept(&texts, scale, origin)) {
+        if !keep {
+            continue;
+        }
+        let (x, y) = t.at(scale, origin);
+        let (tx, ty) = t.centre(scale, origin);
+        if t.title {
+            let _ = writeln!(
+                text,
+                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-size=\"{}\">{}</text>",
+                num(tx),
+                num(ty),
+                num(t.size),
+                escape_xml(&t.text)
+            );
+        } else {
             let _ = writeln!(
                 text,
                 "<path d=\"M{} {}L{} {}\" stroke=\"{INK}\" stroke-width=\"0.8\"/><text x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
                 num(x),
                 num(y),
-                num(x + ox * 5.0),
-                num(y + oy * 5.0),
-                num(x + ox * 16.0),
-                num(y + oy * 16.0),
-                tick_text(t)
+                num(x + t.out.0 * TICK),
+                num(y + t.out.1 * TICK),
+                num(tx),
+                num(ty),
+                escape_xml(&t.text)
             );
         }
-        let _ = writeln!(
-            text,
-            "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" font-size=\"14\">{}</text>",
-            num(mx + ox * 38.0),
-            num(my + oy * 38.0),
-            escape_xml(&opts.labels[k])
-        );
+        taken.push(t.rect(scale, origin));
     }
     text.push_str("</g>\n");
     svg.push_str(&text);
@@ -472,29 +486,12 @@ pub fn scatter3d(
     svg.push_str(&arrow_labels(
         &labels,
         &marks,
-        &[],
-        &Rect::new(0.0, 0.0, w, h),
+        &taken,
+        &Rect::new(0.0, 0.0, w, h - foot),
     ));
 
-    if opts.legend && classes.len() > 1 {
-        let mut y = head + 18.0;
-        let _ = writeln!(
-            svg,
-            "<g font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\">"
-        );
-        for (k, c) in classes.iter().enumerate() {
-            let color = c.color.as_deref().unwrap_or(marker(k));
-            let _ = writeln!(
-                svg,
-                "<circle cx=\"16\" cy=\"{}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\"/><text x=\"26\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                num(y),
-                escape_xml(color),
-                num(y),
-                escape_xml(&c.name)
-            );
-            y += 20.0;
-        }
-        svg.push_str("</g>\n");
+    if legend {
+        svg.push_str(&legend_row(classes, w, h - foot / 2.0));
     }
     svg.push_str("</svg>\n");
     let _ = id;
