@@ -811,7 +811,12 @@ fn hidden_grids_and_overlaid_runs() {
     // key under each of the 3 columns, no circles.
     let playground = read(figs.join("evo-playground.svg"));
     assert_eq!(playground.matches("<image").count(), 5 + 3);
-    assert_eq!(playground.matches("height=\"10\" preserveAspectRatio").count(), 3);
+    assert_eq!(
+        playground
+            .matches("height=\"10\" preserveAspectRatio")
+            .count(),
+        3
+    );
     assert_eq!(playground.matches("<circle").count(), 0);
     let overlaid = read(figs.join("overlaid-runs.svg"));
     assert!(overlaid.contains(">run 1<") && overlaid.contains(">run 2<"));
