@@ -220,33 +220,14 @@ fn the_browser_module_trains_to_the_builds_bits() {
     std::fs::write(&wasm, module).unwrap();
 
     // Experiments of the sample book, trained natively by nnbook's run stage.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = Config::load(root).unwrap();
-    let chapters = load_chapters(root, &config).unwrap();
-    let sources = nnbook::datasets::locate(root, &config, &chapters, false).unwrap();
-    let wanted = [
+    let (blocks, outcomes) = native_runs(&[
         "leo-relu-0.1",
         "leo-tanh-0.01",
         "bagheri-m3",
         "bagheri-m5",
         "bagheri-m6",
-    ];
-    let blocks: Vec<(&Chapter, &Block)> = chapters
-        .iter()
-        .flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
-        .filter(|(_, b)| wanted.contains(&b.id.as_str()) && b.experiment.is_some())
-        .collect();
-    assert_eq!(blocks.len(), wanted.len());
-    let outcomes = run_all(
-        &blocks,
-        &sources,
-        &[],
-        Some(1),
-        &Cache::new(None),
-        &Limits::default(),
-        &Default::default(),
-    );
-    for (_, block) in &blocks {
+    ]);
+    for block in &blocks {
         let Some(RunOutcome::Done(r)) = outcomes.get(&block.id) else {
             panic!("{} did not run", block.id);
         };
