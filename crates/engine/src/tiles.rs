@@ -14,6 +14,7 @@ use std::cell::Cell;
 
 use ndarray::ArrayView2;
 
+use crate::matmul::{Epilogue, row_blocks};
 use crate::par::*;
 
 /// Rows of k per block.
@@ -39,7 +40,13 @@ fn tile_rows(n: usize) -> usize {
 }
 
 /// C (m × n, standard layout) = A·B (+ bias per column). `n ≥ 8`, `k ≥ 1`; the CPU has AVX-512.
-pub(crate) fn product(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut [f32], bias: Option<&[f32]>) {
+pub(crate) fn product(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    c: &mut [f32],
+    bias: Option<&[f32]>,
+    epi: Option<Epilogue<'_>>,
+) {
     let (m, k) = a.dim();
     let n = b.ncols();
     if m == 0 || n == 0 || k == 0 || b.nrows() != k || c.len() != m * n {
@@ -70,15 +77,10 @@ pub(crate) fn product(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut [f32], bia
         rows_block(a, i0, c_rows, bsrc, n, r, bias, &mut buf);
         PACKED_A.set(buf);
     };
-    if m * n * k >= PARALLEL_WORK && m >= 2 * r {
-        // Two blocks of rows per thread: each block reads all of packed B once.
-        let rows = m.div_ceil(current_num_threads() * 2).next_multiple_of(r);
-        c.par_chunks_mut(rows * n)
-            .enumerate()
-            .for_each(|(bi, chunk)| run(bi * rows, chunk));
-    } else {
-        run(0, c);
-    }
+    // Two blocks of rows per thread: each block reads all of packed B once.
+    let rows = m.div_ceil(current_num_threads() * 2).next_multiple_of(r);
+    let par = m * n * k >= PARALLEL_WORK && m >= 2 * r;
+    row_blocks(c, n, rows, par, epi, &run);
     PACKED_B.set(packed);
 }
 
