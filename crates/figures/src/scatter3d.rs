@@ -310,7 +310,7 @@ pub fn scatter3d(
     }
     let size = f64::from(opts.size.max(200));
     let head = if opts.title.is_some() { 30.0 } else { 0.0 };
-    let (w, h) = (size, size + head);
+    let (w, mut h) = (size, size + head);
     let legend = opts.legend && classes.len() > 1;
     let foot = if legend { LEGEND_ROW } else { 0.0 };
     // Zoom until the box and its labels fill the panel above the legend row.
@@ -322,7 +322,13 @@ pub fn scatter3d(
         w - 2.0 * MARGIN,
         h - head - foot - 2.0 * MARGIN,
     );
-    let (scale, origin) = axes3d::fit(&texts, &unit.corners(), &area);
+    let (scale, mut origin) = axes3d::fit(&texts, &unit.corners(), &area);
+    // Seen from low down the box is wider than tall, and the width sets the zoom: the panel
+    // ends under the box and its labels instead of leaving a band above and below them.
+    let used = axes3d::extent(&texts, &unit.corners(), scale);
+    let spare = ((area.y1 - area.y0) - (used.y1 - used.y0)).max(0.0).floor();
+    origin.1 -= spare / 2.0;
+    h -= spare;
     let cam = Camera::new(opts.view, limits, scale, origin);
     let id = id_of(meta);
     let mut svg = format!(
