@@ -97,7 +97,18 @@ pub fn network(
     // Wider nodes keep their edges as long as 21 px ones had, for the weights on them.
     let col_gap =
         (if edges.is_some() { 190.0 } else { 150.0f64 }).max(caption_w + 24.0) + 2.0 * (r - 21.0);
-    let margin = (caption_w / 2.0 + 12.0).max(60.0);
+    // A colour key reaches past its ramp by half its end labels ("−1.5"); 8 px clear of the
+    // edge, whichever column it is under.
+    let key_half = columns
+        .iter()
+        .filter_map(|c| c.key)
+        .map(|k| {
+            let t = k.ticks();
+            super::key::KEY_WIDTH / 2.0
+                + text_width(&t[0], 13.0, false).max(text_width(&t[2], 13.0, false)) / 2.0
+        })
+        .fold(0.0, f64::max);
+    let margin = (caption_w / 2.0 + 12.0).max(key_half + 8.0).max(60.0);
     let row_gap = (2.0 * r + 20.0).max(62.0);
     let tallest = columns.iter().map(|c| shown(c).len()).max().unwrap_or(1) as f64;
     let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
@@ -388,5 +399,45 @@ mod tests {
         let mut plain = col(2, "Input");
         plain.node_labels = vec!["x1".into(), "x2".into()];
         assert_eq!(node_radius(&[plain]), 21.0);
+    }
+
+    /// The text boxes of every colour key's labels stay 6 px inside the figure: an input key
+    /// "−1.5" under the first column came within 2 px of the left edge.
+    #[test]
+    fn colour_key_labels_stay_inside_the_figure() {
+        use super::super::key::Key;
+        let keyed = |caption: &str, key: Key| Column {
+            key: Some(key),
+            ..col(2, caption)
+        };
+        for keys in [
+            [Key::Signed(1.5), Key::Signed(1.0), Key::Probability],
+            [Key::Signed(12.5), Key::Signed(0.04), Key::Signed(137.0)],
+        ] {
+            let cols = keys.map(|k| keyed("In", k));
+            let svg = network(&cols, None, &Meta::default()).unwrap();
+            let size = |name: &str| -> f64 {
+                let key = format!(" {name}=\"");
+                let at = svg.find(&key).unwrap() + key.len();
+                svg[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            let inside = Rect::new(6.0, 6.0, size("width") - 12.0, size("height") - 12.0);
+            let mut seen = 0;
+            for group in svg.split("<g class=\"colour-key\"").skip(1) {
+                let group = group.split("</g>").next().unwrap();
+                for text in group.split("<text ").skip(1) {
+                    let num = |name: &str| -> f64 {
+                        let key = format!("{name}=\"");
+                        let at = text.find(&key).unwrap() + key.len();
+                        text[at..].split('"').next().unwrap().parse().unwrap()
+                    };
+                    let label = text.split('>').nth(1).unwrap().split('<').next().unwrap();
+                    let b = Rect::text(num("x"), num("y"), label, 13.0, false, "middle");
+                    assert!(b.within(&inside), "{label:?} at {b:?} leaves {inside:?}");
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, 9);
+        }
     }
 }
