@@ -256,20 +256,8 @@ fn live_figures_in_chromium() {
         // native run of the same settings.
         let figures: nnbook_live::draw::Figures =
             serde_json::from_str(site["figures"].as_str().unwrap_or("{}")).unwrap();
-        let changed = exp.with(&settings).unwrap();
-        let (model, history) =
-            nnbook_live::train(&changed, figures.snapshots(changed.epochs), &mut |_, _| {})
-                .unwrap();
-        let x = nnbook_live::inputs(&changed).unwrap();
-        let input = nnbook_live::draw::Input {
-            x: &x,
-            classes: &figures.classes,
-            class_of: &figures.class_of,
-            model: Some(&model),
-            history: Some(&history),
-            epochs: changed.epochs,
-            predict: &nnbook::run::predict,
-        };
+        let native = common::NativeRedraw::new(&exp, &settings, &figures);
+        let input = native.input(&figures);
         let svgs = run["svgs"].as_object().cloned().unwrap_or_default();
         for (fig, svg) in &svgs {
             let f = figures.items.iter().find(|f| &f.id == fig).unwrap();

@@ -166,22 +166,10 @@ fn the_browser_module_redraws_the_builds_figures() {
             ..Settings::default()
         };
         let out = in_node_drawing(dir.path(), &wasm, &live, &settings, Some(&figures));
-        let changed = live.with(&settings).unwrap();
-        let (model, history) =
-            nnbook_live::train(&changed, figures.snapshots(changed.epochs), &mut |_, _| {})
-                .unwrap();
-        let x = nnbook_live::inputs(&changed).unwrap();
-        let input = nnbook_live::draw::Input {
-            x: &x,
-            classes: &figures.classes,
-            class_of: &figures.class_of,
-            model: Some(&model),
-            history: Some(&history),
-            epochs: changed.epochs,
-            predict: &nnbook::run::predict,
-        };
+        let run = common::NativeRedraw::new(&live, &settings, &figures);
+        let input = run.input(&figures);
         for t in &figures.tables {
-            let native = nnbook_live::tables::summary(&model, changed.inputs);
+            let native = nnbook_live::tables::summary(&run.model, run.changed.inputs);
             assert_eq!(out["tables"][&t.id], serde_json::json!(native), "{}", t.id);
         }
         for f in &figures.items {

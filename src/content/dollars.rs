@@ -71,8 +71,9 @@ pub(super) fn escaped(text: &str, at: usize) -> bool {
     run % 2 == 1
 }
 
-/// Tags that live inside a paragraph: math cannot span anything else.
-fn inline(tag: &Tag) -> bool {
+/// Tags that live inside a paragraph: math cannot span anything else, and they do not break
+/// words (the search outline joins the text around them).
+pub(super) fn inline(tag: &Tag) -> bool {
     matches!(
         tag,
         Tag::Emphasis
@@ -85,7 +86,7 @@ fn inline(tag: &Tag) -> bool {
     )
 }
 
-fn inline_end(end: &TagEnd) -> bool {
+pub(super) fn inline_end(end: &TagEnd) -> bool {
     matches!(
         end,
         TagEnd::Emphasis

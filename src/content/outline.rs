@@ -8,6 +8,8 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::dollars::{inline, inline_end};
+
 /// A chapter's text, cut at its headings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outline {
@@ -165,33 +167,6 @@ impl Recorder {
             (_, run) => section.runs.push(run),
         }
     }
-}
-
-/// Tags that do not break words.
-fn inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-fn inline_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-            | TagEnd::Image
-    )
 }
 
 /// Runs of whitespace as one space, none at the ends.

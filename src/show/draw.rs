@@ -216,6 +216,19 @@ pub(crate) fn live_kind(
     experiment: Option<&str>,
 ) -> Option<Result<live::Kind, String>> {
     let label = |l: &Option<String>, or: &str| l.clone().unwrap_or_else(|| or.to_string());
+    // The plane of the kinds that draw over the data's two features, which bound it by
+    // default.
+    let plane = |c: &Common| {
+        points2(r).map(|pts| {
+            live::Plane::new(
+                c.title.clone(),
+                label(&c.x_label, "x1"),
+                label(&c.y_label, "x2"),
+                c.x.unwrap_or_else(|| extent(&pts, 0)),
+                c.y.unwrap_or_else(|| extent(&pts, 1)),
+            )
+        })
+    };
     Some(match &show.options {
         // Regression data (the target against one feature) is drawn natively only.
         Options::Scatter(_) if r.data.classes.is_empty() && r.data.x.ncols() == 1 => return None,
@@ -232,50 +245,25 @@ pub(crate) fn live_kind(
                 )
             })
         }
-        Options::DecisionRegions(o) => {
-            let c = &o.common;
-            points2(r).map(|pts| {
-                live::Kind::decision_regions(
-                    c.title.clone(),
-                    label(&c.x_label, "x1"),
-                    label(&c.y_label, "x2"),
-                    o.equal_aspect.unwrap_or(true),
-                    o.compact,
-                    c.x.unwrap_or_else(|| extent(&pts, 0)),
-                    c.y.unwrap_or_else(|| extent(&pts, 1)),
-                    o.grid.unwrap_or(200),
-                    (o.weight_arrows == Some(true)).then(|| o.arrow_scale.unwrap_or(1.0)),
-                )
-            })
-        }
-        Options::BoundaryHistory(o) => {
-            let c = &o.common;
-            points2(r).map(|pts| {
-                live::Kind::boundary_history(
-                    c.title.clone(),
-                    label(&c.x_label, "x1"),
-                    label(&c.y_label, "x2"),
-                    c.x.unwrap_or_else(|| extent(&pts, 0)),
-                    c.y.unwrap_or_else(|| extent(&pts, 1)),
-                    o.grid.unwrap_or(150),
-                    o.frames.clone(),
-                )
-            })
-        }
-        Options::Evolution(o) => {
-            let c = &o.common;
-            points2(r).map(|pts| {
-                live::Kind::evolution(
-                    c.title.clone(),
-                    label(&c.x_label, "x1"),
-                    label(&c.y_label, "x2"),
-                    c.x.unwrap_or_else(|| extent(&pts, 0)),
-                    c.y.unwrap_or_else(|| extent(&pts, 1)),
-                    o.grid,
-                    o.frames.clone(),
-                )
-            })
-        }
+        Options::DecisionRegions(o) => plane(&o.common).map(|plane| live::Kind::DecisionRegions {
+            plane,
+            equal_aspect: o.equal_aspect.unwrap_or(true),
+            compact: o.compact,
+            grid: o.grid.unwrap_or(200),
+            arrows: live::Kind::arrows(
+                (o.weight_arrows == Some(true)).then(|| o.arrow_scale.unwrap_or(1.0)),
+            ),
+        }),
+        Options::BoundaryHistory(o) => plane(&o.common).map(|plane| live::Kind::BoundaryHistory {
+            plane,
+            grid: o.grid.unwrap_or(150),
+            frames: o.frames.clone(),
+        }),
+        Options::Evolution(o) => plane(&o.common).map(|plane| live::Kind::Evolution {
+            plane,
+            grid: o.grid,
+            frames: o.frames.clone(),
+        }),
         Options::TrainingCurve(o) => Ok(live::Kind::TrainingCurve {
             experiment: experiment.map(str::to_string),
             title: o.title.clone(),

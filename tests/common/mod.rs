@@ -273,3 +273,47 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A live experiment retrained natively at changed settings, with what the shared drawing
+/// code needs to draw its figures: what the page's redraw is compared with.
+pub struct NativeRedraw {
+    pub model: nnbook_engine::Model,
+    pub history: nnbook_engine::History,
+    pub x: ndarray::Array2<f32>,
+    pub changed: nnbook::live::Experiment,
+}
+
+impl NativeRedraw {
+    pub fn new(
+        exp: &nnbook::live::Experiment,
+        settings: &nnbook::live::Settings,
+        figures: &nnbook_live::draw::Figures,
+    ) -> NativeRedraw {
+        let changed = exp.with(settings).unwrap();
+        let (model, history) =
+            nnbook_live::train(&changed, figures.snapshots(changed.epochs), &mut |_, _| {})
+                .unwrap();
+        let x = nnbook_live::inputs(&changed).unwrap();
+        NativeRedraw {
+            model,
+            history,
+            x,
+            changed,
+        }
+    }
+
+    pub fn input<'a>(
+        &'a self,
+        figures: &'a nnbook_live::draw::Figures,
+    ) -> nnbook_live::draw::Input<'a> {
+        nnbook_live::draw::Input {
+            x: &self.x,
+            classes: &figures.classes,
+            class_of: &figures.class_of,
+            model: Some(&self.model),
+            history: Some(&self.history),
+            epochs: self.changed.epochs,
+            predict: &nnbook::run::predict,
+        }
+    }
+}

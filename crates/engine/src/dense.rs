@@ -5,7 +5,8 @@ use ndarray::{Array1, Array2, ArrayView2};
 
 use super::activation::Activation;
 use super::matmul::{
-    matmul_a_bt_into, matmul_at_b_into, matmul_bias_into, small_gradients, weight_grads_small,
+    Epilogue, matmul_a_bt_into, matmul_at_b_into, matmul_bias_act_into, matmul_bias_into,
+    small_gradients, weight_grads_small,
 };
 
 /// Weights `w` (inputs × units), biases `b` (units) and the activation.
@@ -95,20 +96,22 @@ impl Dense {
     /// z = x·W + b and, when `activate`, a = g(z), into the cache's buffers.
     pub fn forward_train(&self, x: ArrayView2<f32>, cache: &mut Cache, activate: bool) {
         let bias = self.b.as_standard_layout();
-        matmul_bias_into(
-            x,
-            self.w.view(),
-            bias.as_slice().unwrap_or(&[]),
-            &mut cache.z,
-        );
+        let bias = bias.as_slice().unwrap_or(&[]);
         let units = self.units();
-        ensure(&mut cache.a, if activate { cache.z.dim() } else { (0, 0) });
-        if !activate {
-            return;
-        }
-        if let (Some(z), Some(a)) = (cache.z.as_slice_mut(), cache.a.as_slice_mut()) {
-            let act = self.activation;
-            zip_rows(z, a, units, &|z, a| act.forward_slice(z, a, units));
+        ensure(
+            &mut cache.a,
+            if activate { (x.nrows(), units) } else { (0, 0) },
+        );
+        let act = self.activation;
+        let f = move |z: &[f32], a: &mut [f32]| act.forward_slice(z, a, units);
+        match cache.a.as_slice_mut().filter(|_| activate) {
+            // a = g(z) on each block of rows as the product finishes it (whole rows, so the
+            // same bits as one pass over z afterwards).
+            Some(out) => {
+                let epi = Epilogue { out, f: &f };
+                matmul_bias_act_into(x, self.w.view(), bias, &mut cache.z, epi);
+            }
+            None => matmul_bias_into(x, self.w.view(), bias, &mut cache.z),
         }
     }
 
@@ -165,6 +168,50 @@ fn column_sums(d: &Array2<f32>, out: &mut Array1<f32>) {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// The activation applied to each block of rows inside the product equals the product
+    /// followed by a separate pass, bit for bit, on every path and for every activation.
+    #[test]
+    fn fused_activation_equals_the_separate_ops() {
+        use crate::matmul::matmul_bias_into;
+        use crate::simd::{set_force_avx2, set_force_portable};
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / 16_777_216.0 - 0.5
+        };
+        // Large enough to be split across threads and tiles; a few zero rows and a -0.0 bias.
+        for &(m, k, n) in &[(203, 70, 100), (37, 9, 10), (300, 64, 130), (5, 0, 12)] {
+            let mut x = Array2::from_shape_simple_fn((m, k), &mut next);
+            x.row_mut(m / 2).fill(0.0);
+            let w = Array2::from_shape_simple_fn((k, n), &mut next) * 4.0;
+            let mut b = Array1::from_shape_simple_fn(n, &mut next);
+            b[0] = -0.0;
+            for act in Activation::ALL {
+                if act == Activation::Step && k == 0 {
+                    continue;
+                }
+                let layer = Dense {
+                    w: w.clone(),
+                    b: b.clone(),
+                    activation: act,
+                };
+                for force in 0..3 {
+                    set_force_portable(force == 1);
+                    set_force_avx2(force == 2);
+                    let mut cache = Cache::default();
+                    layer.forward_train(x.view(), &mut cache, true);
+                    let mut z = Array2::zeros((0, 0));
+                    matmul_bias_into(x.view(), w.view(), b.as_slice().unwrap(), &mut z);
+                    let a = act.forward(&z);
+                    set_force_avx2(false);
+                    let bits = |v: &Array2<f32>| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&cache.z), bits(&z), "z {act:?} {m}x{k}x{n} {force}");
+                    assert_eq!(bits(&cache.a), bits(&a), "a {act:?} {m}x{k}x{n} {force}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn backward_matches_finite_differences() {

@@ -24,7 +24,60 @@ pub fn matmul(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f32> {
 /// C = A · B + bias (one bias per column, added after each element's sum) into `c`: a layer's
 /// pre-activations, the bias added while the block of rows is still in cache.
 pub fn matmul_bias_into(a: ArrayView2<f32>, b: ArrayView2<f32>, bias: &[f32], c: &mut Array2<f32>) {
-    product_into(a, b, c, best_path(), Some(bias));
+    product_into(a, b, c, best_path(), Some(bias), None);
+}
+
+/// [`matmul_bias_into`], then `epi` on each finished block of rows of C while the block is
+/// still in cache (a layer's activation: one pass less over z from memory). `epi.out` must hold
+/// as many values as C (rows of A × columns of B).
+pub fn matmul_bias_act_into(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    bias: &[f32],
+    c: &mut Array2<f32>,
+    epi: Epilogue<'_>,
+) {
+    product_into(a, b, c, best_path(), Some(bias), Some(epi));
+}
+
+/// Work on whole rows of a finished C: `f(rows of C, the same rows of out)`.
+pub struct Epilogue<'a> {
+    pub out: &'a mut [f32],
+    pub f: &'a (dyn Fn(&[f32], &mut [f32]) + Sync),
+}
+
+/// `run(first row, rows of c)` on blocks of `block` whole rows of `n` values (in parallel when
+/// `par`, else one call on all of c), each block followed by the epilogue on its rows.
+pub(crate) fn row_blocks(
+    c: &mut [f32],
+    n: usize,
+    block: usize,
+    par: bool,
+    epi: Option<Epilogue<'_>>,
+    run: &(dyn Fn(usize, &mut [f32]) + Sync),
+) {
+    let step = block * n;
+    match epi {
+        Some(Epilogue { out, f }) if out.len() == c.len() => {
+            if par {
+                c.par_chunks_mut(step)
+                    .zip(out.par_chunks_mut(step))
+                    .enumerate()
+                    .for_each(|(bi, (c, o))| {
+                        run(bi * block, c);
+                        f(c, o);
+                    });
+            } else {
+                run(0, c);
+                f(c, out);
+            }
+        }
+        _ if par => c
+            .par_chunks_mut(step)
+            .enumerate()
+            .for_each(|(bi, chunk)| run(bi * block, chunk)),
+        _ => run(0, c),
+    }
 }
 
 /// C = Aᵀ · B into `c`. Each element is Σ_k a[k, i]·b[k, j] as one chain of fused
@@ -41,10 +94,17 @@ pub fn matmul_at_b_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f
     }
     if b.ncols() < a.ncols() && b.ncols() < 64 {
         let mut ct = Array2::zeros((0, 0));
-        product_into(lhs_transposed(b, m, path).view(), a, &mut ct, path, None);
+        product_into(
+            lhs_transposed(b, m, path).view(),
+            a,
+            &mut ct,
+            path,
+            None,
+            None,
+        );
         *c = transpose(ct.view());
     } else {
-        product_into(lhs_transposed(a, n, path).view(), b, c, path, None);
+        product_into(lhs_transposed(a, n, path).view(), b, c, path, None, None);
     }
 }
 
@@ -101,7 +161,7 @@ pub fn weight_grads_small(
 
 /// C = A · Bᵀ into `c`.
 pub fn matmul_a_bt_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array2<f32>) {
-    product_into(a, transpose(b).view(), c, best_path(), None);
+    product_into(a, transpose(b).view(), c, best_path(), None, None);
 }
 
 /// A copy of Aᵀ in standard layout.
@@ -136,7 +196,7 @@ pub fn transpose(a: ArrayView2<f32>) -> Array2<f32> {
 /// C = A · B on a chosen path (for tests and benchmarks).
 pub fn matmul_path(a: ArrayView2<f32>, b: ArrayView2<f32>, path: Path) -> Array2<f32> {
     let mut c = Array2::zeros((0, 0));
-    product_into(a, b, &mut c, path, None);
+    product_into(a, b, &mut c, path, None, None);
     c
 }
 
@@ -146,6 +206,7 @@ fn product_into(
     c: &mut Array2<f32>,
     path: Path,
     bias: Option<&[f32]>,
+    epi: Option<Epilogue<'_>>,
 ) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
@@ -162,11 +223,11 @@ fn product_into(
         if let Some(b) = bias.filter(|b| b.len() == n) {
             c.chunks_exact_mut(n).for_each(|row| row.copy_from_slice(b));
         }
-        return;
+        return row_blocks(c, n, m, false, epi, &|_, _| {});
     }
     #[cfg(target_arch = "x86_64")]
     if n >= 8 && path == Path::Avx512 {
-        return super::tiles::product(a, b, c, bias);
+        return super::tiles::product(a, b, c, bias, epi);
     }
     // The bias repeated over whole rows (16 of them for narrow rows), so adding it is one flat
     // loop that vectorises.
@@ -189,15 +250,10 @@ fn product_into(
             add_bias(c_rows, pattern);
         }
     };
-    if m * n * k >= PARALLEL_WORK && m >= 2 * MR {
-        // Blocks of rows, a multiple of MR each, so every row is computed the same way.
-        let block = (m.div_ceil(crate::par::current_num_threads() * 4)).next_multiple_of(MR);
-        c.par_chunks_mut(block * n)
-            .enumerate()
-            .for_each(|(bi, chunk)| run(bi * block, chunk));
-    } else {
-        run(0, c);
-    }
+    // Blocks of rows, a multiple of MR each, so every row is computed the same way.
+    let block = (m.div_ceil(crate::par::current_num_threads() * 4)).next_multiple_of(MR);
+    let par = m * n * k >= PARALLEL_WORK && m >= 2 * MR;
+    row_blocks(c, n, block, par, epi, &run);
 }
 
 multiversion! {

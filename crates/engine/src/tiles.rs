@@ -1,8 +1,8 @@
-//! The AVX-512 product C = A·B (+ bias), for 8 columns or more. A is copied into the order the
-//! kernel reads it: tiles of R rows with each k's R values side by side, one sequential stream
-//! (rows of A a power-of-two apart in memory no longer fight over the same cache sets). A is
-//! read through its strides, so the transposed inputs of the weight gradients need no copy
-//! beforehand. B is read in place, a block of [`KC`] rows of a panel of up to 64 columns
+//! The AVX-512 product C = A·B (+ bias), for 8 columns or more. A is read in place through its
+//! strides, in tiles of R rows, when one stride is 1 (a row-major block, or the transposed
+//! input of a weight gradient); otherwise, and for a last partial tile, it is copied into the
+//! order the kernel reads it: each k's R values side by side, one sequential stream (rows of A
+//! a multiple of 256 bytes apart in memory would fight over the same cache sets). B is read in place, a block of [`KC`] rows of a panel of up to 64 columns
 //! (32 KB) staying in L1, unless its row length would map those rows onto a few cache sets:
 //! then it is packed too.
 //!
@@ -14,6 +14,7 @@ use std::cell::Cell;
 
 use ndarray::ArrayView2;
 
+use crate::matmul::{Epilogue, row_blocks};
 use crate::par::*;
 
 /// Rows of k per block.
@@ -39,7 +40,13 @@ fn tile_rows(n: usize) -> usize {
 }
 
 /// C (m × n, standard layout) = A·B (+ bias per column). `n ≥ 8`, `k ≥ 1`; the CPU has AVX-512.
-pub(crate) fn product(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut [f32], bias: Option<&[f32]>) {
+pub(crate) fn product(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    c: &mut [f32],
+    bias: Option<&[f32]>,
+    epi: Option<Epilogue<'_>>,
+) {
     let (m, k) = a.dim();
     let n = b.ncols();
     if m == 0 || n == 0 || k == 0 || b.nrows() != k || c.len() != m * n {
@@ -70,15 +77,10 @@ pub(crate) fn product(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut [f32], bia
         rows_block(a, i0, c_rows, bsrc, n, r, bias, &mut buf);
         PACKED_A.set(buf);
     };
-    if m * n * k >= PARALLEL_WORK && m >= 2 * r {
-        // Two blocks of rows per thread: each block reads all of packed B once.
-        let rows = m.div_ceil(current_num_threads() * 2).next_multiple_of(r);
-        c.par_chunks_mut(rows * n)
-            .enumerate()
-            .for_each(|(bi, chunk)| run(bi * rows, chunk));
-    } else {
-        run(0, c);
-    }
+    // Two blocks of rows per thread: each block reads all of packed B once.
+    let rows = m.div_ceil(current_num_threads() * 2).next_multiple_of(r);
+    let par = m * n * k >= PARALLEL_WORK && m >= 2 * r;
+    row_blocks(c, n, rows, par, epi, &run);
     PACKED_B.set(packed);
 }
 
@@ -160,6 +162,12 @@ fn pack_a(
     }
 }
 
+/// Whether rows `stride` floats apart land on so few L1 sets (a multiple of 256 bytes) that a
+/// tile's rows, read in place, would evict one another.
+fn stride_aliases(stride: usize) -> bool {
+    stride.is_multiple_of(64)
+}
+
 /// B as the kernel reads it: packed by [`pack_b`], or its rows as they are.
 #[derive(Clone, Copy)]
 enum BSrc<'a> {
@@ -189,10 +197,27 @@ fn rows_block(
         _ => {}
     }
     let tiles = rows.div_ceil(r);
+    // Full tiles read A in place when one of its strides is 1 (a row-major block or a
+    // transposed one): each tile's R rows are a few sequential streams the prefetcher follows,
+    // and copying them cost as much as it saved. Only a last, partial tile is packed (its
+    // zero rows keep the kernel in bounds).
+    let (rs, cs) = (a.strides()[0] as usize, a.strides()[1] as usize);
+    let direct = (cs == 1 || rs == 1) && !stride_aliases(rs.max(cs));
+    let packed_from = if direct { rows / r } else { 0 };
     let mut k0 = 0;
     while k0 < k {
         let kc = (k - k0).min(KC);
-        pack_a(a, i0, rows, k0, kc, r, buf);
+        if packed_from < tiles {
+            pack_a(
+                a,
+                i0 + packed_from * r,
+                rows - packed_from * r,
+                k0,
+                kc,
+                r,
+                buf,
+            );
+        }
         let last = k0 + kc == k;
         let mut j = 0;
         while j < n {
@@ -217,22 +242,29 @@ fn rows_block(
             };
             for t in 0..tiles {
                 let valid = (rows - t * r).min(r);
-                let ap = buf[t * r * kc..].as_ptr();
+                // A tile's value (row i, k kk) at ap + kk·ka + i·ra.
+                let (ap, ka, ra) = if t < packed_from {
+                    // SAFETY: row i0 + t·r and column k0 are inside the view.
+                    let p = unsafe { a.as_ptr().add((i0 + t * r) * rs + k0 * cs) };
+                    (p, cs, rs)
+                } else {
+                    (buf[(t - packed_from) * r * kc..].as_ptr(), r, 1)
+                };
                 let cp = c[t * r * n + j..].as_mut_ptr();
                 // SAFETY: the packed tile holds kc·r values and the panel kc rows of w
                 // rounded up to 16; rows t·r..t·r + valid of C and columns j..j + w (masked)
                 // are inside c; the CPU has AVX-512 (the caller's path).
                 unsafe {
                     match (r, w.div_ceil(16)) {
-                        (6, 4) => panel.tile::<6, 4>(ap, cp, valid),
-                        (6, 3) => panel.tile::<6, 3>(ap, cp, valid),
-                        (6, 2) => panel.tile::<6, 2>(ap, cp, valid),
-                        (6, _) => panel.tile::<6, 1>(ap, cp, valid),
-                        (8, 3) => panel.tile::<8, 3>(ap, cp, valid),
-                        (8, 2) => panel.tile::<8, 2>(ap, cp, valid),
-                        (8, _) => panel.tile::<8, 1>(ap, cp, valid),
-                        (_, 2) => panel.tile::<12, 2>(ap, cp, valid),
-                        _ => panel.tile::<12, 1>(ap, cp, valid),
+                        (6, 4) => panel.tile::<6, 4>(ap, ka, ra, cp, valid),
+                        (6, 3) => panel.tile::<6, 3>(ap, ka, ra, cp, valid),
+                        (6, 2) => panel.tile::<6, 2>(ap, ka, ra, cp, valid),
+                        (6, _) => panel.tile::<6, 1>(ap, ka, ra, cp, valid),
+                        (8, 3) => panel.tile::<8, 3>(ap, ka, ra, cp, valid),
+                        (8, 2) => panel.tile::<8, 2>(ap, ka, ra, cp, valid),
+                        (8, _) => panel.tile::<8, 1>(ap, ka, ra, cp, valid),
+                        (_, 2) => panel.tile::<12, 2>(ap, ka, ra, cp, valid),
+                        _ => panel.tile::<12, 1>(ap, ka, ra, cp, valid),
                     }
                 }
             }
@@ -266,6 +298,8 @@ impl Panel {
     unsafe fn tile<const R: usize, const Q: usize>(
         &self,
         a: *const f32,
+        ka: usize,
+        ra: usize,
         c: *mut f32,
         valid: usize,
     ) {
@@ -285,13 +319,13 @@ impl Panel {
             }
             for kk in 0..self.kc {
                 let brow = self.b.add(kk * self.ldb);
-                let arow = a.add(kk * R);
+                let arow = a.add(kk * ka);
                 let mut bv = [_mm512_setzero_ps(); Q];
                 for q in 0..Q {
                     bv[q] = _mm512_maskz_loadu_ps(mask(q), brow.add(16 * q));
                 }
                 for r in 0..R {
-                    let av = _mm512_set1_ps(*arow.add(r));
+                    let av = _mm512_set1_ps(*arow.add(r * ra));
                     for q in 0..Q {
                         acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]);
                     }

@@ -60,18 +60,51 @@ fn unrange(r: Range) -> [f64; 2] {
     r.map(f64::from_bits)
 }
 
+/// The plane a figure of two features is drawn on: its title, axis labels and ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plane {
+    pub title: Option<String>,
+    pub x_label: String,
+    pub y_label: String,
+    x: Range,
+    y: Range,
+}
+
+impl Plane {
+    pub fn new(
+        title: Option<String>,
+        x_label: String,
+        y_label: String,
+        x: [f64; 2],
+        y: [f64; 2],
+    ) -> Plane {
+        Plane {
+            title,
+            x_label,
+            y_label,
+            x: range(x),
+            y: range(y),
+        }
+    }
+
+    pub fn x(&self) -> [f64; 2] {
+        unrange(self.x)
+    }
+
+    pub fn y(&self) -> [f64; 2] {
+        unrange(self.y)
+    }
+}
+
 /// The kinds the module redraws, each with its options as the build resolved them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Kind {
     DecisionRegions {
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
+        #[serde(flatten)]
+        plane: Plane,
         equal_aspect: bool,
         compact: bool,
-        x: Range,
-        y: Range,
         grid: usize,
         /// Weight arrows' scale (bits), when the block draws them.
         arrows: Option<u64>,
@@ -93,22 +126,16 @@ pub enum Kind {
         y: Option<Range>,
     },
     BoundaryHistory {
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
-        x: Range,
-        y: Range,
+        #[serde(flatten)]
+        plane: Plane,
         grid: usize,
         /// The epochs drawn; None for the default schedule of the epochs trained.
         frames: Option<Vec<usize>>,
     },
     /// The animated SVG (its GIF is the build's alone).
     Evolution {
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
-        x: Range,
-        y: Range,
+        #[serde(flatten)]
+        plane: Plane,
         grid: Option<usize>,
         frames: Option<Vec<usize>>,
     },
@@ -128,71 +155,9 @@ impl Figures {
 }
 
 impl Kind {
-    #[allow(clippy::too_many_arguments)]
-    pub fn boundary_history(
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
-        x: [f64; 2],
-        y: [f64; 2],
-        grid: usize,
-        frames: Option<Vec<usize>>,
-    ) -> Kind {
-        Kind::BoundaryHistory {
-            title,
-            x_label,
-            y_label,
-            x: range(x),
-            y: range(y),
-            grid,
-            frames,
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn evolution(
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
-        x: [f64; 2],
-        y: [f64; 2],
-        grid: Option<usize>,
-        frames: Option<Vec<usize>>,
-    ) -> Kind {
-        Kind::Evolution {
-            title,
-            x_label,
-            y_label,
-            x: range(x),
-            y: range(y),
-            grid,
-            frames,
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn decision_regions(
-        title: Option<String>,
-        x_label: String,
-        y_label: String,
-        equal_aspect: bool,
-        compact: bool,
-        x: [f64; 2],
-        y: [f64; 2],
-        grid: usize,
-        arrows: Option<f64>,
-    ) -> Kind {
-        Kind::DecisionRegions {
-            title,
-            x_label,
-            y_label,
-            equal_aspect,
-            compact,
-            x: range(x),
-            y: range(y),
-            grid,
-            arrows: arrows.map(f64::to_bits),
-        }
+    /// Weight arrows drawn at `scale`, as the kind stores it.
+    pub fn arrows(scale: Option<f64>) -> Option<u64> {
+        scale.map(f64::to_bits)
     }
 
     pub fn scatter(
@@ -257,27 +222,23 @@ pub fn draw(f: &Figure, input: &Input) -> Result<String, String> {
     let e = |e: figures::FigureError| e.to_string();
     match &f.kind {
         Kind::DecisionRegions {
-            title,
-            x_label,
-            y_label,
+            plane,
             equal_aspect,
             compact,
-            x,
-            y,
             grid,
             arrows,
         } => {
             let model = model()?;
-            let (x, y) = (unrange(*x), unrange(*y));
+            let (x, y) = (plane.x(), plane.y());
             let grid = class_grid(model, x, y, *grid, input.predict);
             let arrows = match arrows {
                 Some(scale) => weight_arrows(model, input.classes, x, y, f64::from_bits(*scale))?,
                 None => Vec::new(),
             };
             let opts = figures::RegionOptions {
-                title: title.clone(),
-                x_label: Some(x_label.clone()),
-                y_label: Some(y_label.clone()),
+                title: plane.title.clone(),
+                x_label: Some(plane.x_label.clone()),
+                y_label: Some(plane.y_label.clone()),
                 equal_aspect: *equal_aspect,
                 arrows,
                 compact: *compact,
@@ -317,11 +278,7 @@ pub fn draw(f: &Figure, input: &Input) -> Result<String, String> {
             figures::scatter(points, input.class_of, &classes, &opts, &meta).map_err(e)
         }
         Kind::BoundaryHistory {
-            title,
-            x_label,
-            y_label,
-            x,
-            y,
+            plane,
             grid,
             frames,
         } => {
@@ -331,14 +288,14 @@ pub fn draw(f: &Figure, input: &Input) -> Result<String, String> {
                 input.epochs,
                 frames.as_deref(),
                 *grid,
-                unrange(*x),
-                unrange(*y),
+                plane.x(),
+                plane.y(),
                 input.predict,
             )?;
             let opts = figures::MeshOptions {
-                x_label: Some(x_label.clone()),
-                y_label: Some(y_label.clone()),
-                title: title.clone(),
+                x_label: Some(plane.x_label.clone()),
+                y_label: Some(plane.y_label.clone()),
+                title: plane.title.clone(),
             };
             figures::boundary_history(
                 &fields,
@@ -352,11 +309,7 @@ pub fn draw(f: &Figure, input: &Input) -> Result<String, String> {
             .map_err(e)
         }
         Kind::Evolution {
-            title,
-            x_label,
-            y_label,
-            x,
-            y,
+            plane,
             grid,
             frames,
         } => {
@@ -368,10 +321,10 @@ pub fn draw(f: &Figure, input: &Input) -> Result<String, String> {
                 input.x,
                 frames.as_deref(),
                 *grid,
-                [unrange(*x), unrange(*y)],
+                [plane.x(), plane.y()],
                 input.predict,
             )?;
-            let opts = evolution_options(title, x_label, y_label, &f);
+            let opts = evolution_options(&plane.title, &plane.x_label, &plane.y_label, &f);
             figures::evolution(
                 &f.frames,
                 points,
