@@ -14,8 +14,9 @@ use crate::spec::{Common, MeshOptions};
 pub(super) const SAMPLES: usize = 200;
 /// Units a decomposition grid shows at most (one row each).
 const MAX_UNITS: usize = 12;
-/// A decomposition panel: wide and flat, as the notebook's 4.5 × 2.4 in cells.
-const PANEL: [u32; 2] = [320, 170];
+/// A decomposition panel: flat, as the notebook's 4.5 × 2.4 in cells; no wider than 260 px,
+/// so that the page, showing a panel at 85% of its width or more, keeps its text at 11 px.
+const PANEL: [u32; 2] = [260, 140];
 
 /// The pieces of ŷ(x) = w0 + Σ w_i·a_i(x) over a grid of x.
 struct Pieces {
