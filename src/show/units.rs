@@ -14,6 +14,9 @@ use crate::spec::{Common, MeshOptions};
 pub(super) const SAMPLES: usize = 200;
 /// Units a decomposition grid shows at most (one row each).
 const MAX_UNITS: usize = 12;
+/// A decomposition panel: flat, as the notebook's 4.5 × 2.4 in cells; no wider than 260 px,
+/// so that the page, showing a panel at 85% of its width or more, keeps its text at 11 px.
+const PANEL: [u32; 2] = [260, 140];
 
 /// The pieces of ŷ(x) = w0 + Σ w_i·a_i(x) over a grid of x.
 struct Pieces {
@@ -102,6 +105,7 @@ pub(super) fn small(title: String, x_label: Option<String>) -> PlotOptions {
     PlotOptions {
         title: Some(title),
         x_label,
+        fit_labels: true,
         width: 260,
         height: 190,
         ..Default::default()
@@ -179,8 +183,9 @@ pub fn decomposition(r: &ExperimentResult, o: &Common, meta: &Meta) -> Result<St
             x_label: bottom.then(|| x_label.clone()),
             y_label: Some(label.clone()),
             y: Some(y),
-            width: 260,
-            height: 190,
+            fit_labels: true,
+            width: PANEL[0],
+            height: PANEL[1],
             ..Default::default()
         };
         line_plot(&lines, &dots, &opts, &panel_meta(meta, cell, &label))

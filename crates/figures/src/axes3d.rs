@@ -171,7 +171,7 @@ pub(super) fn axis_texts(
 }
 
 /// The bounding box of the box's corners (at scale 1) and the texts at `scale`, origin 0.
-fn extent(texts: &[AxisText], corners: &[(f64, f64)], scale: f64) -> Rect {
+pub(super) fn extent(texts: &[AxisText], corners: &[(f64, f64)], scale: f64) -> Rect {
     let mut r = Rect {
         x0: f64::INFINITY,
         y0: f64::INFINITY,
@@ -321,6 +321,23 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         // Most ticks stay: only those crowding a corner or an axis seen end on go.
         assert!(views == 864 && shown > 8 * dropped, "{shown} {dropped}");
+    }
+
+    /// Seen from low down (bagheri-fig-10's 5°, −50°) the box is wider than tall: the panel
+    /// ends under it, so no band is left between the box's labels and the legend (it was
+    /// about 100 px).
+    #[test]
+    fn a_low_view_leaves_no_band_above_the_legend() {
+        let view = View {
+            elevation: 5.0,
+            azimuth: -50.0,
+        };
+        let svg = draw(view, [[-2.0, 2.0]; 3], ["x1", "x2", "x3"]);
+        let r = read(&svg);
+        let labels = r.labels.iter().map(|(_, b)| b.y1).fold(0.0, f64::max);
+        let legend = r.legends.iter().map(|b| b.y0).fold(f64::MAX, f64::min);
+        assert!(legend - labels < 20.0, "{labels} {legend}");
+        assert!(svg.starts_with("<svg width=\"440\" height=\"3"), "{svg}");
     }
 
     fn ticks_of(l: [f64; 2]) -> usize {

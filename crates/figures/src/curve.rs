@@ -92,6 +92,7 @@ pub fn training_curve(
         width: opts.width,
         height: opts.height,
         equal_aspect: false,
+        fit_labels: false,
     };
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);

@@ -134,6 +134,7 @@ pub fn evolution(
         width: PANEL,
         height: PANEL,
         equal_aspect: false,
+        fit_labels: false,
     })?;
     let right = panel(&Axes {
         title: Some("Input space: p(y = 1)".into()),
@@ -144,6 +145,7 @@ pub fn evolution(
         width: PANEL,
         height: PANEL,
         equal_aspect: true,
+        fit_labels: false,
     })?;
     let (lw, lh) = size(&left.plot);
     let (rw, rh) = size(&right.plot);

@@ -38,6 +38,8 @@ pub struct PlotOptions {
     pub x: Option<[f64; 2]>,
     pub y: Option<[f64; 2]>,
     pub equal_aspect: bool,
+    /// Label areas sized to the labels (a panel of a small-multiple grid).
+    pub fit_labels: bool,
     pub width: u32,
     pub height: u32,
 }
@@ -51,6 +53,7 @@ impl Default for PlotOptions {
             x: None,
             y: None,
             equal_aspect: false,
+            fit_labels: false,
             width: 480,
             height: 480,
         }
@@ -91,6 +94,7 @@ pub fn line_plot(
         width: opts.width,
         height: opts.height,
         equal_aspect: opts.equal_aspect,
+        fit_labels: opts.fit_labels,
     };
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);

@@ -293,6 +293,7 @@ pub fn probability_mesh(
         width: 480,
         height: 480,
         equal_aspect: true,
+        fit_labels: false,
     })?;
     let id = id_of(meta);
     let mut layers = plot.clip_path(&id);
@@ -350,6 +351,7 @@ pub fn boundary_history(
         width: 520,
         height: 480,
         equal_aspect: true,
+        fit_labels: false,
     })?;
     let id = id_of(meta);
     let mut layers = plot.clip_path(&id);

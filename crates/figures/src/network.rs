@@ -87,20 +87,44 @@ pub fn network(
         ));
     }
     let r = node_radius(columns);
-    // Columns far enough apart for their captions (bold 14 px: about 8.5 px a character).
-    let caption_w = columns
+    // How far each column's texts reach either side of its centre: its caption (bold 15 px:
+    // about 8.5 px a character, as Chromium draws DejaVu Sans Bold) and its colour key, whose
+    // end labels reach past the ramp by half their width.
+    let caption_half: Vec<f64> = columns
         .iter()
-        .map(|c| c.caption.chars().count())
-        .max()
-        .unwrap_or(0) as f64
-        * 8.5;
-    // Wider nodes keep their edges as long as 21 px ones had, for the weights on them.
-    let col_gap =
-        (if edges.is_some() { 190.0 } else { 150.0f64 }).max(caption_w + 24.0) + 2.0 * (r - 21.0);
-    let margin = (caption_w / 2.0 + 12.0).max(60.0);
+        .map(|c| c.caption.chars().count() as f64 * 8.5 / 2.0)
+        .collect();
+    let key_half: Vec<f64> = columns
+        .iter()
+        .map(|c| {
+            c.key.map_or(0.0, |k| {
+                let t = k.ticks();
+                super::key::KEY_WIDTH / 2.0
+                    + text_width(&t[0], 13.0, false).max(text_width(&t[2], 13.0, false)) / 2.0
+            })
+        })
+        .collect();
+    // Neighbouring columns far enough apart for their own captions and keys (a long caption
+    // beside a short one needs less than twice its half), so a diagram is no wider than its
+    // texts need and fits a phone where it can. Wider nodes keep their edges as long as 21 px
+    // ones had, for the weights on them.
+    let pairs = (1..columns.len())
+        .map(|c| {
+            (caption_half[c - 1] + caption_half[c] + 24.0).max(key_half[c - 1] + key_half[c] + 16.0)
+        })
+        .fold(0.0, f64::max);
+    let col_gap = (if edges.is_some() { 190.0 } else { 150.0f64 }).max(pairs) + 2.0 * (r - 21.0);
+    // Each side as wide as its column's texts need, 8-10 px clear of the edge; a caption's
+    // half is measured at 9 px a character here, since wide capitals and brackets ("Output
+    // (sigmoid)": 9.05 px) would otherwise come nearer than 6 px.
+    let side = |c: usize| {
+        let caption = columns[c].caption.chars().count() as f64 * 9.0 / 2.0;
+        (caption + 10.0).max(key_half[c] + 8.0).max(60.0)
+    };
+    let (margin, right) = (side(0), side(columns.len() - 1));
     let row_gap = (2.0 * r + 20.0).max(62.0);
     let tallest = columns.iter().map(|c| shown(c).len()).max().unwrap_or(1) as f64;
-    let width = 2.0 * margin + col_gap * (columns.len() as f64 - 1.0);
+    let width = margin + col_gap * (columns.len() as f64 - 1.0) + right;
     let body = row_gap * tallest;
     let keyed = columns.iter().any(|c| c.key.is_some());
     let height = body + 100.0 + if keyed { super::key::KEY_HEIGHT } else { 0.0 };
@@ -388,5 +412,87 @@ mod tests {
         let mut plain = col(2, "Input");
         plain.node_labels = vec!["x1".into(), "x2".into()];
         assert_eq!(node_radius(&[plain]), 21.0);
+    }
+
+    /// The text boxes of every colour key's labels stay 6 px inside the figure: an input key
+    /// "−1.5" under the first column came within 2 px of the left edge.
+    #[test]
+    fn colour_key_labels_stay_inside_the_figure() {
+        use super::super::key::Key;
+        let keyed = |caption: &str, key: Key| Column {
+            key: Some(key),
+            ..col(2, caption)
+        };
+        for keys in [
+            [Key::Signed(1.5), Key::Signed(1.0), Key::Probability],
+            [Key::Signed(12.5), Key::Signed(0.04), Key::Signed(137.0)],
+        ] {
+            let cols = keys.map(|k| keyed("In", k));
+            let svg = network(&cols, None, &Meta::default()).unwrap();
+            let size = |name: &str| -> f64 {
+                let key = format!(" {name}=\"");
+                let at = svg.find(&key).unwrap() + key.len();
+                svg[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            let inside = Rect::new(6.0, 6.0, size("width") - 12.0, size("height") - 12.0);
+            let mut seen = 0;
+            for group in svg.split("<g class=\"colour-key\"").skip(1) {
+                let group = group.split("</g>").next().unwrap();
+                for text in group.split("<text ").skip(1) {
+                    let num = |name: &str| -> f64 {
+                        let key = format!("{name}=\"");
+                        let at = text.find(&key).unwrap() + key.len();
+                        text[at..].split('"').next().unwrap().parse().unwrap()
+                    };
+                    let label = text.split('>').nth(1).unwrap().split('<').next().unwrap();
+                    let b = Rect::text(num("x"), num("y"), label, 13.0, false, "middle");
+                    assert!(b.within(&inside), "{label:?} at {b:?} leaves {inside:?}");
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, 9);
+        }
+    }
+
+    /// Bagheri's Fig 1: a long caption beside a short one. The figure is as wide as the
+    /// captions need (it was 613 px, wide enough to scroll on a phone and cut the right
+    /// caption at the screen's edge), and each caption, at 9 px a character, stays 6 px inside.
+    #[test]
+    fn captions_stay_inside_a_figure_sized_to_them() {
+        let captions = ["Inputs (weights w₁ … wₙ, bias w₀)", "z = w₀ + Σ wᵢxᵢ → ŷ"];
+        let svg = network(
+            &[col(4, captions[0]), col(1, captions[1])],
+            None,
+            &Meta::default(),
+        )
+        .unwrap();
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(width < 520.0, "{width}");
+        for c in captions {
+            let at = svg.find(&format!(">{c}</text>")).unwrap();
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let x: f64 = tag
+                .split("x=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let half = c.chars().count() as f64 * 9.0 / 2.0;
+            assert!(
+                x - half >= 6.0 && x + half <= width - 6.0,
+                "{c}: {x} ± {half} in {width}"
+            );
+        }
     }
 }

@@ -350,6 +350,22 @@ pub fn arrow_label(
             }
         }
     }
+    // Farther out, last: only when every nearer spot covers something (an arrow into a
+    // dense cluster).
+    for off in [48.0, 64.0] {
+        for t in [0.6, 0.35, 0.85, 0.15] {
+            for side in [1.0, -1.0] {
+                let (px, py) = (from.0 + ux * len * t, from.1 + uy * len * t);
+                spots.push((
+                    px + nx * side * (along_n + off),
+                    py + ny * side * (along_n + off),
+                ));
+            }
+        }
+    }
+    for d in [64.0, 80.0] {
+        spots.push((tip.0 + ux * (along_u + d), tip.1 + uy * (along_u + d)));
+    }
     best_spot(&spots, rect_wh, marks, avoid, bounds)
 }
 

@@ -176,6 +176,7 @@ pub fn decision_regions(
         width: opts.width,
         height: opts.height,
         equal_aspect: opts.equal_aspect,
+        fit_labels: false,
     };
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);

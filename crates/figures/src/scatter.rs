@@ -169,6 +169,7 @@ pub fn scatter(
         width: opts.width,
         height: opts.height,
         equal_aspect: opts.equal_aspect,
+        fit_labels: false,
     };
     let plot = draw_frame(&axes)?;
     let id = id_of(meta);

@@ -51,7 +51,11 @@ pub struct Scatter3Options {
     pub size: u32,
 }
 
-/// The projection of normalised box coordinates (each axis mapped to [−0.5, 0.5]).
+/// The box's sides, x : y : z = 4 : 4 : 3, as matplotlib draws a 3-D axes by default.
+const BOX: [f64; 3] = [1.0, 1.0, 0.75];
+
+/// The projection of normalised box coordinates (each axis mapped to [−0.5, 0.5], then
+/// stretched to its side of the box).
 pub(super) struct Camera {
     right: [f64; 3],
     up: [f64; 3],
@@ -83,7 +87,7 @@ impl Camera {
         // Zoom so the box's projection fills a `size` square at `centre` from this angle.
         let corners: Vec<(f64, f64)> = (0..8)
             .map(|c| {
-                let u = [0, 1, 2].map(|k| if c >> k & 1 == 1 { 0.5 } else { -0.5 });
+                let u = [0, 1, 2].map(|k| BOX[k] * if c >> k & 1 == 1 { 0.5 } else { -0.5 });
                 (dot(u, cam.right), -dot(u, cam.up))
             })
             .collect();
@@ -118,7 +122,7 @@ impl Camera {
     }
 
     fn unit(&self, p: [f64; 3]) -> [f64; 3] {
-        [0, 1, 2].map(|k| (p[k] - self.lo[k]) / self.span[k] - 0.5)
+        [0, 1, 2].map(|k| BOX[k] * ((p[k] - self.lo[k]) / self.span[k] - 0.5))
     }
 
     /// Pixel position and depth (larger is nearer the viewer).
@@ -306,7 +310,7 @@ pub fn scatter3d(
     }
     let size = f64::from(opts.size.max(200));
     let head = if opts.title.is_some() { 30.0 } else { 0.0 };
-    let (w, h) = (size, size + head);
+    let (w, mut h) = (size, size + head);
     let legend = opts.legend && classes.len() > 1;
     let foot = if legend { LEGEND_ROW } else { 0.0 };
     // Zoom until the box and its labels fill the panel above the legend row.
@@ -318,7 +322,13 @@ pub fn scatter3d(
         w - 2.0 * MARGIN,
         h - head - foot - 2.0 * MARGIN,
     );
-    let (scale, origin) = axes3d::fit(&texts, &unit.corners(), &area);
+    let (scale, mut origin) = axes3d::fit(&texts, &unit.corners(), &area);
+    // Seen from low down the box is wider than tall, and the width sets the zoom: the panel
+    // ends under the box and its labels instead of leaving a band above and below them.
+    let used = axes3d::extent(&texts, &unit.corners(), scale);
+    let spare = ((area.y1 - area.y0) - (used.y1 - used.y0)).max(0.0).floor();
+    origin.1 -= spare / 2.0;
+    h -= spare;
     let cam = Camera::new(opts.view, limits, scale, origin);
     let id = id_of(meta);
     let mut svg = format!(
@@ -596,6 +606,39 @@ mod tests {
         let (_, _, near) = cam.project([0.0, 0.0, 1.0]);
         let (_, _, far) = cam.project([0.0, 0.0, -1.0]);
         assert!(near > far);
+    }
+
+    /// Seen level, the box is 4 wide (x or y) to 3 high (z), as matplotlib's default.
+    #[test]
+    fn the_box_is_four_by_four_by_three() {
+        let level = |azimuth: f64| {
+            let view = View {
+                elevation: 0.0,
+                azimuth,
+            };
+            Camera::new(
+                view,
+                [[0.0, 10.0], [-1.0, 1.0], [5.0, 6.0]],
+                100.0,
+                (0.0, 0.0),
+            )
+        };
+        // Looking along x, the screen shows y across and z up.
+        let cam = level(0.0);
+        let (a, _, _) = cam.project([0.0, -1.0, 5.0]);
+        let (b, _, _) = cam.project([0.0, 1.0, 5.0]);
+        let (_, z0, _) = cam.project([0.0, 1.0, 5.0]);
+        let (_, z1, _) = cam.project([0.0, 1.0, 6.0]);
+        let (y_side, z_side) = ((b - a).abs(), (z1 - z0).abs());
+        assert!(
+            (y_side / z_side - 4.0 / 3.0).abs() < 1e-9,
+            "{y_side} {z_side}"
+        );
+        // Looking along y, x is as long on screen as y was.
+        let cam = level(90.0);
+        let (a, _, _) = cam.project([0.0, 0.0, 5.0]);
+        let (b, _, _) = cam.project([10.0, 0.0, 5.0]);
+        assert!(((b - a).abs() - y_side).abs() < 1e-9);
     }
 
     #[test]
