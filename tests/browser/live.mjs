@@ -40,7 +40,8 @@ async function train(page, id, settings) {
   // Through the keyboard, as a reader without a mouse would.
   await box.locator('button[type="submit"]').focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
+  // Generous: training and redrawing in the page shares 2 cores with the other test binaries.
+  await page.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 90000 });
   const error = await box.evaluate((b) => b.dataset.error);
   if (error) throw new Error(`${id}: ${error}`);
   const out = await redrawn(box);
@@ -112,8 +113,8 @@ const shared = await context.newPage();
 shared.on("pageerror", (e) => errors.push(String(e)));
 await shared.goto(link);
 const box = shared.locator('details.nn-live[data-experiment="bagheri-m6"]').first();
-await shared.waitForFunction((b) => b.dataset.digest || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
-await shared.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 30000 });
+await shared.waitForFunction((b) => b.dataset.digest || b.dataset.error, await box.elementHandle(), { timeout: 90000 });
+await shared.waitForFunction((b) => b.dataset.compared || b.dataset.error, await box.elementHandle(), { timeout: 90000 });
 const restoredFigures = await redrawn(box);
 const restored = await box.evaluate((b) => ({
   open: b.open,
