@@ -466,28 +466,17 @@ mod tests {
             &Meta::default(),
         )
         .unwrap();
-        let width: f64 = svg
-            .split("width=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        // The number in the first `name="…"` of `text`.
+        let attr = |text: &str, name: &str| -> f64 {
+            let rest = text.split(&format!("{name}=\"")).nth(1).unwrap();
+            rest.split('"').next().unwrap().parse().unwrap()
+        };
+        let width = attr(&svg, "width");
         assert!(width < 520.0, "{width}");
         for c in captions {
             let at = svg.find(&format!(">{c}</text>")).unwrap();
             let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-            let x: f64 = tag
-                .split("x=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let x = attr(tag, "x");
             let half = c.chars().count() as f64 * 9.0 / 2.0;
             assert!(
                 x - half >= 6.0 && x + half <= width - 6.0,
