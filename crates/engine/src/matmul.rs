@@ -57,6 +57,8 @@ pub(crate) fn row_blocks(
     run: &(dyn Fn(usize, &mut [f32]) + Sync),
 ) {
     let step = block * n;
+    // An `out` of another size is a caller's bug: the activation would silently be skipped.
+    debug_assert!(epi.as_ref().is_none_or(|e| e.out.len() == c.len()));
     match epi {
         Some(Epilogue { out, f }) if out.len() == c.len() => {
             if par {

@@ -414,6 +414,12 @@ mod tests {
         assert_eq!(node_radius(&[plain]), 21.0);
     }
 
+    /// The number in the first `name="…"` of `text` (the `<svg>` element's comes first).
+    fn attr(text: &str, name: &str) -> f64 {
+        let rest = text.split(&format!("{name}=\"")).nth(1).unwrap();
+        rest.split('"').next().unwrap().parse().unwrap()
+    }
+
     /// The text boxes of every colour key's labels stay 6 px inside the figure: an input key
     /// "−1.5" under the first column came within 2 px of the left edge.
     #[test]
@@ -429,23 +435,21 @@ mod tests {
         ] {
             let cols = keys.map(|k| keyed("In", k));
             let svg = network(&cols, None, &Meta::default()).unwrap();
-            let size = |name: &str| -> f64 {
-                let key = format!(" {name}=\"");
-                let at = svg.find(&key).unwrap() + key.len();
-                svg[at..].split('"').next().unwrap().parse().unwrap()
-            };
-            let inside = Rect::new(6.0, 6.0, size("width") - 12.0, size("height") - 12.0);
+            let (w, h) = (attr(&svg, "width"), attr(&svg, "height"));
+            let inside = Rect::new(6.0, 6.0, w - 12.0, h - 12.0);
             let mut seen = 0;
             for group in svg.split("<g class=\"colour-key\"").skip(1) {
                 let group = group.split("</g>").next().unwrap();
                 for text in group.split("<text ").skip(1) {
-                    let num = |name: &str| -> f64 {
-                        let key = format!("{name}=\"");
-                        let at = text.find(&key).unwrap() + key.len();
-                        text[at..].split('"').next().unwrap().parse().unwrap()
-                    };
                     let label = text.split('>').nth(1).unwrap().split('<').next().unwrap();
-                    let b = Rect::text(num("x"), num("y"), label, 13.0, false, "middle");
+                    let b = Rect::text(
+                        attr(text, "x"),
+                        attr(text, "y"),
+                        label,
+                        13.0,
+                        false,
+                        "middle",
+                    );
                     assert!(b.within(&inside), "{label:?} at {b:?} leaves {inside:?}");
                     seen += 1;
                 }
@@ -466,11 +470,6 @@ mod tests {
             &Meta::default(),
         )
         .unwrap();
-        // The number in the first `name="…"` of `text`.
-        let attr = |text: &str, name: &str| -> f64 {
-            let rest = text.split(&format!("{name}=\"")).nth(1).unwrap();
-            rest.split('"').next().unwrap().parse().unwrap()
-        };
         let width = attr(&svg, "width");
         assert!(width < 520.0, "{width}");
         for c in captions {

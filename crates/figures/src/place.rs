@@ -312,9 +312,10 @@ pub fn room_for(svg: &str, legend: &Legend) -> String {
 
 /// Where the label of an arrow from `from` to `tip` goes: the first of these spots that
 /// covers no mark, no box in `avoid` and stays within `bounds` — beyond the tip (4 to 48 px
-/// out), then beside the shaft at 85 %, 60 % and 35 % of its length, left then right, 4 px
-/// off it, then 16 and 32 px off — else the spot with the fewest conflicts (the earliest on a
-/// tie). Returns the label's centre.
+/// out), then beside the shaft at 85 %, 60 %, 35 % and 15 % of its length, left then right,
+/// 4 px off it, then 16 and 32 px off, then farther out (48 and 64 px beside it, 64 and 80 px
+/// past the tip) — else the spot with the fewest conflicts (the earliest on a tie). Returns
+/// the label's centre.
 pub fn arrow_label(
     from: (f64, f64),
     tip: (f64, f64),
@@ -335,37 +336,27 @@ pub fn arrow_label(
     let (hw, hh) = (rect_wh.0 / 2.0, rect_wh.1 / 2.0);
     let along_u = hw * ux.abs() + hh * uy.abs();
     let along_n = hw * nx.abs() + hh * ny.abs();
-    let mut spots = Vec::new();
-    for d in [4.0, 12.0, 20.0, 32.0, 48.0] {
-        spots.push((tip.0 + ux * (along_u + d), tip.1 + uy * (along_u + d)));
-    }
-    for off in [4.0, 16.0, 32.0] {
-        for t in [0.85, 0.6, 0.35, 0.15] {
-            for side in [1.0, -1.0] {
-                let (px, py) = (from.0 + ux * len * t, from.1 + uy * len * t);
-                spots.push((
-                    px + nx * side * (along_n + off),
-                    py + ny * side * (along_n + off),
-                ));
+    let beyond_tip = |d: f64| (tip.0 + ux * (along_u + d), tip.1 + uy * (along_u + d));
+    let beside = |off: f64, t: f64, side: f64| {
+        let (px, py) = (from.0 + ux * len * t, from.1 + uy * len * t);
+        (
+            px + nx * side * (along_n + off),
+            py + ny * side * (along_n + off),
+        )
+    };
+    let mut spots: Vec<_> = [4.0, 12.0, 20.0, 32.0, 48.0].map(beyond_tip).to_vec();
+    // The farther spots beside the shaft come last: only when every nearer spot covers
+    // something (an arrow into a dense cluster).
+    let near: (&[f64], [f64; 4]) = (&[4.0, 16.0, 32.0], [0.85, 0.6, 0.35, 0.15]);
+    let far: (&[f64], [f64; 4]) = (&[48.0, 64.0], [0.6, 0.35, 0.85, 0.15]);
+    for (offs, ts) in [near, far] {
+        for &off in offs {
+            for t in ts {
+                spots.extend([1.0, -1.0].map(|side| beside(off, t, side)));
             }
         }
     }
-    // Farther out, last: only when every nearer spot covers something (an arrow into a
-    // dense cluster).
-    for off in [48.0, 64.0] {
-        for t in [0.6, 0.35, 0.85, 0.15] {
-            for side in [1.0, -1.0] {
-                let (px, py) = (from.0 + ux * len * t, from.1 + uy * len * t);
-                spots.push((
-                    px + nx * side * (along_n + off),
-                    py + ny * side * (along_n + off),
-                ));
-            }
-        }
-    }
-    for d in [64.0, 80.0] {
-        spots.push((tip.0 + ux * (along_u + d), tip.1 + uy * (along_u + d)));
-    }
+    spots.extend([64.0, 80.0].map(beyond_tip));
     best_spot(&spots, rect_wh, marks, avoid, bounds)
 }
 
